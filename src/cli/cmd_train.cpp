@@ -1,0 +1,79 @@
+// `nmt prepare` and `nmt train`: read the config, check model_dir, prepare subwords and
+// data. Both take a config file and --set overrides.
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <memory>
+#include <numeric>
+
+#include "cli/commands.h"
+#include "common/config.h"
+#include "common/errors.h"
+#include "common/files.h"
+#include "data/batching.h"
+#include "data/dataset.h"
+
+namespace nmt::cli {
+namespace {
+
+struct ConfigOptions {
+  std::string config_file;
+  std::vector<std::string> overrides;
+};
+
+void add_config_options(CLI::App* sub, ConfigOptions& options) {
+  sub->add_option("config", options.config_file, "YAML config file")->required();
+  sub->add_option("--set", options.overrides,
+                  "Override a config key, e.g. --set train.lr=5e-4 (repeatable)")
+      ->type_name("KEY=VALUE");
+}
+
+// Loads the config, makes model_dir and records the resolved config there.
+Config load_for_run(const ConfigOptions& options) {
+  Config config = load_config(options.config_file, options.overrides);
+  ensure_writable_dir(config.model_dir, "model_dir");
+  spdlog::info("[config] {}", options.config_file);
+  for (const auto& line : config_to_lines(config)) spdlog::info("[config] {}", line);
+  write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
+                    config_to_yaml(config));
+  return config;
+}
+
+void prepare(const Config& config) {
+  const PreparedData data = prepare_data(config);
+  const auto trg_lens = data.train.trg_lengths();
+  const auto batches = make_batches(data.train.src_lengths(), trg_lens, config.train.batch_tokens,
+                                    static_cast<uint64_t>(config.train.seed), /*epoch=*/0);
+  const int64_t tokens = std::accumulate(trg_lens.begin(), trg_lens.end(), int64_t{0});
+  spdlog::info("[data] vocab: src {} trg {} pieces{}", data.vocabs.src->size(),
+               data.vocabs.trg->size(), config.data.subwords.joint ? " (joint)" : "");
+  spdlog::info("[data] train: {} pairs, {} target tokens, {} batches of <= {} tokens",
+               data.train.size(), tokens, batches.size(), config.train.batch_tokens);
+}
+
+}  // namespace
+
+Command add_prepare_command(CLI::App& app) {
+  auto options = std::make_shared<ConfigOptions>();
+  auto* sub = app.add_subcommand(
+      "prepare", "Check a config, train its subword models and load its corpora");
+  add_config_options(sub, *options);
+  return {sub, [options] {
+            prepare(load_for_run(*options));
+            return 0;
+          }};
+}
+
+Command add_train_command(CLI::App& app) {
+  auto options = std::make_shared<ConfigOptions>();
+  auto resume = std::make_shared<bool>(false);
+  auto* sub = app.add_subcommand("train", "Train a model from a YAML config");
+  add_config_options(sub, *options);
+  sub->add_flag("--resume", *resume, "Continue from the last checkpoint in model_dir");
+  return {sub, [options] () -> int {
+            prepare(load_for_run(*options));
+            throw Error("train: the training loop is not implemented yet (data is prepared)");
+          }};
+}
+
+}  // namespace nmt::cli

@@ -1,0 +1,23 @@
+// The `nmt` subcommands. Each add_*_command() registers its options on `app` and returns
+// the function main() calls when that subcommand was chosen; it returns the exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace nmt::cli {
+
+using CommandRunner = std::function<int()>;
+
+struct Command {
+  CLI::App* app;
+  CommandRunner run;
+};
+
+Command add_prepare_command(CLI::App& app);
+Command add_train_command(CLI::App& app);
+Command add_translate_command(CLI::App& app);
+Command add_evaluate_command(CLI::App& app);
+
+}  // namespace nmt::cli

@@ -1,0 +1,424 @@
+// Loads configs: a schema of every key (type, range, default, meaning) bound to the fields
+// of Config, a walk over the YAML that assigns through it, then --set overrides and the
+// checks that span several keys.
+#include "common/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "common/errors.h"
+
+namespace nmt {
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+[[noreturn]] void fail(const std::string& where, const std::string& key,
+                       const std::string& problem) {
+  throw ConfigError(where + ": " + key + ": " + problem);
+}
+
+std::string describe(const YAML::Node& node) {
+  if (node.IsMap()) return "a section";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "nothing";
+  return "'" + node.Scalar() + "'";
+}
+
+// One key of the schema: how to parse and check a YAML value into its field, and how to
+// show the field's current value.
+struct Field {
+  std::string key;
+  std::string meaning;
+  bool required = false;
+  std::function<void(const YAML::Node&, const std::string& where)> assign;
+  std::function<std::string()> show;
+};
+
+const std::string& scalar_or_fail(const YAML::Node& node, const std::string& where,
+                                  const std::string& key, const std::string& expected) {
+  if (!node.IsScalar()) fail(where, key, "expected " + expected + ", got " + describe(node));
+  return node.Scalar();
+}
+
+std::string show_real(double v) {
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+Field text(std::string key, std::string* field, std::string meaning, bool required = false) {
+  Field f{key, std::move(meaning), required, nullptr, [field] { return *field; }};
+  f.assign = [key, field](const YAML::Node& node, const std::string& where) {
+    *field = scalar_or_fail(node, where, key, "a string");
+  };
+  return f;
+}
+
+Field choice(std::string key, std::string* field, std::vector<std::string> options,
+             std::string meaning) {
+  Field f{key, std::move(meaning), false, nullptr, [field] { return *field; }};
+  f.assign = [key, field, options](const YAML::Node& node, const std::string& where) {
+    const auto& value = scalar_or_fail(node, where, key, "one of: " + join(options));
+    if (std::find(options.begin(), options.end(), value) == options.end()) {
+      fail(where, key, "unknown value '" + value + "' (expected one of: " + join(options) + ")");
+    }
+    *field = value;
+  };
+  return f;
+}
+
+Field integer(std::string key, int64_t* field, int64_t min, std::string meaning) {
+  Field f{key, std::move(meaning), false, nullptr, [field] { return std::to_string(*field); }};
+  f.assign = [key, field, min](const YAML::Node& node, const std::string& where) {
+    const auto& s = scalar_or_fail(node, where, key, "an integer");
+    int64_t value = 0;
+    auto res = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
+      fail(where, key, "expected an integer, got '" + s + "'");
+    }
+    if (value < min) {
+      fail(where, key, s + " is out of range (expected >= " + std::to_string(min) + ")");
+    }
+    *field = value;
+  };
+  return f;
+}
+
+// A real number in [min, max], or (min, max] when `min_exclusive`, or [min, max) when
+// `max_exclusive`.
+struct Range {
+  double min, max;
+  bool min_exclusive = false, max_exclusive = false;
+  bool contains(double v) const {
+    return (min_exclusive ? v > min : v >= min) && (max_exclusive ? v < max : v <= max);
+  }
+  std::string text() const {
+    std::string lo = (min_exclusive ? "(" : "[") + show_real(min);
+    std::string hi = max == HUGE_VAL ? "inf)" : show_real(max) + (max_exclusive ? ")" : "]");
+    return lo + ", " + hi;
+  }
+};
+
+Field real(std::string key, double* field, Range range, std::string meaning) {
+  Field f{key, std::move(meaning), false, nullptr, [field] { return show_real(*field); }};
+  f.assign = [key, field, range](const YAML::Node& node, const std::string& where) {
+    const auto& s = scalar_or_fail(node, where, key, "a number");
+    char* end = nullptr;
+    const double value = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size()) {
+      fail(where, key, "expected a number, got '" + s + "'");
+    }
+    if (!range.contains(value)) {
+      fail(where, key, s + " is out of range (expected a value in " + range.text() + ")");
+    }
+    *field = value;
+  };
+  return f;
+}
+
+Field flag(std::string key, bool* field, std::string meaning) {
+  Field f{key, std::move(meaning), false, nullptr,
+          [field] { return std::string(*field ? "true" : "false"); }};
+  f.assign = [key, field](const YAML::Node& node, const std::string& where) {
+    const auto& s = scalar_or_fail(node, where, key, "true or false");
+    if (s == "true" || s == "True" || s == "yes" || s == "on") {
+      *field = true;
+    } else if (s == "false" || s == "False" || s == "no" || s == "off") {
+      *field = false;
+    } else {
+      fail(where, key, "expected true or false, got '" + s + "'");
+    }
+  };
+  return f;
+}
+
+constexpr double kInf = HUGE_VAL;
+const std::vector<std::string> kRnnTypes = {"gru", "lstm"};
+
+// Every key of the config: the single source of names, types, ranges and meanings.
+std::vector<Field> schema_of(Config& c) {
+  auto& d = c.data;
+  auto& e = c.model.encoder;
+  auto& r = c.model.decoder;
+  auto& a = c.model.attention;
+  auto& t = c.train;
+  return {
+      text("model_dir", &c.model_dir, "directory for checkpoints, subword models, logs", true),
+      choice("device", &c.device, {"cpu", "cuda"}, "where the model runs"),
+
+      text("data.train", &d.train, "training corpus prefix: <prefix>.<src|trg>[.gz]", true),
+      text("data.dev", &d.dev, "development (validation) corpus prefix"),
+      text("data.test", &d.test, "test corpus prefix"),
+      text("data.src", &d.src, "source language suffix, e.g. en", true),
+      text("data.trg", &d.trg, "target language suffix, e.g. de", true),
+      integer("data.max_len", &d.max_len, 1, "training pairs with more subwords are dropped"),
+      choice("data.subwords.type", &d.subwords.type, {"unigram", "bpe"}, "SentencePiece model"),
+      integer("data.subwords.vocab_size", &d.subwords.vocab_size, 8, "subword vocabulary size"),
+      flag("data.subwords.joint", &d.subwords.joint, "one subword model for both languages"),
+      real("data.subwords.character_coverage", &d.subwords.character_coverage, {0, 1, true},
+           "share of characters the subword model must cover"),
+
+      choice("model.encoder.type", &e.type, {"rnn", "transformer"}, "encoder kind"),
+      choice("model.encoder.rnn", &e.rnn, kRnnTypes, "recurrent cell of the encoder"),
+      integer("model.encoder.embedding_dim", &e.embedding_dim, 1, "source embedding size"),
+      integer("model.encoder.layers", &e.layers, 1, "stacked encoder layers"),
+      integer("model.encoder.hidden", &e.hidden, 1, "encoder state size per direction"),
+      flag("model.encoder.bidirectional", &e.bidirectional, "run the encoder both ways"),
+      real("model.encoder.dropout", &e.dropout, {0, 1, false, true},
+           "dropout on embeddings and between layers"),
+
+      choice("model.decoder.rnn", &r.rnn, kRnnTypes, "recurrent cell of the decoder"),
+      integer("model.decoder.embedding_dim", &r.embedding_dim, 1, "target embedding size"),
+      integer("model.decoder.layers", &r.layers, 1, "stacked decoder layers"),
+      integer("model.decoder.hidden", &r.hidden, 1, "decoder state size"),
+      choice("model.decoder.style", &r.style, {"bahdanau", "luong"},
+             "bahdanau: query = previous state; luong: query = new state"),
+      flag("model.decoder.input_feeding", &r.input_feeding,
+           "luong: feed the attentional vector to the next step"),
+      choice("model.decoder.init", &r.init, {"bridge", "zeros"},
+             "initial decoder state: learned bridge from the encoder, or zeros"),
+      flag("model.decoder.tied_embeddings", &r.tied_embeddings,
+           "share target embeddings with the output projection"),
+      real("model.decoder.dropout", &r.dropout, {0, 1, false, true},
+           "dropout on embeddings, between layers and before the output"),
+
+      choice("model.attention.type", &a.type,
+             {"dot", "scaled_dot", "cosine", "mlp", "bilinear", "multi_head", "local_m",
+              "local_p", "hard"},
+             "how the decoder scores encoder states"),
+      integer("model.attention.heads", &a.heads, 1, "multi_head: number of heads"),
+      real("model.attention.temperature", &a.temperature, {0, kInf, true},
+           "cosine: softmax(cos / temperature); the initial value if learned"),
+      flag("model.attention.learn_temperature", &a.learn_temperature,
+           "cosine: learn the temperature"),
+      integer("model.attention.window", &a.window, 0, "local_m, local_p: half-width D"),
+      choice("model.attention.score", &a.score, {"dot", "scaled_dot", "cosine", "mlp", "bilinear"},
+             "local_m, local_p, hard: the scorer used inside"),
+
+      real("train.lr", &t.lr, {0, kInf, true}, "learning rate"),
+      integer("train.batch_tokens", &t.batch_tokens, 1, "padded target tokens per batch"),
+      integer("train.max_steps", &t.max_steps, 0, "stop after this many updates (0: no limit)"),
+      integer("train.max_epochs", &t.max_epochs, 0, "stop after this many epochs (0: no limit)"),
+      real("train.max_minutes", &t.max_minutes, {0, kInf}, "wall-clock budget (0: no limit)"),
+      integer("train.valid_every", &t.valid_every, 1, "validate every this many updates"),
+      integer("train.threads", &t.threads, 0, "CPU threads (0: LibTorch's default)"),
+      integer("train.seed", &t.seed, 0, "seed of every random choice"),
+  };
+}
+
+// The parameters each attention type accepts besides `type`.
+const std::map<std::string, std::set<std::string>>& attention_parameters() {
+  static const std::map<std::string, std::set<std::string>> params = {
+      {"dot", {}},
+      {"scaled_dot", {}},
+      {"cosine", {"temperature", "learn_temperature"}},
+      {"mlp", {}},
+      {"bilinear", {}},
+      {"multi_head", {"heads"}},
+      {"local_m", {"window", "score"}},
+      {"local_p", {"window", "score"}},
+      {"hard", {"score"}},
+  };
+  return params;
+}
+
+// Assigns YAML values through the schema, remembering where each key was set.
+class Loader {
+ public:
+  Loader(Config& config, std::string file) : fields_(schema_of(config)), file_(std::move(file)) {}
+
+  void load_document(const YAML::Node& root) {
+    if (root.IsNull()) return;
+    if (!root.IsMap()) fail(file_ + ":1", "(top level)", "expected a section of keys");
+    walk(root, "");
+  }
+
+  // Applies one `key.path=value` from the command line.
+  void apply_override(const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    const std::string where = "--set " + assignment;
+    if (eq == std::string::npos || eq == 0) fail(where, assignment, "expected key.path=value");
+    const std::string key = assignment.substr(0, eq);
+    const Field* field = find(key);
+    if (!field) {
+      if (is_section(key)) fail(where, key, "is a section; set one of its keys");
+      fail(where, key, unknown_key_problem(key));
+    }
+    YAML::Node value;
+    try {
+      value = YAML::Load(assignment.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+      fail(where, key, std::string("cannot parse value: ") + e.msg);
+    }
+    field->assign(value, where);
+    set_at_[key] = where;
+  }
+
+  void check_required() const {
+    for (const auto& f : fields_) {
+      if (!f.required || set_at_.count(f.key)) continue;
+      const auto dot = f.key.rfind('.');
+      const std::string section = dot == std::string::npos ? "" : f.key.substr(0, dot);
+      const auto it = set_at_.find(section);
+      fail(it != set_at_.end() ? it->second : file_ + ":1", f.key, "missing required key");
+    }
+  }
+
+  // Every attention parameter that was set must belong to the chosen attention type.
+  void check_attention_parameters(const AttentionConfig& attention) const {
+    const auto& allowed = attention_parameters().at(attention.type);
+    const std::string prefix = "model.attention.";
+    for (const auto& [key, where] : set_at_) {
+      if (key.rfind(prefix, 0) != 0 || key == prefix + "type" || !find(key)) continue;
+      const std::string param = key.substr(prefix.size());
+      if (allowed.count(param)) continue;
+      std::vector<std::string> names(allowed.begin(), allowed.end());
+      fail(where, key,
+           "not a parameter of attention type '" + attention.type + "' (its parameters: " +
+               (names.empty() ? "none" : join(names)) + ")");
+    }
+  }
+
+ private:
+  void walk(const YAML::Node& node, const std::string& prefix) {
+    std::set<std::string> seen;
+    for (const auto& item : node) {
+      const std::string name = item.first.Scalar();
+      const std::string key = prefix.empty() ? name : prefix + "." + name;
+      const std::string where = file_ + ":" + std::to_string(item.first.Mark().line + 1);
+      if (!seen.insert(name).second) fail(where, key, "duplicate key");
+      if (const Field* field = find(key)) {
+        field->assign(item.second, where);
+      } else if (is_section(key)) {
+        if (!item.second.IsMap()) {
+          fail(where, key, "expected a section of keys, got " + describe(item.second));
+        }
+        walk(item.second, key);
+      } else {
+        fail(where, key, unknown_key_problem(key));
+      }
+      set_at_[key] = where;
+    }
+  }
+
+  const Field* find(const std::string& key) const {
+    for (const auto& f : fields_) {
+      if (f.key == key) return &f;
+    }
+    return nullptr;
+  }
+
+  bool is_section(const std::string& key) const {
+    for (const auto& f : fields_) {
+      if (f.key.rfind(key + ".", 0) == 0) return true;
+    }
+    return false;
+  }
+
+  // "unknown key (expected one of: ...)" listing the valid names at the key's level.
+  std::string unknown_key_problem(const std::string& key) const {
+    const auto dot = key.rfind('.');
+    const std::string section = dot == std::string::npos ? "" : key.substr(0, dot + 1);
+    std::vector<std::string> names;
+    for (const auto& f : fields_) {
+      if (f.key.rfind(section, 0) != 0) continue;
+      std::string rest = f.key.substr(section.size());
+      rest = rest.substr(0, rest.find('.'));
+      if (std::find(names.begin(), names.end(), rest) == names.end()) names.push_back(rest);
+    }
+    if (names.empty()) return "unknown key";
+    return "unknown key (expected one of: " + join(names) + ")";
+  }
+
+  std::vector<Field> fields_;
+  std::string file_;
+  std::map<std::string, std::string> set_at_;  // key (or section) -> where it was set
+};
+
+Config parse(const YAML::Node& root, const std::string& name,
+             const std::vector<std::string>& overrides) {
+  Config config;
+  Loader loader(config, name);
+  loader.load_document(root);
+  for (const auto& o : overrides) loader.apply_override(o);
+  loader.check_required();
+  loader.check_attention_parameters(config.model.attention);
+  return config;
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& name) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+}
+
+// The fields that describe `config`: all but the parameters of other attention types.
+std::vector<Field> resolved_fields(Config& config) {
+  const std::string prefix = "model.attention.";
+  const auto& allowed = attention_parameters().at(config.model.attention.type);
+  std::vector<Field> fields;
+  for (auto& f : schema_of(config)) {
+    const bool other_attention_param = f.key.rfind(prefix, 0) == 0 &&
+                                       f.key != prefix + "type" &&
+                                       !allowed.count(f.key.substr(prefix.size()));
+    if (!other_attention_param) fields.push_back(std::move(f));
+  }
+  return fields;
+}
+
+}  // namespace
+
+Config parse_config(const std::string& yaml_text, const std::string& name,
+                    const std::vector<std::string>& overrides) {
+  return parse(parse_yaml(yaml_text, name), name, overrides);
+}
+
+Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot open config file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path, overrides);
+}
+
+std::string config_to_yaml(const Config& config) {
+  Config copy = config;
+  YAML::Node root(YAML::NodeType::Map);
+  for (const auto& f : resolved_fields(copy)) {
+    std::vector<std::string> parts;
+    std::stringstream ss(f.key);
+    for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+    // yaml-cpp's operator[] returns nodes by value; walk with reset() to keep references.
+    YAML::Node node = root;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+      YAML::Node child = node[parts[i]];
+      node.reset(child);
+    }
+    node[parts.back()] = f.show();
+  }
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::vector<std::string> config_to_lines(const Config& config) {
+  Config copy = config;
+  std::vector<std::string> lines;
+  for (const auto& f : resolved_fields(copy)) lines.push_back(f.key + " = " + f.show());
+  return lines;
+}
+
+}  // namespace nmt

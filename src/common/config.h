@@ -1,0 +1,97 @@
+// The typed configuration of nmt: one struct per YAML section, with defaults. config.cpp is
+// the one place that knows every key, its type, range and meaning; configs/*.yaml are the
+// commented examples.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nmt {
+
+struct SubwordConfig {
+  std::string type = "unigram";  // unigram | bpe
+  int64_t vocab_size = 8000;
+  bool joint = true;              // one model for both languages
+  double character_coverage = 1.0;
+};
+
+struct DataConfig {
+  std::string train, dev, test;  // path prefixes: <prefix>.<src|trg>[.gz]
+  std::string src, trg;          // language suffixes
+  int64_t max_len = 100;         // training pairs longer than this (subwords) are dropped
+  SubwordConfig subwords;
+};
+
+struct EncoderConfig {
+  std::string type = "rnn";  // rnn | transformer
+  std::string rnn = "gru";   // gru | lstm
+  int64_t embedding_dim = 256;
+  int64_t layers = 1;
+  int64_t hidden = 256;  // per direction
+  bool bidirectional = true;
+  double dropout = 0.2;
+};
+
+struct DecoderConfig {
+  std::string rnn = "gru";
+  int64_t embedding_dim = 256;
+  int64_t layers = 1;
+  int64_t hidden = 512;
+  std::string style = "luong";  // bahdanau | luong
+  bool input_feeding = true;
+  std::string init = "bridge";  // bridge | zeros
+  bool tied_embeddings = false;
+  double dropout = 0.2;
+};
+
+struct AttentionConfig {
+  std::string type = "mlp";
+  int64_t heads = 1;          // multi_head
+  double temperature = 0.1;   // cosine: softmax(cos / temperature)
+  bool learn_temperature = true;  // cosine
+  int64_t window = 10;        // local_m, local_p: D, the half-width of the window
+  std::string score = "dot";  // local_m, local_p, hard: the global scorer used inside
+};
+
+struct ModelConfig {
+  EncoderConfig encoder;
+  DecoderConfig decoder;
+  AttentionConfig attention;
+};
+
+struct TrainConfig {
+  double lr = 1e-3;
+  int64_t batch_tokens = 3000;  // padded target tokens per batch
+  int64_t max_steps = 0;        // 0: no limit
+  int64_t max_epochs = 0;       // 0: no limit
+  double max_minutes = 0;       // wall-clock budget; 0: no limit
+  int64_t valid_every = 1000;   // steps
+  int64_t threads = 0;          // 0: LibTorch's default
+  int64_t seed = 42;
+};
+
+struct Config {
+  std::string model_dir;
+  std::string device = "cpu";  // cpu | cuda
+  DataConfig data;
+  ModelConfig model;
+  TrainConfig train;
+};
+
+/// Loads a YAML config file and applies `overrides` ("key.path=value", as given to --set).
+/// Throws ConfigError `file:line: key.path: problem` for unknown keys, wrong types,
+/// out-of-range values, unknown choices and missing required keys.
+Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// As load_config, from YAML text; `name` stands for the file name in messages.
+Config parse_config(const std::string& yaml_text, const std::string& name,
+                    const std::vector<std::string>& overrides = {});
+
+/// The resolved config as YAML (every key, defaults included), loadable by load_config.
+std::string config_to_yaml(const Config& config);
+
+/// The resolved config as `key.path = value` lines, for the log.
+std::vector<std::string> config_to_lines(const Config& config);
+
+}  // namespace nmt
