@@ -1,7 +1,6 @@
 // `nmt evaluate` end to end: sacreBLEU's lines for an expected.tsv row, JSON with the raw
 // statistics, standard input, and one-line errors that name the files and lines.
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -30,31 +29,29 @@ const nmt::test::ExpectedScores& drop15_row() {
 
 TEST_CASE("evaluate: prints sacreBLEU's lines with their signatures", "[cli][evaluate]") {
   const auto& row = drop15_row();
-  const auto r = run_command(nmt_binary() + " evaluate --ref " + quoted(row.ref_file) +
-                             " --hyp " + quoted(row.hyp_file));
+  const auto r = run_command(nmt_binary() + " evaluate --ref " + quoted(row.ref_file) + " --hyp " +
+                             quoted(row.hyp_file));
   INFO(r.output);
   REQUIRE(r.status == 0);
   char chrf[64];
   std::snprintf(chrf, sizeof chrf, "chrF2 = %.2f", row.chrf2);
-  CHECK(r.output == row.bleu_text + "  " + std::string(nmt::kBleuSignature) + "\n" + chrf +
-                        "  " + std::string(nmt::kChrfSignature) + "\n");
+  CHECK(r.output == row.bleu_text + "  " + std::string(nmt::kBleuSignature) + "\n" + chrf + "  " +
+                        std::string(nmt::kChrfSignature) + "\n");
 
-  const auto from_stdin = run_command("cat " + quoted(row.hyp_file) + " | " + nmt_binary() +
-                                      " evaluate --metrics chrf,bleu --ref " +
-                                      quoted(row.ref_file));
+  const auto from_stdin =
+      run_command("cat " + quoted(row.hyp_file) + " | " + nmt_binary() +
+                  " evaluate --metrics chrf,bleu --ref " + quoted(row.ref_file));
   CHECK(from_stdin.status == 0);
-  CHECK(from_stdin.output == std::string(chrf) + "  " + std::string(nmt::kChrfSignature) +
-                                 "\n" + row.bleu_text + "  " +
-                                 std::string(nmt::kBleuSignature) + "\n");
+  CHECK(from_stdin.output == std::string(chrf) + "  " + std::string(nmt::kChrfSignature) + "\n" +
+                                 row.bleu_text + "  " + std::string(nmt::kBleuSignature) + "\n");
 }
 
-TEST_CASE("evaluate: --json has full-precision scores and n-gram statistics",
-          "[cli][evaluate]") {
+TEST_CASE("evaluate: --json has full-precision scores and n-gram statistics", "[cli][evaluate]") {
   const auto& row = drop15_row();
   // Only standard output: it must be JSON alone.
-  const auto r = run_command("{ " + nmt_binary() + " evaluate --json --ref " +
-                             quoted(row.ref_file) + " --hyp " + quoted(row.hyp_file) +
-                             " 2>/dev/null; }");
+  const auto r =
+      run_command("{ " + nmt_binary() + " evaluate --json --ref " + quoted(row.ref_file) +
+                  " --hyp " + quoted(row.hyp_file) + " 2>/dev/null; }");
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(r.output);
   CHECK(j.at("segments") == 1000);
@@ -74,8 +71,8 @@ TEST_CASE("evaluate: a line-count mismatch names both files and counts", "[cli][
   const auto hyp = dir.file("short.txt");
   nmt::test::write_text(hyp, "a\nb\nc\n");
   const auto& row = drop15_row();
-  const auto r = run_command(nmt_binary() + " evaluate --ref " + quoted(row.ref_file) +
-                             " --hyp " + quoted(hyp));
+  const auto r = run_command(nmt_binary() + " evaluate --ref " + quoted(row.ref_file) + " --hyp " +
+                             quoted(hyp));
   CHECK(r.status != 0);
   CHECK_THAT(r.output, Contains("nmt: error: evaluate: " + hyp + " has 3 lines but " +
                                 row.ref_file + " has 1000"));
@@ -86,8 +83,8 @@ TEST_CASE("evaluate: invalid UTF-8 is an error naming the file and line", "[cli]
   const auto hyp = dir.file("bad.txt"), ref = dir.file("ref.txt");
   nmt::test::write_text(hyp, "ok\n\xff\xfe\n");
   nmt::test::write_text(ref, "ok\nok\n");
-  const auto r = run_command(nmt_binary() + " evaluate --ref " + quoted(ref) + " --hyp " +
-                             quoted(hyp));
+  const auto r =
+      run_command(nmt_binary() + " evaluate --ref " + quoted(ref) + " --hyp " + quoted(hyp));
   CHECK(r.status != 0);
   CHECK_THAT(r.output, Contains(hyp + ":2"));
 }
@@ -97,6 +94,6 @@ TEST_CASE("evaluate: an unknown metric lists the valid ones", "[cli][evaluate]")
   const auto r = run_command(nmt_binary() + " evaluate --metrics bleu,ter --ref " +
                              quoted(row.ref_file) + " --hyp " + quoted(row.hyp_file));
   CHECK(r.status != 0);
-  CHECK_THAT(r.output, Contains("unknown metric 'ter'") &&
-                           Contains("(expected one of: bleu, chrf)"));
+  CHECK_THAT(r.output,
+             Contains("unknown metric 'ter'") && Contains("(expected one of: bleu, chrf)"));
 }
