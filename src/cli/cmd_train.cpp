@@ -55,8 +55,8 @@ void prepare(const Config& config) {
 
 Command add_prepare_command(CLI::App& app) {
   auto options = std::make_shared<ConfigOptions>();
-  auto* sub = app.add_subcommand(
-      "prepare", "Check a config, train its subword models and load its corpora");
+  auto* sub = app.add_subcommand("prepare",
+                                 "Check a config, train its subword models and load its corpora");
   add_config_options(sub, *options);
   return {sub, [options] {
             prepare(load_for_run(*options));
@@ -70,7 +70,7 @@ Command add_train_command(CLI::App& app) {
   auto* sub = app.add_subcommand("train", "Train a model from a YAML config");
   add_config_options(sub, *options);
   sub->add_flag("--resume", *resume, "Continue from the last checkpoint in model_dir");
-  return {sub, [options] () -> int {
+  return {sub, [options]() -> int {
             prepare(load_for_run(*options));
             throw Error("train: the training loop is not implemented yet (data is prepared)");
           }};

@@ -26,9 +26,8 @@ Command add_translate_command(CLI::App& app) {
   sub->add_option("--alpha", o->alpha, "GNMT length penalty exponent");
   sub->add_option("--nbest", o->nbest, "Hypotheses to print per sentence")
       ->check(CLI::PositiveNumber);
-  sub->add_option("--batch-size", o->batch_size, "Sentences per batch")
-      ->check(CLI::PositiveNumber);
-  return {sub, [] () -> int { throw Error("translate: decoding is not implemented yet"); }};
+  sub->add_option("--batch-size", o->batch_size, "Sentences per batch")->check(CLI::PositiveNumber);
+  return {sub, []() -> int { throw Error("translate: decoding is not implemented yet"); }};
 }
 
 }  // namespace nmt::cli

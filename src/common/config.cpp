@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "attention/registry.h"
 #include "common/errors.h"
 
 namespace nmt {
@@ -169,7 +170,7 @@ std::vector<Field> schema_of(Config& c) {
       real("data.subwords.character_coverage", &d.subwords.character_coverage, {0, 1, true},
            "share of characters the subword model must cover"),
 
-      choice("model.encoder.type", &e.type, {"rnn", "transformer"}, "encoder kind"),
+      choice("model.encoder.type", &e.type, {"rnn"}, "encoder kind"),
       choice("model.encoder.rnn", &e.rnn, kRnnTypes, "recurrent cell of the encoder"),
       integer("model.encoder.embedding_dim", &e.embedding_dim, 1, "source embedding size"),
       integer("model.encoder.layers", &e.layers, 1, "stacked encoder layers"),
@@ -193,18 +194,13 @@ std::vector<Field> schema_of(Config& c) {
       real("model.decoder.dropout", &r.dropout, {0, 1, false, true},
            "dropout on embeddings, between layers and before the output"),
 
-      choice("model.attention.type", &a.type,
-             {"dot", "scaled_dot", "cosine", "mlp", "bilinear", "multi_head", "local_m",
-              "local_p", "hard"},
-             "how the decoder scores encoder states"),
+      choice("model.attention.type", &a.type, attention_types(),
+             "how the decoder scores encoder states (attention/registry.cpp)"),
       integer("model.attention.heads", &a.heads, 1, "multi_head: number of heads"),
       real("model.attention.temperature", &a.temperature, {0, kInf, true},
            "cosine: softmax(cos / temperature); the initial value if learned"),
       flag("model.attention.learn_temperature", &a.learn_temperature,
            "cosine: learn the temperature"),
-      integer("model.attention.window", &a.window, 0, "local_m, local_p: half-width D"),
-      choice("model.attention.score", &a.score, {"dot", "scaled_dot", "cosine", "mlp", "bilinear"},
-             "local_m, local_p, hard: the scorer used inside"),
 
       real("train.lr", &t.lr, {0, kInf, true}, "learning rate"),
       integer("train.batch_tokens", &t.batch_tokens, 1, "padded target tokens per batch"),
@@ -215,22 +211,6 @@ std::vector<Field> schema_of(Config& c) {
       integer("train.threads", &t.threads, 0, "CPU threads (0: LibTorch's default)"),
       integer("train.seed", &t.seed, 0, "seed of every random choice"),
   };
-}
-
-// The parameters each attention type accepts besides `type`.
-const std::map<std::string, std::set<std::string>>& attention_parameters() {
-  static const std::map<std::string, std::set<std::string>> params = {
-      {"dot", {}},
-      {"scaled_dot", {}},
-      {"cosine", {"temperature", "learn_temperature"}},
-      {"mlp", {}},
-      {"bilinear", {}},
-      {"multi_head", {"heads"}},
-      {"local_m", {"window", "score"}},
-      {"local_p", {"window", "score"}},
-      {"hard", {"score"}},
-  };
-  return params;
 }
 
 // Assigns YAML values through the schema, remembering where each key was set.
@@ -277,7 +257,7 @@ class Loader {
 
   // Every attention parameter that was set must belong to the chosen attention type.
   void check_attention_parameters(const AttentionConfig& attention) const {
-    const auto& allowed = attention_parameters().at(attention.type);
+    const auto& allowed = attention_parameters(attention.type);
     const std::string prefix = "model.attention.";
     for (const auto& [key, where] : set_at_) {
       if (key.rfind(prefix, 0) != 0 || key == prefix + "type" || !find(key)) continue;
@@ -285,8 +265,8 @@ class Loader {
       if (allowed.count(param)) continue;
       std::vector<std::string> names(allowed.begin(), allowed.end());
       fail(where, key,
-           "not a parameter of attention type '" + attention.type + "' (its parameters: " +
-               (names.empty() ? "none" : join(names)) + ")");
+           "not a parameter of attention type '" + attention.type +
+               "' (its parameters: " + (names.empty() ? "none" : join(names)) + ")");
     }
   }
 
@@ -368,11 +348,10 @@ YAML::Node parse_yaml(const std::string& text, const std::string& name) {
 // The fields that describe `config`: all but the parameters of other attention types.
 std::vector<Field> resolved_fields(Config& config) {
   const std::string prefix = "model.attention.";
-  const auto& allowed = attention_parameters().at(config.model.attention.type);
+  const auto& allowed = attention_parameters(config.model.attention.type);
   std::vector<Field> fields;
   for (auto& f : schema_of(config)) {
-    const bool other_attention_param = f.key.rfind(prefix, 0) == 0 &&
-                                       f.key != prefix + "type" &&
+    const bool other_attention_param = f.key.rfind(prefix, 0) == 0 && f.key != prefix + "type" &&
                                        !allowed.count(f.key.substr(prefix.size()));
     if (!other_attention_param) fields.push_back(std::move(f));
   }

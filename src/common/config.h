@@ -12,7 +12,7 @@ namespace nmt {
 struct SubwordConfig {
   std::string type = "unigram";  // unigram | bpe
   int64_t vocab_size = 8000;
-  bool joint = true;              // one model for both languages
+  bool joint = true;  // one model for both languages
   double character_coverage = 1.0;
 };
 
@@ -24,8 +24,8 @@ struct DataConfig {
 };
 
 struct EncoderConfig {
-  std::string type = "rnn";  // rnn | transformer
-  std::string rnn = "gru";   // gru | lstm
+  std::string type = "rnn";
+  std::string rnn = "gru";  // gru | lstm
   int64_t embedding_dim = 256;
   int64_t layers = 1;
   int64_t hidden = 256;  // per direction
@@ -47,11 +47,9 @@ struct DecoderConfig {
 
 struct AttentionConfig {
   std::string type = "mlp";
-  int64_t heads = 1;          // multi_head
-  double temperature = 0.1;   // cosine: softmax(cos / temperature)
+  int64_t heads = 1;              // multi_head
+  double temperature = 0.1;       // cosine: softmax(cos / temperature)
   bool learn_temperature = true;  // cosine
-  int64_t window = 10;        // local_m, local_p: D, the half-width of the window
-  std::string score = "dot";  // local_m, local_p, hard: the global scorer used inside
 };
 
 struct ModelConfig {

@@ -22,8 +22,8 @@ constexpr int64_t kPoolBatches = 100;
 }  // namespace
 
 std::vector<BatchIndices> make_batches(const std::vector<int64_t>& src_lens,
-                                       const std::vector<int64_t>& trg_lens,
-                                       int64_t batch_tokens, uint64_t seed, int64_t epoch) {
+                                       const std::vector<int64_t>& trg_lens, int64_t batch_tokens,
+                                       uint64_t seed, int64_t epoch) {
   const int64_t n = static_cast<int64_t>(trg_lens.size());
   std::mt19937_64 rng(seed * 1000003ULL + static_cast<uint64_t>(epoch));
   std::vector<int64_t> order(n);
@@ -31,8 +31,9 @@ std::vector<BatchIndices> make_batches(const std::vector<int64_t>& src_lens,
   portable_shuffle(order, rng);
 
   const int64_t mean_len =
-      n == 0 ? 1 : std::max<int64_t>(1, std::accumulate(trg_lens.begin(), trg_lens.end(),
-                                                        int64_t{0}) / n);
+      n == 0
+          ? 1
+          : std::max<int64_t>(1, std::accumulate(trg_lens.begin(), trg_lens.end(), int64_t{0}) / n);
   const int64_t pool_size = std::max<int64_t>(1, kPoolBatches * batch_tokens / mean_len);
 
   std::vector<BatchIndices> batches;

@@ -21,7 +21,7 @@ struct BatchIndices {
 /// and cut into batches, and the batches are then shuffled. The result depends only on the
 /// lengths, `batch_tokens`, `seed` and `epoch`.
 std::vector<BatchIndices> make_batches(const std::vector<int64_t>& src_lens,
-                                       const std::vector<int64_t>& trg_lens,
-                                       int64_t batch_tokens, uint64_t seed, int64_t epoch);
+                                       const std::vector<int64_t>& trg_lens, int64_t batch_tokens,
+                                       uint64_t seed, int64_t epoch);
 
 }  // namespace nmt

@@ -19,8 +19,7 @@ std::vector<std::string> read_lines(std::istream& in, const std::string& name);
 
 /// `prefix.lang` if it exists, else `prefix.lang.gz`; throws DataError naming both
 /// candidates (and `key`, the config key the prefix came from) if neither exists.
-std::string corpus_file(const std::string& prefix, const std::string& lang,
-                        const std::string& key);
+std::string corpus_file(const std::string& prefix, const std::string& lang, const std::string& key);
 
 /// Source and target segments of a parallel corpus; line i of one pairs with line i of the
 /// other.

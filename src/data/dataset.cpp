@@ -20,8 +20,8 @@ std::vector<int64_t> lengths_with_eos(const std::vector<std::vector<int>>& sente
 std::vector<int64_t> EncodedCorpus::src_lengths() const { return lengths_with_eos(src); }
 std::vector<int64_t> EncodedCorpus::trg_lengths() const { return lengths_with_eos(trg); }
 
-EncodedCorpus encode_corpus(const ParallelCorpus& corpus, const Vocabs& vocabs,
-                            int64_t max_len, const std::string& name) {
+EncodedCorpus encode_corpus(const ParallelCorpus& corpus, const Vocabs& vocabs, int64_t max_len,
+                            const std::string& name) {
   EncodedCorpus out;
   int64_t too_long = 0, empty = 0;
   for (size_t i = 0; i < corpus.size(); ++i) {

@@ -25,8 +25,8 @@ struct EncodedCorpus {
 
 /// Encodes every pair. With `max_len` > 0, pairs with more subwords than that on either
 /// side, or an empty side, are dropped (for training); the count is logged under `name`.
-EncodedCorpus encode_corpus(const ParallelCorpus& corpus, const Vocabs& vocabs,
-                            int64_t max_len, const std::string& name);
+EncodedCorpus encode_corpus(const ParallelCorpus& corpus, const Vocabs& vocabs, int64_t max_len,
+                            const std::string& name);
 
 /// Everything training needs from `data`: subword models (trained into model_dir if
 /// missing) and the encoded training and dev corpora.

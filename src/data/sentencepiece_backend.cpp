@@ -48,8 +48,8 @@ const Plugin& plugin() {
       if (loaded.open && loaded.train) return;
       tried += path + ": missing entry points";
     }
-    throw Error(std::string("cannot load the SentencePiece plugin ") + kPluginName + " (" +
-                tried + ")");
+    throw Error(std::string("cannot load the SentencePiece plugin ") + kPluginName + " (" + tried +
+                ")");
   });
   return loaded;
 }

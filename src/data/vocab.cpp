@@ -37,8 +37,7 @@ std::string Vocab::decode(const std::vector<int>& ids) const {
 std::string Vocab::piece(int id) const { return model_->piece(id); }
 
 int Vocab::size() const { return model_->size(); }
-std::vector<std::string> subword_model_files(const DataConfig& data,
-                                             const std::string& model_dir) {
+std::vector<std::string> subword_model_files(const DataConfig& data, const std::string& model_dir) {
   const std::filesystem::path dir(model_dir);
   if (data.subwords.joint) return {(dir / "spm.model").string()};
   return {(dir / ("spm." + data.src + ".model")).string(),

@@ -33,9 +33,7 @@ class Model : public nmt::SentencePieceModel {
 // Feeds the trainer from in-memory corpora, skipping empty lines.
 class CorpusIterator : public sentencepiece::SentenceIterator {
  public:
-  explicit CorpusIterator(const nmt::TrainingCorpora& corpora) : corpora_(corpora) {
-    skip_empty();
-  }
+  explicit CorpusIterator(const nmt::TrainingCorpora& corpora) : corpora_(corpora) { skip_empty(); }
   bool done() const override { return corpus_ >= corpora_.size(); }
   void Next() override {
     ++line_;

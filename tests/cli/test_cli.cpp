@@ -6,9 +6,9 @@
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
+using Catch::Contains;
 using nmt::test::nmt_binary;
 using nmt::test::run_command;
-using Catch::Contains;
 
 namespace {
 
@@ -19,8 +19,8 @@ int count_lines(const std::string& s) {
 }  // namespace
 
 TEST_CASE("cli: --help for the program and each command exits 0", "[cli]") {
-  const std::string args = GENERATE(as<std::string>{}, "--help", "train --help",
-                                    "translate --help", "evaluate --help", "prepare --help");
+  const std::string args = GENERATE(as<std::string>{}, "--help", "train --help", "translate --help",
+                                    "evaluate --help", "prepare --help");
   const auto r = run_command(nmt_binary() + " " + args);
   INFO(r.output);
   CHECK(r.status == 0);
@@ -47,18 +47,17 @@ TEST_CASE("cli: an unknown command is a one-line error listing the commands", "[
 TEST_CASE("cli: a config error is one line with file, line and key", "[cli]") {
   nmt::test::TempDir dir;
   const auto config = dir.file("bad.yaml");
-  nmt::test::write_text(config,
-                        "model_dir: " + dir.file("model") +
-                            "\ndata:\n  train: x\n  src: en\n  trg: de\n"
-                            "model:\n  attention:\n    type: mpl\n");
+  nmt::test::write_text(config, "model_dir: " + dir.file("model") +
+                                    "\ndata:\n  train: x\n  src: en\n  trg: de\n"
+                                    "model:\n  attention:\n    type: mpl\n");
   const auto r = run_command(nmt_binary() + " prepare '" + config + "'");
   CHECK(r.status != 0);
   CHECK(count_lines(r.output) == 1);
-  CHECK_THAT(r.output, Contains("nmt: error: " + config +
-                                ":8: model.attention.type: unknown value 'mpl'"));
+  CHECK_THAT(r.output,
+             Contains("nmt: error: " + config + ":8: model.attention.type: unknown value 'mpl'"));
 
-  nmt::test::write_text(config, "model_dir: " + dir.file("model") +
-                                    "\ndata:\n  train: x\n  src: en\n  trg: de\n");
+  nmt::test::write_text(
+      config, "model_dir: " + dir.file("model") + "\ndata:\n  train: x\n  src: en\n  trg: de\n");
   const auto set = run_command(nmt_binary() + " prepare '" + config + "' --set train.lr=x");
   CHECK(set.status != 0);
   CHECK_THAT(set.output, Contains("nmt: error: --set train.lr=x: train.lr: expected a number"));
@@ -74,8 +73,8 @@ TEST_CASE("cli: prepare trains subwords and reports a missing corpus by key", "[
   nmt::test::write_text(dir.file("train.en"), en);
   nmt::test::write_text(dir.file("train.de"), de);
   const auto config = dir.file("c.yaml");
-  nmt::test::write_text(config, "model_dir: " + dir.file("model") + "\ndata:\n  train: " +
-                                    dir.file("train") +
+  nmt::test::write_text(config, "model_dir: " + dir.file("model") +
+                                    "\ndata:\n  train: " + dir.file("train") +
                                     "\n  src: en\n  trg: de\n  subwords:\n    vocab_size: 40\n");
   const auto ok = run_command(nmt_binary() + " prepare '" + config + "'");
   INFO(ok.output);
@@ -87,6 +86,6 @@ TEST_CASE("cli: prepare trains subwords and reports a missing corpus by key", "[
   const auto missing = run_command(nmt_binary() + " prepare '" + config +
                                    "' --set data.train=" + dir.file("nothing"));
   CHECK(missing.status != 0);
-  CHECK_THAT(missing.output, Contains("nmt: error: data.train: no corpus file " +
-                                      dir.file("nothing") + ".en"));
+  CHECK_THAT(missing.output,
+             Contains("nmt: error: data.train: no corpus file " + dir.file("nothing") + ".en"));
 }

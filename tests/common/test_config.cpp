@@ -6,30 +6,30 @@
 #include "common/errors.h"
 #include "support/temp_dir.h"
 
+using Catch::Contains;
 using nmt::ConfigError;
 using nmt::parse_config;
-using Catch::Contains;
 
 namespace {
 
 // Line numbers below are counted in this text (line 1 is "model_dir").
 const std::string kValid =
-    "model_dir: runs/x\n"          // 1
-    "data:\n"                      // 2
-    "  train: corpus/train\n"      // 3
-    "  src: en\n"                  // 4
-    "  trg: de\n"                  // 5
-    "  max_len: 50\n"              // 6
-    "model:\n"                     // 7
-    "  encoder:\n"                 // 8
-    "    rnn: lstm\n"              // 9
-    "    bidirectional: false\n"   // 10
-    "  attention:\n"               // 11
-    "    type: cosine\n"           // 12
-    "    temperature: 0.05\n"      // 13
-    "train:\n"                     // 14
-    "  lr: 5e-4\n"                 // 15
-    "  batch_tokens: 1000\n";      // 16
+    "model_dir: runs/x\n"         // 1
+    "data:\n"                     // 2
+    "  train: corpus/train\n"     // 3
+    "  src: en\n"                 // 4
+    "  trg: de\n"                 // 5
+    "  max_len: 50\n"             // 6
+    "model:\n"                    // 7
+    "  encoder:\n"                // 8
+    "    rnn: lstm\n"             // 9
+    "    bidirectional: false\n"  // 10
+    "  attention:\n"              // 11
+    "    type: cosine\n"          // 12
+    "    temperature: 0.05\n"     // 13
+    "train:\n"                    // 14
+    "  lr: 5e-4\n"                // 15
+    "  batch_tokens: 1000\n";     // 16
 
 // kValid with line `line` (1-based) replaced by `text`.
 std::string with_line(int line, const std::string& text) {
@@ -125,9 +125,9 @@ TEST_CASE("config: each error names file, line and key path", "[config]") {
 
 TEST_CASE("config: --set overrides any key with the same checks", "[config]") {
   SECTION("overrides a file value and a default") {
-    const auto c = parse_config(kValid, "x.yaml",
-                                {"train.lr=0.002", "model.decoder.style=bahdanau",
-                                 "model.attention.temperature=0.5"});
+    const auto c = parse_config(
+        kValid, "x.yaml",
+        {"train.lr=0.002", "model.decoder.style=bahdanau", "model.attention.temperature=0.5"});
     CHECK(c.train.lr == Approx(0.002));
     CHECK(c.model.decoder.style == "bahdanau");
     CHECK(c.model.attention.temperature == Approx(0.5));

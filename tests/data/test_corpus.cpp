@@ -76,11 +76,11 @@ TEST_CASE("corpus: invalid UTF-8 is an error naming file and line", "[data][corp
 TEST_CASE("corpus: UTF-8 validation rejects malformed sequences", "[data][utf8]") {
   CHECK(nmt::is_valid_utf8("plain ascii"));
   CHECK(nmt::is_valid_utf8("\xC3\xA4\xE2\x82\xAC\xF0\x9F\x98\x80"));  // ä € 😀
-  CHECK_FALSE(nmt::is_valid_utf8("\xC0\xAF"));          // overlong '/'
-  CHECK_FALSE(nmt::is_valid_utf8("\xED\xA0\x80"));      // surrogate U+D800
-  CHECK_FALSE(nmt::is_valid_utf8("\xF4\x90\x80\x80"));  // U+110000
-  CHECK_FALSE(nmt::is_valid_utf8("\xE2\x82"));          // truncated
-  CHECK_FALSE(nmt::is_valid_utf8("\x80"));              // lone continuation byte
+  CHECK_FALSE(nmt::is_valid_utf8("\xC0\xAF"));                        // overlong '/'
+  CHECK_FALSE(nmt::is_valid_utf8("\xED\xA0\x80"));                    // surrogate U+D800
+  CHECK_FALSE(nmt::is_valid_utf8("\xF4\x90\x80\x80"));                // U+110000
+  CHECK_FALSE(nmt::is_valid_utf8("\xE2\x82"));                        // truncated
+  CHECK_FALSE(nmt::is_valid_utf8("\x80"));                            // lone continuation byte
   CHECK(nmt::decode_utf8("a\xC3\xA4\xE2\x82\xAC") == std::u32string{U'a', 0xE4, 0x20AC});
   CHECK(nmt::encode_utf8(U"a\u00E4\u20AC\U0001F600") == "a\xC3\xA4\xE2\x82\xAC\xF0\x9F\x98\x80");
 }
@@ -105,7 +105,7 @@ TEST_CASE("corpus: differing line counts name both files and counts", "[data][co
   const std::string prefix = dir.file("dev");
   write_text(prefix + ".en", "a\nb\nc\n");
   write_text(prefix + ".de", "x\ny\n");
-  REQUIRE_THROWS_WITH(nmt::read_parallel(prefix, "en", "de", "data.dev"),
-                      "data.dev: line counts differ: " + prefix + ".en has 3 lines, " + prefix +
-                          ".de has 2");
+  REQUIRE_THROWS_WITH(
+      nmt::read_parallel(prefix, "en", "de", "data.dev"),
+      "data.dev: line counts differ: " + prefix + ".en has 3 lines, " + prefix + ".de has 2");
 }

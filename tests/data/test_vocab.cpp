@@ -17,8 +17,8 @@ namespace {
 // A small corpus of sentences drawn from a fixed word list.
 std::vector<std::string> make_sentences(int n, unsigned seed) {
   static const std::vector<std::string> words = {
-      "the", "a", "man", "woman", "dog", "runs", "sits", "on", "green", "grass",
-      "with", "red", "hat", "street", "plays", "ball", "two", "children", "near", "water"};
+      "the",  "a",   "man", "woman",  "dog",   "runs", "sits", "on",       "green", "grass",
+      "with", "red", "hat", "street", "plays", "ball", "two",  "children", "near",  "water"};
   std::mt19937 rng(seed);
   std::uniform_int_distribution<size_t> pick(0, words.size() - 1);
   std::uniform_int_distribution<int> len(3, 10);
@@ -42,8 +42,7 @@ nmt::DataConfig small_data_config(bool joint) {
 
 }  // namespace
 
-TEST_CASE("vocab: a trained model round-trips text and has fixed special ids",
-          "[data][vocab]") {
+TEST_CASE("vocab: a trained model round-trips text and has fixed special ids", "[data][vocab]") {
   nmt::test::TempDir dir;
   nmt::ParallelCorpus corpus;
   corpus.src = make_sentences(300, 1);
@@ -72,8 +71,7 @@ TEST_CASE("vocab: a trained model round-trips text and has fixed special ids",
   CHECK(vocabs.src->decode(ids) == "a red hat.");
 }
 
-TEST_CASE("vocab: models are reused when present and checked against the config",
-          "[data][vocab]") {
+TEST_CASE("vocab: models are reused when present and checked against the config", "[data][vocab]") {
   nmt::test::TempDir dir;
   nmt::ParallelCorpus corpus;
   corpus.src = make_sentences(200, 3);

@@ -4,9 +4,9 @@
 #include <filesystem>
 
 #include "data/corpus.h"
-#include "test_paths.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
+#include "test_paths.h"
 
 namespace fs = std::filesystem;
 using nmt::test::run_command;

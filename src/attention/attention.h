@@ -1,0 +1,56 @@
+// The attention interface: a decoder state z (the query) scores the encoder states h,
+// a = softmax(score(z, h)) over real (unmasked) positions, and the context is c = sum_s a_s h_s.
+// The scorer is the module; decoders and search know nothing about the type.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+namespace nmt {
+
+/// Everything about the source that does not depend on the query, built once per batch by
+/// Attention::prepare() (e.g. projected keys), so each decoder step only scores.
+struct AttentionMemory {
+  // Batch first; the rest of the shape is the type's own (e.g. [B, S, Dk] projected keys, or
+  // [B, heads, S, D/heads] for multi_head). Only index_select on dim 0 is asked of them.
+  torch::Tensor keys;    // type-specific precomputation from the encoder states
+  torch::Tensor values;  // what the context is made of (the encoder states, or projections)
+  torch::Tensor mask;    // [B, S] bool, true = real token
+  /// Rows `rows` ([N] int64) of every tensor: beam search tiles and reorders with it.
+  AttentionMemory index_select(const torch::Tensor& rows) const;
+};
+
+/// The per-step input. Types that need more (e.g. a step index) read more fields here.
+struct AttentionQuery {
+  torch::Tensor state;  // [B, Dq] the decoder state z
+  int64_t step = 0;     // 0-based target position
+};
+
+struct AttentionResult {
+  torch::Tensor context;  // [B, Dv]
+  torch::Tensor weights;  // [B, S], rows sum to 1 over real positions, exactly 0 on padding
+};
+
+/// Sizes an attention module is built for.
+struct AttentionShape {
+  int64_t query_dim = 0;  // Dq: decoder state size
+  int64_t value_dim = 0;  // Dv: encoder output size
+};
+
+class Attention : public torch::nn::Module {
+ public:
+  /// enc_out [B, S, Dv], mask [B, S] bool -> the memory every step of this batch uses.
+  virtual AttentionMemory prepare(const torch::Tensor& enc_out, const torch::Tensor& mask) = 0;
+  /// One decoder step for every row of the batch.
+  virtual AttentionResult forward(const AttentionQuery& query, const AttentionMemory& memory) = 0;
+};
+
+/// softmax over the last dimension of scores [B, ..., S] with masked positions (mask false,
+/// broadcast against scores) set to exactly 0; a row with no real position gets all zeros
+/// rather than NaN.
+torch::Tensor masked_softmax(const torch::Tensor& scores, const torch::Tensor& mask);
+
+/// context [B, Dv] = sum_s weights[b, s] * values[b, s, :] (weights [B, S], values [B, S, Dv]).
+torch::Tensor weighted_sum(const torch::Tensor& weights, const torch::Tensor& values);
+
+}  // namespace nmt

@@ -1,0 +1,58 @@
+// The attention registry: one line per type.
+#include "attention/registry.h"
+
+#include <functional>
+
+#include "attention/attention.h"
+#include "attention/bilinear_attention.h"
+#include "attention/cosine_attention.h"
+#include "attention/dot_attention.h"
+#include "attention/mlp_attention.h"
+#include "attention/multi_head_attention.h"
+#include "common/config.h"
+#include "common/registry.h"
+
+namespace nmt {
+namespace {
+
+struct AttentionEntry {
+  std::set<std::string> parameters;  // keys under model.attention besides `type`
+  std::function<std::shared_ptr<Attention>(const AttentionConfig&, const AttentionShape&)> make;
+};
+
+const Registry<AttentionEntry>& registry() {
+  static const Registry<AttentionEntry> attention_registry = [] {
+    Registry<AttentionEntry> r("model.attention.type");
+    // One line per type: name, parameters, factory.
+    using C = const AttentionConfig&;
+    using S = const AttentionShape&;
+    r.add("dot", {{}, [](C, S s) { return std::make_shared<DotAttention>(s, /*scaled=*/false); }});
+    r.add("scaled_dot",
+          {{}, [](C, S s) { return std::make_shared<DotAttention>(s, /*scaled=*/true); }});
+    r.add("cosine", {{"temperature", "learn_temperature"}, [](C c, S s) {
+                       return std::make_shared<CosineAttention>(s, c.temperature,
+                                                                c.learn_temperature);
+                     }});
+    r.add("mlp", {{}, [](C, S s) { return std::make_shared<MlpAttention>(s); }});
+    r.add("bilinear", {{}, [](C, S s) { return std::make_shared<BilinearAttention>(s); }});
+    r.add("multi_head",
+          {{"heads"}, [](C c, S s) { return std::make_shared<MultiHeadAttention>(s, c.heads); }});
+    return r;
+  }();
+  return attention_registry;
+}
+
+}  // namespace
+
+std::vector<std::string> attention_types() { return registry().names(); }
+
+const std::set<std::string>& attention_parameters(const std::string& type) {
+  return registry().at(type).parameters;
+}
+
+std::shared_ptr<Attention> make_attention(const AttentionConfig& config,
+                                          const AttentionShape& shape) {
+  return registry().at(config.type).make(config, shape);
+}
+
+}  // namespace nmt

@@ -1,0 +1,114 @@
+#include "model/decoder.h"
+
+#include <torch/nn/functional/linear.h>
+
+#include "attention/registry.h"
+#include "common/config.h"
+#include "common/errors.h"
+#include "data/vocab.h"
+
+namespace nmt {
+
+DecoderState DecoderState::index_select(const torch::Tensor& rows) const {
+  return {rnn.index_select(rows), feed.defined() ? feed.index_select(0, rows) : feed};
+}
+
+DecoderImpl::DecoderImpl(const DecoderConfig& config, const AttentionConfig& attention,
+                         int64_t vocab_size, int64_t encoder_dim)
+    : luong_(config.style == "luong"),
+      input_feeding_(config.style == "luong" && config.input_feeding),
+      hidden_(config.hidden) {
+  if (config.tied_embeddings && config.embedding_dim != config.hidden) {
+    throw ConfigError("model.decoder.tied_embeddings: needs model.decoder.embedding_dim (" +
+                      std::to_string(config.embedding_dim) + ") equal to model.decoder.hidden (" +
+                      std::to_string(config.hidden) + ")");
+  }
+  embedding_ = register_module(
+      "embedding",
+      torch::nn::Embedding(
+          torch::nn::EmbeddingOptions(vocab_size, config.embedding_dim).padding_idx(kPadId)));
+  dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
+  const int64_t extra_input = luong_ ? (input_feeding_ ? config.hidden : 0) : encoder_dim;
+  rnn_ = register_module(
+      "rnn", Rnn(RnnOptions{config.rnn, config.embedding_dim + extra_input, config.hidden,
+                            config.layers, false, config.layers > 1 ? config.dropout : 0.0}));
+  attention_ =
+      register_module("attention", make_attention(attention, {config.hidden, encoder_dim}));
+  if (config.init == "bridge") {
+    bridge_ = register_module("bridge", torch::nn::Linear(encoder_dim, config.hidden));
+  }
+  attentional_ = register_module(
+      "attentional",
+      torch::nn::Linear(
+          torch::nn::LinearOptions(config.hidden + encoder_dim, config.hidden).bias(false)));
+  if (!config.tied_embeddings) {
+    output_ = register_module(
+        "output",
+        torch::nn::Linear(torch::nn::LinearOptions(config.hidden, vocab_size).bias(false)));
+  }
+}
+
+AttentionMemory DecoderImpl::prepare(const EncoderOutput& encoded) {
+  return attention_->prepare(encoded.states, encoded.mask);
+}
+
+DecoderState DecoderImpl::initial_state(const EncoderOutput& encoded) {
+  const int64_t layers = rnn_->options().layers, batch = encoded.states.size(0);
+  torch::Tensor h;
+  if (bridge_) {
+    h = torch::tanh(bridge_(encoded.summary)).unsqueeze(0).repeat({layers, 1, 1});  // [L, B, H]
+  } else {
+    h = torch::zeros({layers, batch, hidden_}, encoded.states.options());
+  }
+  DecoderState state;
+  // An LSTM's cell starts from the same bridge as its hidden state (as in Joey NMT).
+  state.rnn = {h, rnn_->options().cell == "lstm" ? h : torch::Tensor()};
+  if (input_feeding_) state.feed = torch::zeros({batch, hidden_}, encoded.states.options());
+  return state;
+}
+
+DecoderStep DecoderImpl::attend_and_output(const torch::Tensor& z, const torch::Tensor& context,
+                                           const torch::Tensor& weights) {
+  const auto combined = dropout_(torch::cat({z, context}, /*dim=*/-1));  // [B, H + Dv]
+  return {torch::tanh(attentional_(combined)), weights};                 // [B, H]
+}
+
+DecoderStep DecoderImpl::step(const torch::Tensor& prev, DecoderState& state,
+                              const AttentionMemory& memory, int64_t t) {
+  const auto embedded = dropout_(embedding_(prev));  // [B, E]
+  if (!luong_) {
+    const auto query = state.rnn.h[-1];  // [B, H] previous top-layer state
+    const auto attended = attention_->forward({query, t}, memory);
+    const auto input = torch::cat({embedded, attended.context}, -1).unsqueeze(1);  // [B, 1, E+Dv]
+    auto [out, next] = rnn_->forward(input, state.rnn);
+    state.rnn = next;
+    return attend_and_output(out.squeeze(1), attended.context, attended.weights);
+  }
+  const auto input = (input_feeding_ ? torch::cat({embedded, state.feed}, -1) : embedded)
+                         .unsqueeze(1);  // [B, 1, E (+H)]
+  auto [out, next] = rnn_->forward(input, state.rnn);
+  state.rnn = next;
+  const auto z = out.squeeze(1);  // [B, H]
+  const auto attended = attention_->forward({z, t}, memory);
+  auto result = attend_and_output(z, attended.context, attended.weights);
+  if (input_feeding_) state.feed = result.output;
+  return result;
+}
+
+DecoderOutput DecoderImpl::forward(const torch::Tensor& trg_in, DecoderState state,
+                                   const AttentionMemory& memory) {
+  std::vector<torch::Tensor> outputs, weights;
+  for (int64_t t = 0; t < trg_in.size(1); ++t) {
+    auto s = step(trg_in.select(1, t), state, memory, t);
+    outputs.push_back(s.output);
+    weights.push_back(s.weights);
+  }
+  return {torch::stack(outputs, 1), torch::stack(weights, 1)};  // [B, T, H], [B, T, S]
+}
+
+torch::Tensor DecoderImpl::logits(const torch::Tensor& outputs) {
+  if (output_) return output_(outputs);
+  return torch::nn::functional::linear(outputs, embedding_->weight);  // tied: [..., V]
+}
+
+}  // namespace nmt

@@ -1,0 +1,41 @@
+#include "model/encoder.h"
+
+#include "common/config.h"
+#include "common/errors.h"
+#include "data/vocab.h"
+
+namespace nmt {
+
+RnnEncoder::RnnEncoder(const EncoderConfig& config, int64_t vocab_size) {
+  embedding_ = register_module(
+      "embedding",
+      torch::nn::Embedding(
+          torch::nn::EmbeddingOptions(vocab_size, config.embedding_dim).padding_idx(kPadId)));
+  dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
+  rnn_ = register_module(
+      "rnn", Rnn(RnnOptions{config.rnn, config.embedding_dim, config.hidden, config.layers,
+                            config.bidirectional, config.layers > 1 ? config.dropout : 0.0}));
+}
+
+int64_t RnnEncoder::output_dim() const {
+  return rnn_->options().hidden * (rnn_->options().bidirectional ? 2 : 1);
+}
+
+EncoderOutput RnnEncoder::forward(const torch::Tensor& src, const torch::Tensor& lengths) {
+  const auto embedded = dropout_(embedding_(src));                 // [B, S, E]
+  auto [states, final] = rnn_->forward_padded(embedded, lengths);  // [B, S, Dv]
+  // The top layer's last forward state and, if bidirectional, its last backward state
+  // (the one that has read the whole sentence from the right).
+  const int64_t directions = rnn_->options().bidirectional ? 2 : 1;
+  const auto top = final.h.slice(/*dim=*/0, final.h.size(0) - directions);  // [dirs, B, H]
+  const auto summary = top.permute({1, 0, 2}).reshape({src.size(0), -1});   // [B, Dv]
+  const auto positions = torch::arange(src.size(1), lengths.options()).unsqueeze(0);
+  return {states, positions < lengths.unsqueeze(1), summary};  // mask [B, S]
+}
+
+std::shared_ptr<Encoder> make_encoder(const EncoderConfig& config, int64_t vocab_size) {
+  if (config.type == "rnn") return std::make_shared<RnnEncoder>(config, vocab_size);
+  throw ConfigError("model.encoder.type: '" + config.type + "' is not available yet");
+}
+
+}  // namespace nmt

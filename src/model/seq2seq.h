@@ -1,0 +1,39 @@
+// The whole model: encoder, decoder with attention, output layer. Training calls forward();
+// search calls encode(), then the decoder's initial_state() and step().
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include <memory>
+
+#include "model/decoder.h"
+#include "model/encoder.h"
+
+namespace nmt {
+
+struct ModelConfig;
+
+struct Seq2SeqOutput {
+  torch::Tensor logits;   // [B, T, V]
+  torch::Tensor weights;  // [B, T, S] attention
+};
+
+class Seq2SeqImpl : public torch::nn::Module {
+ public:
+  Seq2SeqImpl(const ModelConfig& config, int64_t src_vocab, int64_t trg_vocab);
+
+  /// src [B, S] with lengths [B]; trg_in [B, T] target ids shifted right (<s> first).
+  Seq2SeqOutput forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                        const torch::Tensor& trg_in);
+
+  EncoderOutput encode(const torch::Tensor& src, const torch::Tensor& src_lengths);
+  Decoder& decoder() { return decoder_; }
+
+ private:
+  std::shared_ptr<Encoder> encoder_;
+  Decoder decoder_{nullptr};
+};
+TORCH_MODULE(Seq2Seq);
+
+}  // namespace nmt

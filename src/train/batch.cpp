@@ -1,0 +1,46 @@
+#include "train/batch.h"
+
+#include <torch/torch.h>
+
+namespace nmt {
+
+Batch Batch::to(const torch::Device& device) const {
+  return {src.to(device), src_lengths.to(device), trg_in.to(device), trg_out.to(device),
+          trg_tokens};
+}
+
+Batch make_batch(const EncodedCorpus& corpus, const std::vector<int64_t>& indices) {
+  const auto n = static_cast<int64_t>(indices.size());
+  int64_t max_src = 0, max_trg = 0;
+  for (int64_t i : indices) {
+    max_src = std::max<int64_t>(max_src, static_cast<int64_t>(corpus.src[i].size()) + 1);
+    max_trg = std::max<int64_t>(max_trg, static_cast<int64_t>(corpus.trg[i].size()) + 1);
+  }
+  Batch b;
+  b.src = torch::full({n, max_src}, kPadId, torch::kInt64);
+  b.src_lengths = torch::empty({n}, torch::kInt64);
+  b.trg_in = torch::full({n, max_trg}, kPadId, torch::kInt64);
+  b.trg_out = torch::full({n, max_trg}, kPadId, torch::kInt64);
+  auto src = b.src.accessor<int64_t, 2>();
+  auto src_len = b.src_lengths.accessor<int64_t, 1>();
+  auto trg_in = b.trg_in.accessor<int64_t, 2>();
+  auto trg_out = b.trg_out.accessor<int64_t, 2>();
+  for (int64_t row = 0; row < n; ++row) {
+    const auto& x = corpus.src[indices[row]];
+    const auto& y = corpus.trg[indices[row]];
+    const auto sx = static_cast<int64_t>(x.size()), sy = static_cast<int64_t>(y.size());
+    for (int64_t j = 0; j < sx; ++j) src[row][j] = x[j];
+    src[row][sx] = kEosId;
+    src_len[row] = sx + 1;
+    trg_in[row][0] = kBosId;
+    for (int64_t j = 0; j < sy; ++j) {
+      trg_in[row][j + 1] = y[j];
+      trg_out[row][j] = y[j];
+    }
+    trg_out[row][sy] = kEosId;
+    b.trg_tokens += sy + 1;
+  }
+  return b;
+}
+
+}  // namespace nmt

@@ -1,0 +1,114 @@
+// Properties every registered attention type must have: masking, normalisation, gradients that
+// match finite differences, and beam-search reordering of the memory.
+#include <catch2/catch.hpp>
+
+#include "attention/registry.h"
+#include "attention_test_helpers.h"
+#include "common/config.h"
+#include "support/finite_difference.h"
+#include "support/tensor_asserts.h"
+
+using nmt::test::attend;
+using nmt::test::require_close;
+
+namespace {
+
+// A module of `type` in double precision; heads = 2 makes multi_head split its 4 dimensions.
+std::shared_ptr<nmt::Attention> make_double(const std::string& type, nmt::AttentionShape shape) {
+  nmt::AttentionConfig config;
+  config.type = type;
+  config.heads = 2;
+  config.temperature = 0.5;
+  config.learn_temperature = true;
+  auto attention = nmt::make_attention(config, shape);
+  attention->to(torch::kDouble);
+  return attention;
+}
+
+// Row 0 all real, row 1 with two padded positions, row 2 all padding.
+torch::Tensor ragged_mask() {
+  return torch::tensor({{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 0, 0, 0}}).to(torch::kBool);
+}
+
+}  // namespace
+
+TEST_CASE("attention registry: lists every type", "[attention][properties]") {
+  REQUIRE(nmt::attention_types() ==
+          std::vector<std::string>{"dot", "scaled_dot", "cosine", "mlp", "bilinear", "multi_head"});
+}
+
+TEST_CASE("attention types: masking and normalisation", "[attention][properties]") {
+  const auto type = GENERATE(from_range(nmt::attention_types()));
+  const int64_t dv = GENERATE(4, 6);  // equal and different query/value sizes
+  CAPTURE(type, dv);
+  const auto attention = make_double(type, {/*query_dim=*/4, dv});
+  torch::manual_seed(4);
+  const auto z = torch::randn({3, 4}, torch::kDouble);
+  auto h = torch::randn({3, 5, dv}, torch::kDouble);
+  const auto mask = ragged_mask();
+  const auto r = attend(*attention, z, h, mask);
+  REQUIRE(r.weights.sizes() == torch::IntArrayRef{3, 5});
+  REQUIRE(r.context.sizes() == torch::IntArrayRef{3, dv});
+
+  SECTION("padded positions get exactly zero weight") {
+    REQUIRE((r.weights.masked_select(mask.logical_not()) == 0).all().item<bool>());
+    REQUIRE(r.weights.masked_select(mask.logical_not()).numel() == 7);
+    REQUIRE((r.weights.masked_select(mask) > 0).all().item<bool>());
+  }
+  SECTION("rows with a real position sum to 1") {
+    require_close(r.weights.slice(/*dim=*/0, 0, 2).sum(/*dim=*/1), torch::ones({2}), 1e-12);
+  }
+  SECTION("an all-padding row gives zero weights and context, not NaN") {
+    require_close(r.weights[2], torch::zeros({5}), 0.0);
+    require_close(r.context[2], torch::zeros({dv}), 0.0);
+  }
+  SECTION("the values at padded positions do not matter") {
+    h = h.masked_fill(mask.logical_not().unsqueeze(2), 1e3);  // [3, 5, Dv]
+    const auto padded = attend(*attention, z, h, mask);
+    require_close(padded.weights, r.weights, 1e-12);
+    require_close(padded.context, r.context, 1e-12);
+  }
+}
+
+TEST_CASE("attention types: gradients match central finite differences",
+          "[attention][properties]") {
+  const auto type = GENERATE(from_range(nmt::attention_types()));
+  const int64_t dv = GENERATE(4, 6);
+  CAPTURE(type, dv);
+  const auto attention = make_double(type, {/*query_dim=*/4, dv});
+  torch::manual_seed(5);
+  const auto z = torch::randn({3, 4}, torch::kDouble).requires_grad_();
+  const auto h = torch::randn({3, 5, dv}, torch::kDouble).requires_grad_();
+  const auto mask = ragged_mask();  // the all-padding row must not produce NaN gradients
+  // Random readouts of both outputs (plain sums would hide errors: weights always sum to 1).
+  const auto context_readout = torch::randn({3, dv}, torch::kDouble);
+  const auto weights_readout = torch::randn({3, 5}, torch::kDouble);
+  const auto loss = [&] {  // prepare() inside, so perturbing h reaches the keys too
+    const auto r = attend(*attention, z, h, mask);
+    return (r.context * context_readout).sum() + (r.weights * weights_readout).sum();
+  };
+  const auto tensors = nmt::test::parameters_and(*attention, {z, h});
+  int64_t elements = 0;
+  for (const auto& t : tensors) elements += t.numel();
+  const auto error = nmt::test::max_relative_gradient_error(loss, tensors);
+  INFO(error.worst);
+  REQUIRE(error.checked == elements);
+  REQUIRE(error.relative < 1e-4);
+}
+
+TEST_CASE("attention types: selecting memory rows then attending equals attending then selecting",
+          "[attention][properties]") {
+  const auto type = GENERATE(from_range(nmt::attention_types()));
+  const int64_t dv = GENERATE(4, 6);
+  CAPTURE(type, dv);
+  const auto attention = make_double(type, {/*query_dim=*/4, dv});
+  torch::manual_seed(6);
+  const auto z = torch::randn({3, 4}, torch::kDouble);
+  const auto h = torch::randn({3, 5, dv}, torch::kDouble);
+  const auto memory = attention->prepare(h, ragged_mask());
+  const auto rows = torch::tensor({2, 0, 0, 1}, torch::kLong);  // reorder and tile, as beams do
+  const auto all = attention->forward({z}, memory);
+  const auto selected = attention->forward({z.index_select(0, rows)}, memory.index_select(rows));
+  require_close(selected.weights, all.weights.index_select(0, rows), 1e-12);
+  require_close(selected.context, all.context.index_select(0, rows), 1e-12);
+}

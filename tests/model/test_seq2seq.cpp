@@ -1,0 +1,67 @@
+// Model options: tied output embeddings, bridge vs zero initial state, LSTM cell state.
+#include <catch2/catch.hpp>
+
+#include "common/errors.h"
+#include "model/model_fixtures.h"
+#include "model/seq2seq.h"
+
+namespace {
+
+int64_t parameter_count(torch::nn::Module& m) {
+  int64_t n = 0;
+  for (const auto& p : m.parameters()) n += p.numel();
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("model: tied embeddings share the output projection", "[model][tied]") {
+  auto config = nmt::test::tiny_model_config("gru", 1, "luong", "dot");
+  config.decoder.embedding_dim = config.decoder.hidden;
+  nmt::Seq2Seq untied(config, 16, 15);
+  config.decoder.tied_embeddings = true;
+  nmt::Seq2Seq tied(config, 16, 15);
+  // Untied has its own [V=15, H=8] output matrix.
+  CHECK(parameter_count(*untied) - parameter_count(*tied) == 15 * 8);
+
+  // The logits of a tied model are the attentional vectors times the target embeddings.
+  torch::NoGradGuard no_grad;
+  tied->eval();
+  const auto [src, src_len] = nmt::test::pad_rows({{5, 6, 7}});
+  const auto trg_in = nmt::test::pad_rows({{2, 9}}).first;
+  const auto encoded = tied->encode(src, src_len);
+  const auto memory = tied->decoder()->prepare(encoded);
+  const auto out =
+      tied->decoder()->forward(trg_in, tied->decoder()->initial_state(encoded), memory);
+  const auto embedding = tied->decoder()->named_parameters()["embedding.weight"];
+  CHECK(torch::allclose(tied->decoder()->logits(out.outputs),
+                        torch::matmul(out.outputs, embedding.t())));
+
+  config.decoder.embedding_dim = 5;
+  REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15),
+                      Catch::Contains("model.decoder.tied_embeddings: needs "
+                                      "model.decoder.embedding_dim (5) equal to "
+                                      "model.decoder.hidden (8)"));
+}
+
+TEST_CASE("model: the initial decoder state comes from the bridge or is zero", "[model][bridge]") {
+  const std::string cell = GENERATE(as<std::string>{}, "gru", "lstm");
+  auto config = nmt::test::tiny_model_config(cell, 2, "bahdanau", "mlp");
+  const auto [src, src_len] = nmt::test::pad_rows({{5, 6, 7}, {8}});
+  torch::NoGradGuard no_grad;
+
+  nmt::Seq2Seq bridged(config, 16, 15);
+  const auto encoded = bridged->encode(src, src_len);
+  const auto state = bridged->decoder()->initial_state(encoded);
+  REQUIRE(state.rnn.h.sizes() == std::vector<int64_t>{2, 2, 8});  // [layers, B, H]
+  // Both layers start from tanh(W summary + b), which is not zero for a random W.
+  CHECK(torch::allclose(state.rnn.h[0], state.rnn.h[1]));
+  CHECK(state.rnn.h.abs().sum().item<double>() > 0);
+  CHECK(state.rnn.c.defined() == (cell == "lstm"));
+  CHECK_FALSE(state.feed.defined());  // bahdanau has no input feeding
+
+  config.decoder.init = "zeros";
+  nmt::Seq2Seq zeroed(config, 16, 15);
+  const auto zero_state = zeroed->decoder()->initial_state(zeroed->encode(src, src_len));
+  CHECK(zero_state.rnn.h.abs().sum().item<double>() == 0);
+}
