@@ -1,5 +1,5 @@
-// `nmt prepare` and `nmt train`: read the config, check model_dir, prepare subwords and
-// data. Both take a config file and --set overrides.
+// `nmt prepare` (check a config, train its subword models, load and batch its corpora) and
+// `nmt train`. Both take a config file and --set overrides.
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -8,10 +8,10 @@
 
 #include "cli/commands.h"
 #include "common/config.h"
-#include "common/errors.h"
 #include "common/files.h"
 #include "data/batching.h"
 #include "data/dataset.h"
+#include "train/trainer.h"
 
 namespace nmt::cli {
 namespace {
@@ -28,18 +28,16 @@ void add_config_options(CLI::App* sub, ConfigOptions& options) {
       ->type_name("KEY=VALUE");
 }
 
-// Loads the config, makes model_dir and records the resolved config there.
+// Loads the config and logs it resolved, one dotted key per line.
 Config load_for_run(const ConfigOptions& options) {
   Config config = load_config(options.config_file, options.overrides);
-  ensure_writable_dir(config.model_dir, "model_dir");
   spdlog::info("[config] {}", options.config_file);
   for (const auto& line : config_to_lines(config)) spdlog::info("[config] {}", line);
-  write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
-                    config_to_yaml(config));
   return config;
 }
 
 void prepare(const Config& config) {
+  ensure_writable_dir(config.model_dir, "model_dir");
   const PreparedData data = prepare_data(config);
   const auto trg_lens = data.train.trg_lengths();
   const auto batches = make_batches(data.train.src_lengths(), trg_lens, config.train.batch_tokens,
@@ -49,6 +47,8 @@ void prepare(const Config& config) {
                data.vocabs.trg->size(), config.data.subwords.joint ? " (joint)" : "");
   spdlog::info("[data] train: {} pairs, {} target tokens, {} batches of <= {} tokens",
                data.train.size(), tokens, batches.size(), config.train.batch_tokens);
+  write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
+                    config_to_yaml(config));
 }
 
 }  // namespace
@@ -70,9 +70,9 @@ Command add_train_command(CLI::App& app) {
   auto* sub = app.add_subcommand("train", "Train a model from a YAML config");
   add_config_options(sub, *options);
   sub->add_flag("--resume", *resume, "Continue from the last checkpoint in model_dir");
-  return {sub, [options]() -> int {
-            prepare(load_for_run(*options));
-            throw Error("train: the training loop is not implemented yet (data is prepared)");
+  return {sub, [options, resume] {
+            train(load_for_run(*options), *resume);
+            return 0;
           }};
 }
 

@@ -67,6 +67,22 @@ struct TrainConfig {
   int64_t valid_every = 1000;   // steps
   int64_t threads = 0;          // 0: LibTorch's default
   int64_t seed = 42;
+  // Adam
+  double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_eps = 1e-8, weight_decay = 0;
+  // Learning-rate schedule: constant | plateau | warmup_rsqrt
+  std::string schedule = "constant";
+  double plateau_factor = 0.5;     // plateau: lr *= factor after `patience` bad validations
+  int64_t plateau_patience = 2;
+  double min_lr = 1e-6;            // plateau: lower bound
+  int64_t warmup_steps = 1000;     // warmup_rsqrt: linear warm-up, then lr * sqrt(warmup/step)
+  double label_smoothing = 0.1;
+  double clip_grad_norm = 1.0;     // 0: no clipping
+  int64_t accumulate = 1;          // batches per update
+  std::string valid_metric = "bleu";  // bleu | chrf | loss | ppl: picks the best checkpoint
+  int64_t patience = 0;            // stop after this many validations without improvement
+  int64_t keep_last = 3;           // step checkpoints kept besides the best
+  int64_t log_every = 50;          // steps between progress log lines
+  int64_t valid_batch_size = 64;   // sentences per batch when decoding dev
 };
 
 struct Config {

@@ -1,0 +1,53 @@
+// Internal to search: what greedy and beam search share. A batch of rows (one per sentence, or
+// one per hypothesis) with its decoder state, attention memory and output so far; rows leave or
+// are reordered with index_select, so the encoder and prepare() run once per batch.
+#pragma once
+
+#include <torch/types.h>
+
+#include <vector>
+
+#include "attention/attention.h"
+#include "decode/search.h"
+#include "model/decoder.h"
+
+namespace nmt {
+
+/// A hypothesis that ends at this step: its parent row followed by `token`.
+struct Ending {
+  int64_t row = 0;      // parent row in the batch
+  int64_t token = 0;    // </s>, or any token at the max length
+  double log_prob = 0;  // sum of log-probs, `token` included
+  int64_t src_len = 0;  // |src| of its sentence, the width of its attention matrix
+};
+
+class SearchRows {
+ public:
+  /// Encodes src [B, S] (lengths [B]) and makes `copies` rows of each sentence, sentence b
+  /// owning rows [b * copies, (b + 1) * copies).
+  SearchRows(Seq2SeqImpl& model, const torch::Tensor& src, const torch::Tensor& src_lengths,
+             int64_t copies);
+
+  /// Runs the decoder one step on every row from the last output (<s> at step 0): returns
+  /// log-probs [R, V] float with <pad> and <s> at -inf, and keeps the step's attention.
+  torch::Tensor step();
+  /// Keeps rows `rows` ([R'] int64, repeats allowed) of everything, in that order, and
+  /// appends `tokens` [R'] as their output of the step just run.
+  void advance(const torch::Tensor& rows, const torch::Tensor& tokens);
+  /// The hypotheses of `endings`, in that order, with their attention up to this step.
+  std::vector<Hypothesis> finish(const std::vector<Ending>& endings, double alpha) const;
+
+  int64_t steps() const { return ids_.size(1); }  // steps taken and kept so far
+  const std::vector<int64_t>& src_lengths() const { return src_lengths_; }  // per sentence
+
+ private:
+  Decoder decoder_;
+  std::vector<int64_t> src_lengths_;
+  DecoderState state_;      // [layers, R, H]
+  AttentionMemory memory_;  // [R, S, ...]
+  torch::Tensor ids_;       // [R, t] int64 output so far
+  torch::Tensor weights_;   // [R, t, S] attention of each step so far
+  torch::Tensor last_;      // [R, S] attention of the step just run
+};
+
+}  // namespace nmt

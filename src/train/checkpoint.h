@@ -1,0 +1,46 @@
+// Checkpoints: model parameters, optimiser state, schedule state, position in training,
+// RNG state and the config, in one file written atomically (a crash leaves the old file or
+// the new one, never a broken one).
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace nmt {
+
+/// Where training stands, besides the model and optimiser.
+struct TrainingProgress {
+  int64_t step = 0;            // updates done
+  int64_t epoch = 0;           // 0-based epoch in progress
+  int64_t batch_in_epoch = 0;  // batches of `epoch` already consumed
+  double elapsed_seconds = 0;  // training time so far, over all runs
+  double best_metric = NAN;    // best dev value of train.valid_metric so far
+  int64_t best_step = 0;
+  int64_t bad_validations = 0;  // validations since the best
+  std::string schedule_state;
+  std::string config_yaml;  // the resolved config the model was built from
+};
+
+/// Writes a checkpoint to `path` atomically. `optimizer` may be null (model only).
+void save_checkpoint(const std::string& path, const torch::nn::Module& model,
+                     const torch::optim::Optimizer* optimizer, const TrainingProgress& progress);
+
+/// Loads parameters into `model` (and state into `optimizer` if not null) and restores the
+/// RNG. Throws DataError naming the file and the first parameter whose name or shape differs
+/// from the model's (a checkpoint of another architecture), before changing anything.
+TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& model,
+                                 torch::optim::Optimizer* optimizer);
+
+/// The config YAML stored in a checkpoint (to rebuild its model).
+std::string checkpoint_config(const std::string& path);
+
+/// Step checkpoints in `dir` (checkpoints/step-NNNNNNNN.ckpt), oldest first.
+std::vector<std::string> list_step_checkpoints(const std::string& model_dir);
+std::string step_checkpoint_path(const std::string& model_dir, int64_t step);
+std::string best_checkpoint_path(const std::string& model_dir);
+
+}  // namespace nmt

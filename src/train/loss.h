@@ -1,0 +1,20 @@
+// Label-smoothed cross-entropy (Szegedy et al. 2016) over target tokens, padding ignored.
+// With smoothing e the target distribution is (1 - e) on the reference token plus e/V on
+// every token, so per token: loss = (1 - e) * nll + e * mean_v(-log p_v).
+#pragma once
+
+#include <torch/types.h>
+
+namespace nmt {
+
+struct TokenLoss {
+  torch::Tensor loss;  // scalar: smoothed loss summed over real tokens (what is optimised)
+  torch::Tensor nll;   // scalar: plain negative log-likelihood summed over real tokens
+  int64_t tokens = 0;  // real (non-padding) target tokens
+};
+
+/// logits [..., V], targets [...] int64 (kPadId positions are ignored).
+TokenLoss label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& targets,
+                              double smoothing);
+
+}  // namespace nmt

@@ -1,0 +1,36 @@
+// Training progress for people and scripts: a live status line on a terminal or
+// `[train] key=value` log lines otherwise, and every event as one JSON object per line in
+// model_dir/metrics.jsonl.
+#pragma once
+
+#include <fstream>
+#include <string>
+
+namespace nmt {
+
+struct TrainProgressLine {
+  int64_t step = 0, epoch = 0;
+  double loss = 0, tokens_per_second = 0, lr = 0;
+  double seconds_to_validation = 0;
+};
+
+class ProgressReporter {
+ public:
+  ProgressReporter(const std::string& metrics_file, int64_t log_every);
+  ~ProgressReporter();
+
+  /// Called after every update; shows or logs it every `log_every` updates.
+  void update(const TrainProgressLine& line);
+  /// One event (a JSON object's text) into metrics.jsonl, plus a log line.
+  void event(const std::string& json_object, const std::string& log_line);
+
+ private:
+  void clear_live_line();
+
+  std::ofstream metrics_;
+  int64_t log_every_;
+  bool live_;  // stderr is a terminal
+  bool live_line_shown_ = false;
+};
+
+}  // namespace nmt

@@ -1,0 +1,274 @@
+#include "train/trainer.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "common/config.h"
+#include "common/errors.h"
+#include "common/files.h"
+#include "data/batching.h"
+#include "data/dataset.h"
+#include "model/seq2seq.h"
+#include "train/batch.h"
+#include "train/checkpoint.h"
+#include "train/loss.h"
+#include "train/progress.h"
+#include "train/schedule.h"
+#include "train/validation.h"
+
+namespace nmt {
+namespace {
+
+std::atomic<int> stop_signal{0};
+extern "C" void on_stop_signal(int signal) { stop_signal = signal; }
+
+// SIGINT and SIGTERM ask the loop to checkpoint and stop; a second one kills as usual.
+class StopSignals {
+ public:
+  StopSignals() {
+    stop_signal = 0;
+    struct sigaction action = {};
+    action.sa_handler = on_stop_signal;
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ = {}, old_term_ = {};
+};
+
+torch::Device training_device(const std::string& device) {
+  if (device == "cuda" && !torch::cuda::is_available()) {
+    throw ConfigError(
+        "device: cuda is not available: this LibTorch has no CUDA support or "
+        "sees no GPU (Debian's libtorch is CPU-only; build against an official "
+        "CUDA LibTorch through CMAKE_PREFIX_PATH)");
+  }
+  return device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+class Trainer {
+ public:
+  Trainer(const Config& config, bool resume);
+  void run();
+
+ private:
+  void update(const std::vector<BatchIndices>& batches);
+  void validate_and_keep();
+  void save_step_checkpoint();
+  std::string stop_reason() const;
+  double elapsed() const;
+
+  const Config& config_;
+  const TrainConfig& train_;
+  torch::Device device_;
+  PreparedData data_;
+  Seq2Seq model_{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  LrSchedule schedule_;
+  TrainingProgress progress_;
+  std::unique_ptr<ProgressReporter> reporter_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  double elapsed_before_ = 0;
+  int64_t validated_at_ = -1;
+  // Throughput since the last progress line.
+  int64_t window_tokens_ = 0;
+  std::chrono::steady_clock::time_point window_start_ = started_;
+};
+
+Trainer::Trainer(const Config& config, bool resume)
+    : config_(config),
+      train_(config.train),
+      device_(training_device(config.device)),
+      schedule_(config.train) {
+  ensure_writable_dir(config.model_dir, "model_dir");
+  const auto existing = list_step_checkpoints(config.model_dir);
+  if (!resume && !existing.empty()) {
+    throw Error("model_dir: " + config.model_dir + " already has checkpoints (newest " +
+                existing.back() + "); use --resume to continue, or another model_dir");
+  }
+  if (train_.threads > 0) torch::set_num_threads(static_cast<int>(train_.threads));
+  torch::manual_seed(static_cast<uint64_t>(train_.seed));
+
+  data_ = prepare_data(config);
+  model_ = Seq2Seq(config.model, data_.vocabs.src->size(), data_.vocabs.trg->size());
+  model_->to(device_);
+  optimizer_ = std::make_unique<torch::optim::Adam>(
+      model_->parameters(), torch::optim::AdamOptions(train_.lr)
+                                .betas({train_.adam_beta1, train_.adam_beta2})
+                                .eps(train_.adam_eps)
+                                .weight_decay(train_.weight_decay));
+  progress_.config_yaml = config_to_yaml(config);
+  if (resume && !existing.empty()) {
+    progress_ = load_checkpoint(existing.back(), *model_, optimizer_.get());
+    progress_.config_yaml = config_to_yaml(config);
+    schedule_.load_state(progress_.schedule_state);
+    elapsed_before_ = progress_.elapsed_seconds;
+    spdlog::info("[train] resumed from {} at step {}", existing.back(), progress_.step);
+  } else if (resume) {
+    spdlog::info("[train] --resume: no checkpoint in {}, starting afresh", config.model_dir);
+  }
+  write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
+                    progress_.config_yaml);
+  reporter_ = std::make_unique<ProgressReporter>(
+      (std::filesystem::path(config.model_dir) / "metrics.jsonl").string(), train_.log_every);
+  int64_t parameters = 0;
+  for (const auto& p : model_->parameters()) parameters += p.numel();
+  spdlog::info("[model] {} parameters", parameters);
+}
+
+double Trainer::elapsed() const {
+  return elapsed_before_ +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+// One optimiser update from the next train.accumulate batches of this epoch. The loss is
+// normalised by the target tokens of all of them together.
+void Trainer::update(const std::vector<BatchIndices>& batches) {
+  const auto first = static_cast<size_t>(progress_.batch_in_epoch);
+  const size_t last = std::min(batches.size(), first + static_cast<size_t>(train_.accumulate));
+  std::vector<Batch> group;
+  int64_t tokens = 0;
+  for (size_t i = first; i < last; ++i) {
+    group.push_back(make_batch(data_.train, batches[i].pairs).to(device_));
+    tokens += group.back().trg_tokens;
+  }
+  optimizer_->zero_grad();
+  double loss_sum = 0;
+  for (const auto& b : group) {
+    const auto logits = model_->forward(b.src, b.src_lengths, b.trg_in).logits;
+    const auto loss = label_smoothed_loss(logits, b.trg_out, train_.label_smoothing);
+    (loss.loss / static_cast<double>(tokens)).backward();
+    loss_sum += loss.loss.item<double>();
+  }
+  if (train_.clip_grad_norm > 0) {
+    torch::nn::utils::clip_grad_norm_(model_->parameters(), train_.clip_grad_norm);
+  }
+  const double lr = schedule_.lr(progress_.step + 1);
+  for (auto& group_options : optimizer_->param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group_options.options()).lr(lr);
+  }
+  optimizer_->step();
+  ++progress_.step;
+  progress_.batch_in_epoch = static_cast<int64_t>(last);
+
+  window_tokens_ += tokens;
+  const auto now = std::chrono::steady_clock::now();
+  const double window = std::chrono::duration<double>(now - window_start_).count();
+  const double tok_per_s = window > 0 ? window_tokens_ / window : 0;
+  const int64_t steps_to_validation = train_.valid_every - progress_.step % train_.valid_every;
+  const double step_seconds =
+      window / std::max<int64_t>(1, (progress_.step - 1) % train_.log_every + 1);
+  reporter_->update({progress_.step, progress_.epoch, loss_sum / static_cast<double>(tokens),
+                     tok_per_s, lr, steps_to_validation * step_seconds});
+  if (progress_.step % train_.log_every == 0) {
+    window_tokens_ = 0;
+    window_start_ = now;
+  }
+}
+
+void Trainer::save_step_checkpoint() {
+  progress_.elapsed_seconds = elapsed();
+  progress_.schedule_state = schedule_.state();
+  save_checkpoint(step_checkpoint_path(config_.model_dir, progress_.step), *model_,
+                  optimizer_.get(), progress_);
+  auto existing = list_step_checkpoints(config_.model_dir);
+  for (size_t i = 0; i + static_cast<size_t>(train_.keep_last) < existing.size(); ++i) {
+    std::filesystem::remove(existing[i]);
+  }
+}
+
+void Trainer::validate_and_keep() {
+  validated_at_ = progress_.step;
+  if (data_.dev.size() == 0) {
+    save_step_checkpoint();
+    return;
+  }
+  model_->eval();
+  const auto result = validate(*model_, data_, train_);
+  model_->train();
+  const double value = result.value(train_.valid_metric);
+  const bool higher = ValidationResult::higher_is_better(train_.valid_metric);
+  const bool improved = std::isnan(progress_.best_metric) ||
+                        (higher ? value > progress_.best_metric : value < progress_.best_metric);
+  if (improved) {
+    progress_.best_metric = value;
+    progress_.best_step = progress_.step;
+    progress_.bad_validations = 0;
+  } else {
+    ++progress_.bad_validations;
+  }
+  schedule_.on_validation(improved);
+  save_step_checkpoint();
+  if (improved) {
+    save_checkpoint(best_checkpoint_path(config_.model_dir), *model_, nullptr, progress_);
+  }
+  const nlohmann::json j = {
+      {"event", "valid"},    {"step", progress_.step},   {"epoch", progress_.epoch + 1},
+      {"loss", result.loss}, {"ppl", result.perplexity}, {"bleu", result.bleu},
+      {"chrf", result.chrf}, {"elapsed_s", elapsed()},   {"best_step", progress_.best_step}};
+  reporter_->event(j.dump(), fmt::format("[valid] step={} loss={:.3f} ppl={:.2f} bleu={:.2f} "
+                                         "chrf={:.2f} best_{}={:.4g} (step {}) elapsed={:.0f}s",
+                                         progress_.step, result.loss, result.perplexity,
+                                         result.bleu, result.chrf, train_.valid_metric,
+                                         progress_.best_metric, progress_.best_step, elapsed()));
+}
+
+std::string Trainer::stop_reason() const {
+  if (stop_signal != 0) return "signal " + std::to_string(stop_signal.load());
+  if (train_.max_steps > 0 && progress_.step >= train_.max_steps) return "max_steps reached";
+  if (train_.max_minutes > 0 && elapsed() >= 60 * train_.max_minutes) return "max_minutes reached";
+  if (train_.patience > 0 && progress_.bad_validations >= train_.patience) {
+    return "no improvement in " + std::to_string(train_.patience) + " validations";
+  }
+  return "";
+}
+
+void Trainer::run() {
+  StopSignals signals;
+  model_->train();
+  std::string reason;
+  while (reason.empty()) {
+    if (train_.max_epochs > 0 && progress_.epoch >= train_.max_epochs) {
+      reason = "max_epochs reached";
+      break;
+    }
+    const auto batches =
+        make_batches(data_.train.src_lengths(), data_.train.trg_lengths(), train_.batch_tokens,
+                     static_cast<uint64_t>(train_.seed), progress_.epoch);
+    while (reason.empty() && progress_.batch_in_epoch < static_cast<int64_t>(batches.size())) {
+      update(batches);
+      if (progress_.step % train_.valid_every == 0) validate_and_keep();
+      reason = stop_reason();
+    }
+    if (progress_.batch_in_epoch >= static_cast<int64_t>(batches.size())) {
+      ++progress_.epoch;
+      progress_.batch_in_epoch = 0;
+    }
+  }
+  if (stop_signal != 0) {
+    save_step_checkpoint();  // quick: no validation on the way out
+  } else if (validated_at_ != progress_.step) {
+    validate_and_keep();
+  }
+  const nlohmann::json j = {
+      {"event", "stop"}, {"step", progress_.step}, {"reason", reason}, {"elapsed_s", elapsed()}};
+  reporter_->event(j.dump(), fmt::format("[train] stopped at step {}: {}", progress_.step, reason));
+}
+
+}  // namespace
+
+void train(const Config& config, bool resume) { Trainer(config, resume).run(); }
+
+}  // namespace nmt

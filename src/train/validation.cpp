@@ -1,0 +1,84 @@
+#include "train/validation.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "common/config.h"
+#include "data/batching.h"
+#include "decode/search.h"
+#include "eval/bleu.h"
+#include "eval/chrf.h"
+#include "model/seq2seq.h"
+#include "train/batch.h"
+#include "train/loss.h"
+
+namespace nmt {
+namespace {
+
+// Mean per-token negative log-likelihood of the dev targets under teacher forcing.
+double dev_loss(Seq2SeqImpl& model, const EncodedCorpus& dev, int64_t batch_tokens) {
+  double nll = 0;
+  int64_t tokens = 0;
+  for (const auto& indices :
+       make_batches(dev.src_lengths(), dev.trg_lengths(), batch_tokens, /*seed=*/0, /*epoch=*/0)) {
+    const Batch batch = make_batch(dev, indices.pairs);
+    const auto logits = model.forward(batch.src, batch.src_lengths, batch.trg_in).logits;
+    const auto loss = label_smoothed_loss(logits, batch.trg_out, /*smoothing=*/0.0);
+    nll += loss.nll.item<double>();
+    tokens += loss.tokens;
+  }
+  return tokens > 0 ? nll / static_cast<double>(tokens) : 0.0;
+}
+
+// Greedy translations of the dev sources, in dev order. Sentences are decoded in batches of
+// similar length so that little work goes to padding.
+std::vector<std::string> translate_dev(Seq2SeqImpl& model, const PreparedData& data,
+                                       int64_t batch_size) {
+  const auto& dev = data.dev;
+  std::vector<int64_t> order(dev.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return dev.src[a].size() < dev.src[b].size(); });
+  std::vector<std::string> out(dev.size());
+  SearchOptions options;
+  options.beam = 1;
+  for (size_t start = 0; start < order.size(); start += batch_size) {
+    const std::vector<int64_t> indices(order.begin() + start,
+                                       order.begin() + std::min(order.size(), start + batch_size));
+    const Batch batch = make_batch(dev, indices);
+    const auto results = search(model, batch.src, batch.src_lengths, options);
+    for (size_t i = 0; i < indices.size(); ++i) {
+      const auto& ids = results[i].front().ids;
+      out[indices[i]] = data.vocabs.trg->decode(std::vector<int>(ids.begin(), ids.end()));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+double ValidationResult::value(const std::string& metric) const {
+  if (metric == "bleu") return bleu;
+  if (metric == "chrf") return chrf;
+  if (metric == "ppl") return perplexity;
+  return loss;
+}
+
+bool ValidationResult::higher_is_better(const std::string& metric) {
+  return metric == "bleu" || metric == "chrf";
+}
+
+ValidationResult validate(Seq2SeqImpl& model, const PreparedData& data, const TrainConfig& config) {
+  torch::NoGradGuard no_grad;
+  ValidationResult r;
+  r.loss = dev_loss(model, data.dev, config.batch_tokens);
+  r.perplexity = std::exp(r.loss);
+  r.translations = translate_dev(model, data, config.valid_batch_size);
+  r.bleu = corpus_bleu(r.translations, data.dev_references).score;
+  r.chrf = corpus_chrf(r.translations, data.dev_references).score;
+  return r;
+}
+
+}  // namespace nmt

@@ -1,0 +1,66 @@
+// Resume is exact: 20 updates straight equal 10 updates, a stop, --resume and 10 more.
+#include <torch/torch.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "common/config.h"
+#include "model/seq2seq.h"
+#include "train/checkpoint.h"
+#include "train/train_fixtures.h"
+#include "train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::map<std::string, torch::Tensor> parameters_at(const std::string& checkpoint) {
+  const auto config = nmt::parse_config(nmt::checkpoint_config(checkpoint), checkpoint);
+  nmt::Seq2Seq model(config.model, 24, 24);
+  nmt::load_checkpoint(checkpoint, *model, nullptr);
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& p : model->named_parameters()) out[p.key()] = p.value().clone();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]") {
+  nmt::test::TempDir dir;
+  nmt::test::write_reverse_corpus(dir, 300, 0);
+  const auto straight_dir = dir.file("straight"), resumed_dir = dir.file("resumed");
+  const auto straight = nmt::parse_config(nmt::test::tiny_train_yaml(dir, straight_dir, false),
+                                          "tiny.yaml", {"train.max_steps=20"});
+  nmt::train(straight, /*resume=*/false);
+
+  // The same subword model for both runs (SentencePiece training is not bit-reproducible).
+  fs::create_directories(resumed_dir);
+  fs::copy_file(straight_dir + "/spm.model", resumed_dir + "/spm.model");
+  const auto yaml = nmt::test::tiny_train_yaml(dir, resumed_dir, false);
+  nmt::train(nmt::parse_config(yaml, "tiny.yaml", {"train.max_steps=10"}), false);
+  REQUIRE(nmt::list_step_checkpoints(resumed_dir).back() ==
+          nmt::step_checkpoint_path(resumed_dir, 10));
+  nmt::train(nmt::parse_config(yaml, "tiny.yaml", {"train.max_steps=20"}), /*resume=*/true);
+
+  const auto a = parameters_at(nmt::step_checkpoint_path(straight_dir, 20));
+  const auto b = parameters_at(nmt::step_checkpoint_path(resumed_dir, 20));
+  REQUIRE(a.size() == b.size());
+  double max_diff = 0;
+  for (const auto& [name, tensor] : a) {
+    max_diff = std::max(max_diff, (tensor - b.at(name)).abs().max().item<double>());
+  }
+  CHECK(max_diff < 1e-6);
+  // And training did move the parameters: the comparison is not of two untouched models.
+  const auto initial_dir = dir.file("initial");
+  fs::create_directories(initial_dir);
+  fs::copy_file(straight_dir + "/spm.model", initial_dir + "/spm.model");
+  nmt::train(nmt::parse_config(nmt::test::tiny_train_yaml(dir, initial_dir, false), "tiny.yaml",
+                               {"train.max_steps=1"}),
+             false);
+  const auto one_step = parameters_at(nmt::step_checkpoint_path(initial_dir, 1));
+  double moved = 0;
+  for (const auto& [name, tensor] : a) {
+    moved = std::max(moved, (tensor - one_step.at(name)).abs().max().item<double>());
+  }
+  CHECK(moved > 1e-3);
+}
