@@ -1,17 +1,79 @@
-// `nmt translate`: translate text with a trained model.
+// `nmt translate`: raw text in (file or stdin), detokenised translations out (file or
+// stdout), one line out per line in; optionally n-best lists and attention matrices.
+#include <torch/torch.h>
+
+#include <fstream>
+#include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "common/errors.h"
+#include "common/files.h"
+#include "data/corpus.h"
+#include "decode/translator.h"
 
 namespace nmt::cli {
 namespace {
 
 struct TranslateOptions {
-  std::string model_dir, checkpoint, input = "-", output = "-";
-  int beam = 5, nbest = 1, batch_size = 64;
-  double alpha = 0.6;
+  std::string model_dir, checkpoint, input = "-", output = "-", attention_out;
+  SearchOptions search;
+  int64_t batch_size = 64;
+  int threads = 0;
 };
+
+// One attention record per input line, as `nmt plot-attention` reads it.
+nlohmann::json attention_record(size_t line, const Translation& t) {
+  nlohmann::json j = {{"line", line + 1}, {"source", t.source_pieces}};
+  if (t.hypotheses.empty()) {
+    j["target"] = nlohmann::json::array();
+    j["attention"] = nlohmann::json::array();
+    j["translation"] = "";
+    return j;
+  }
+  const auto& best = t.hypotheses.front();
+  const auto weights = best.attention.contiguous();  // [T, S]
+  std::vector<std::vector<float>> rows(weights.size(0));
+  for (int64_t r = 0; r < weights.size(0); ++r) {
+    const float* row = weights[r].data_ptr<float>();
+    rows[r].assign(row, row + weights.size(1));
+  }
+  j["target"] = t.target_pieces.front();
+  j["attention"] = rows;
+  j["translation"] = t.texts.front();
+  j["score"] = best.score;
+  return j;
+}
+
+int run_translate(const TranslateOptions& o) {
+  validate(o.search);
+  if (o.threads > 0) torch::set_num_threads(o.threads);
+  Translator translator(o.model_dir, o.checkpoint);
+  const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
+  const auto results = translator.translate(lines, o.search, o.batch_size);
+
+  std::ostringstream text, attention;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    if (o.search.nbest == 1) {
+      text << (r.texts.empty() ? "" : r.texts.front()) << "\n";
+    } else {  // Moses n-best format: line ||| translation ||| score
+      for (size_t k = 0; k < r.texts.size(); ++k) {
+        text << i << " ||| " << r.texts[k] << " ||| " << r.hypotheses[k].score << "\n";
+      }
+    }
+    if (!o.attention_out.empty()) attention << attention_record(i, r).dump() << "\n";
+  }
+  if (o.output == "-") {
+    std::cout << text.str() << std::flush;
+  } else {
+    write_file_atomic(o.output, text.str());
+  }
+  if (!o.attention_out.empty()) write_file_atomic(o.attention_out, attention.str());
+  return 0;
+}
 
 }  // namespace
 
@@ -19,15 +81,25 @@ Command add_translate_command(CLI::App& app) {
   auto o = std::make_shared<TranslateOptions>();
   auto* sub = app.add_subcommand("translate", "Translate text with a trained model");
   sub->add_option("--model", o->model_dir, "Model directory written by `nmt train`")->required();
-  sub->add_option("--checkpoint", o->checkpoint, "Checkpoint file (default: the best one)");
+  sub->add_option("--checkpoint", o->checkpoint,
+                  "Checkpoint file (default: best.ckpt, else the newest step checkpoint)");
   sub->add_option("--input", o->input, "Input text file, or - for standard input");
   sub->add_option("--output", o->output, "Output file, or - for standard output");
-  sub->add_option("--beam", o->beam, "Beam size (1: greedy)")->check(CLI::PositiveNumber);
-  sub->add_option("--alpha", o->alpha, "GNMT length penalty exponent");
-  sub->add_option("--nbest", o->nbest, "Hypotheses to print per sentence")
+  sub->add_option("--beam", o->search.beam, "Beam size (1: greedy search)")
       ->check(CLI::PositiveNumber);
-  sub->add_option("--batch-size", o->batch_size, "Sentences per batch")->check(CLI::PositiveNumber);
-  return {sub, []() -> int { throw Error("translate: decoding is not implemented yet"); }};
+  sub->add_option("--alpha", o->search.alpha, "GNMT length penalty exponent");
+  sub->add_option("--max-len-a", o->search.max_len_a, "Output length limit a*|src|+b: a");
+  sub->add_option("--max-len-b", o->search.max_len_b, "Output length limit a*|src|+b: b");
+  sub->add_option("--nbest", o->search.nbest,
+                  "Hypotheses per sentence; >1 prints `line ||| text ||| score` lines")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--batch-size", o->batch_size, "Sentences per batch")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--threads", o->threads, "CPU threads (0: LibTorch's default)");
+  sub->add_option("--attention-out", o->attention_out,
+                  "Write source/target pieces and attention per line as JSON lines");
+  o->search.beam = 5;
+  return {sub, [o] { return run_translate(*o); }};
 }
 
 }  // namespace nmt::cli

@@ -18,5 +18,6 @@ Command add_prepare_command(CLI::App& app);
 Command add_train_command(CLI::App& app);
 Command add_translate_command(CLI::App& app);
 Command add_evaluate_command(CLI::App& app);
+Command add_plot_attention_command(CLI::App& app);
 
 }  // namespace nmt::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       add_train_command(app),
       add_translate_command(app),
       add_evaluate_command(app),
+      add_plot_attention_command(app),
   };
 
   std::string names;

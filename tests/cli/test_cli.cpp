@@ -20,7 +20,7 @@ int count_lines(const std::string& s) {
 
 TEST_CASE("cli: --help for the program and each command exits 0", "[cli]") {
   const std::string args = GENERATE(as<std::string>{}, "--help", "train --help", "translate --help",
-                                    "evaluate --help", "prepare --help");
+                                    "evaluate --help", "prepare --help", "plot-attention --help");
   const auto r = run_command(nmt_binary() + " " + args);
   INFO(r.output);
   CHECK(r.status == 0);
@@ -38,10 +38,10 @@ TEST_CASE("cli: an unknown command is a one-line error listing the commands", "[
   CHECK(r.status != 0);
   CHECK(count_lines(r.output) == 1);
   CHECK_THAT(r.output, Contains("nmt: error: unknown command 'frobnicate' (expected one of: "
-                                "prepare, train, translate, evaluate)"));
+                                "prepare, train, translate, evaluate, plot-attention)"));
   const auto none = run_command(nmt_binary());
   CHECK(none.status != 0);
-  CHECK_THAT(none.output, Contains("prepare, train, translate, evaluate"));
+  CHECK_THAT(none.output, Contains("prepare, train, translate, evaluate, plot-attention"));
 }
 
 TEST_CASE("cli: a config error is one line with file, line and key", "[cli]") {

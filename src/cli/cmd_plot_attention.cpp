@@ -1,0 +1,131 @@
+// `nmt plot-attention`: one SVG heatmap per record of the JSON lines file that
+// `nmt translate --attention-out` writes, named DIR/line-0003.svg after the input line.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "common/errors.h"
+#include "common/files.h"
+#include "data/corpus.h"
+#include "eval/attention_plot.h"
+
+namespace nmt::cli {
+namespace {
+
+struct PlotAttentionOptions {
+  std::string input;
+  std::string out;
+  std::vector<int64_t> lines;  // empty: every line
+};
+
+// One translated line: pieces [S] and [T], weights [T][S].
+struct AttentionRecord {
+  std::string where;  // file:line of the record, for errors
+  int64_t line = 0;   // the input line it translates (1-based)
+  std::vector<std::string> source, target;
+  std::vector<std::vector<float>> weights;
+  std::optional<double> score;
+};
+
+AttentionRecord parse_record(const std::string& text, const std::string& where) {
+  AttentionRecord r;
+  r.where = where;
+  try {
+    const auto j = nlohmann::json::parse(text);
+    j.at("line").get_to(r.line);
+    j.at("source").get_to(r.source);
+    j.at("target").get_to(r.target);
+    j.at("attention").get_to(r.weights);
+    if (j.contains("score") && j["score"].is_number()) r.score = j["score"].get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(where + ": not an attention record: " + e.what());
+  }
+  if (r.line < 0) throw DataError(where + ": \"line\" must be >= 0, got " + std::to_string(r.line));
+  return r;
+}
+
+std::string plot_title(const AttentionRecord& r) {
+  std::ostringstream title;
+  title << "line " << r.line;
+  if (r.score) title << " (score " << std::fixed << std::setprecision(2) << *r.score << ")";
+  return title.str();
+}
+
+std::string plot_name(int64_t line) {
+  char name[40];
+  std::snprintf(name, sizeof name, "line-%04lld.svg", static_cast<long long>(line));
+  return name;
+}
+
+// Throws DataError naming every requested line that has no record, before anything is written.
+void check_requested(const std::vector<int64_t>& wanted, const std::vector<AttentionRecord>& all,
+                     const std::string& file) {
+  std::string missing;
+  for (int64_t line : wanted) {
+    const bool found = std::any_of(all.begin(), all.end(),
+                                   [&](const AttentionRecord& r) { return r.line == line; });
+    if (!found) missing += (missing.empty() ? "" : ", ") + std::to_string(line);
+  }
+  if (!missing.empty()) {
+    throw DataError("plot-attention: --lines: " + file + " has no record for line " + missing +
+                    " (it has " + std::to_string(all.size()) + " records)");
+  }
+}
+
+int run_plot_attention(const PlotAttentionOptions& o) {
+  const std::vector<std::string> text = read_lines(o.input);
+  std::vector<AttentionRecord> records;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i].find_first_not_of(" \t") == std::string::npos) continue;
+    records.push_back(parse_record(text[i], o.input + ":" + std::to_string(i + 1)));
+  }
+  check_requested(o.lines, records, o.input);
+  ensure_writable_dir(o.out, "--out");
+
+  for (const auto& r : records) {
+    const bool wanted =
+        o.lines.empty() || std::find(o.lines.begin(), o.lines.end(), r.line) != o.lines.end();
+    if (!wanted) continue;
+    if (r.source.empty() || r.target.empty()) {
+      if (!o.lines.empty()) spdlog::warn("[plot] line {} is empty: no plot", r.line);
+      continue;
+    }
+    std::string svg;
+    try {
+      svg = attention_svg(r.source, r.target, r.weights, plot_title(r));
+    } catch (const Error& e) {
+      throw DataError(r.where + ": " + e.what());
+    }
+    const std::string path = (std::filesystem::path(o.out) / plot_name(r.line)).string();
+    write_file_atomic(path, svg);
+    std::cout << path << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_plot_attention_command(CLI::App& app) {
+  auto* sub = app.add_subcommand(
+      "plot-attention", "Draw attention heatmaps (SVG) from `translate --attention-out` output");
+  auto opt = std::make_shared<PlotAttentionOptions>();
+  sub->add_option("--input", opt->input, "JSON lines from `nmt translate --attention-out`")
+      ->required();
+  sub->add_option("--out", opt->out, "Directory for line-NNNN.svg (created if needed)")->required();
+  sub->add_option("--lines", opt->lines, "Comma-separated input line numbers (default: all)")
+      ->delimiter(',');
+  return {sub, [opt]() { return run_plot_attention(*opt); }};
+}
+
+}  // namespace nmt::cli
