@@ -13,136 +13,13 @@
 #include <sstream>
 
 #include "attention/registry.h"
+#include "common/config_field.h"
 #include "common/errors.h"
 
 namespace nmt {
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-[[noreturn]] void fail(const std::string& where, const std::string& key,
-                       const std::string& problem) {
-  throw ConfigError(where + ": " + key + ": " + problem);
-}
-
-std::string describe(const YAML::Node& node) {
-  if (node.IsMap()) return "a section";
-  if (node.IsSequence()) return "a list";
-  if (node.IsNull()) return "nothing";
-  return "'" + node.Scalar() + "'";
-}
-
-// One key of the schema: how to parse and check a YAML value into its field, and how to
-// show the field's current value.
-struct Field {
-  std::string key;
-  std::string meaning;
-  bool required = false;
-  std::function<void(const YAML::Node&, const std::string& where)> assign;
-  std::function<std::string()> show;
-};
-
-const std::string& scalar_or_fail(const YAML::Node& node, const std::string& where,
-                                  const std::string& key, const std::string& expected) {
-  if (!node.IsScalar()) fail(where, key, "expected " + expected + ", got " + describe(node));
-  return node.Scalar();
-}
-
-std::string show_real(double v) {
-  char buf[32];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
-}
-
-Field text(std::string key, std::string* field, std::string meaning, bool required = false) {
-  Field f{key, std::move(meaning), required, nullptr, [field] { return *field; }};
-  f.assign = [key, field](const YAML::Node& node, const std::string& where) {
-    *field = scalar_or_fail(node, where, key, "a string");
-  };
-  return f;
-}
-
-Field choice(std::string key, std::string* field, std::vector<std::string> options,
-             std::string meaning) {
-  Field f{key, std::move(meaning), false, nullptr, [field] { return *field; }};
-  f.assign = [key, field, options](const YAML::Node& node, const std::string& where) {
-    const auto& value = scalar_or_fail(node, where, key, "one of: " + join(options));
-    if (std::find(options.begin(), options.end(), value) == options.end()) {
-      fail(where, key, "unknown value '" + value + "' (expected one of: " + join(options) + ")");
-    }
-    *field = value;
-  };
-  return f;
-}
-
-Field integer(std::string key, int64_t* field, int64_t min, std::string meaning) {
-  Field f{key, std::move(meaning), false, nullptr, [field] { return std::to_string(*field); }};
-  f.assign = [key, field, min](const YAML::Node& node, const std::string& where) {
-    const auto& s = scalar_or_fail(node, where, key, "an integer");
-    int64_t value = 0;
-    auto res = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
-      fail(where, key, "expected an integer, got '" + s + "'");
-    }
-    if (value < min) {
-      fail(where, key, s + " is out of range (expected >= " + std::to_string(min) + ")");
-    }
-    *field = value;
-  };
-  return f;
-}
-
-// A real number in [min, max], or (min, max] when `min_exclusive`, or [min, max) when
-// `max_exclusive`.
-struct Range {
-  double min, max;
-  bool min_exclusive = false, max_exclusive = false;
-  bool contains(double v) const {
-    return (min_exclusive ? v > min : v >= min) && (max_exclusive ? v < max : v <= max);
-  }
-  std::string text() const {
-    std::string lo = (min_exclusive ? "(" : "[") + show_real(min);
-    std::string hi = max == HUGE_VAL ? "inf)" : show_real(max) + (max_exclusive ? ")" : "]");
-    return lo + ", " + hi;
-  }
-};
-
-Field real(std::string key, double* field, Range range, std::string meaning) {
-  Field f{key, std::move(meaning), false, nullptr, [field] { return show_real(*field); }};
-  f.assign = [key, field, range](const YAML::Node& node, const std::string& where) {
-    const auto& s = scalar_or_fail(node, where, key, "a number");
-    char* end = nullptr;
-    const double value = std::strtod(s.c_str(), &end);
-    if (s.empty() || end != s.c_str() + s.size()) {
-      fail(where, key, "expected a number, got '" + s + "'");
-    }
-    if (!range.contains(value)) {
-      fail(where, key, s + " is out of range (expected a value in " + range.text() + ")");
-    }
-    *field = value;
-  };
-  return f;
-}
-
-Field flag(std::string key, bool* field, std::string meaning) {
-  Field f{key, std::move(meaning), false, nullptr,
-          [field] { return std::string(*field ? "true" : "false"); }};
-  f.assign = [key, field](const YAML::Node& node, const std::string& where) {
-    const auto& s = scalar_or_fail(node, where, key, "true or false");
-    if (s == "true" || s == "True" || s == "yes" || s == "on") {
-      *field = true;
-    } else if (s == "false" || s == "False" || s == "no" || s == "off") {
-      *field = false;
-    } else {
-      fail(where, key, "expected true or false, got '" + s + "'");
-    }
-  };
-  return f;
-}
+using namespace config_field;
 
 constexpr double kInf = HUGE_VAL;
 const std::vector<std::string> kRnnTypes = {"gru", "lstm"};

@@ -1,0 +1,47 @@
+// Typed config fields: how one key's YAML value is parsed, range-checked and shown. Used only
+// by config.cpp, which lists every key; it includes yaml-cpp, so no public header includes it.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nmt::config_field {
+
+/// One key of the schema: parses and checks a YAML value into its field (throwing
+/// ConfigError "where: key: problem"), and shows the field's current value.
+struct Field {
+  std::string key;
+  std::string meaning;
+  bool required = false;
+  std::function<void(const YAML::Node&, const std::string& where)> assign;
+  std::function<std::string()> show;
+};
+
+/// A real number in [min, max], or (min, max] when `min_exclusive`, or [min, max) when
+/// `max_exclusive`.
+struct Range {
+  double min, max;
+  bool min_exclusive = false, max_exclusive = false;
+  bool contains(double v) const;
+  std::string text() const;
+};
+
+Field text(std::string key, std::string* field, std::string meaning, bool required = false);
+Field choice(std::string key, std::string* field, std::vector<std::string> options,
+             std::string meaning);
+Field integer(std::string key, int64_t* field, int64_t min, std::string meaning);
+Field real(std::string key, double* field, Range range, std::string meaning);
+Field flag(std::string key, bool* field, std::string meaning);
+
+std::string join(const std::vector<std::string>& items);
+/// "a section", "a list", "nothing" or the quoted scalar.
+std::string describe(const YAML::Node& node);
+[[noreturn]] void fail(const std::string& where, const std::string& key,
+                       const std::string& problem);
+
+}  // namespace nmt::config_field
