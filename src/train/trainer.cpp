@@ -102,6 +102,10 @@ Trainer::Trainer(const Config& config, bool resume)
   torch::manual_seed(static_cast<uint64_t>(train_.seed));
 
   data_ = prepare_data(config);
+  if (data_.train.size() == 0) {
+    throw DataError("data.train: no training pairs left (all empty or longer than data.max_len=" +
+                    std::to_string(config.data.max_len) + ")");
+  }
   model_ = Seq2Seq(config.model, data_.vocabs.src->size(), data_.vocabs.trg->size());
   model_->to(device_);
   optimizer_ = std::make_unique<torch::optim::Adam>(

@@ -135,6 +135,12 @@ TEST_CASE("train: bad input is a one-line error and overwrites nothing", "[train
     CHECK(r.status != 0);
     CHECK_THAT(last_line(r.output), Contains("nmt: error: data.train: no corpus file"));
   }
+  SECTION("no training pair within data.max_len") {
+    const auto r = run_command(train + " --set model_dir=" + dir.file("other") +
+                               " --set data.max_len=1");
+    CHECK(r.status != 0);
+    CHECK_THAT(last_line(r.output), Contains("nmt: error: data.train: no training pairs left"));
+  }
   SECTION("a model_dir that cannot be created") {
     const auto r = run_command(train + " --set model_dir=" + config + "/sub");
     CHECK(r.status != 0);
