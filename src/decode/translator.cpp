@@ -3,10 +3,10 @@
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <numeric>
 
 #include "common/errors.h"
 #include "data/vocab.h"
+#include "decode/sentence_search.h"
 #include "train/checkpoint.h"
 
 namespace nmt {
@@ -45,43 +45,19 @@ Translator::Translator(const std::string& model_dir, const std::string& checkpoi
 Translator::~Translator() = default;
 
 std::vector<Translation> Translator::translate(const std::vector<std::string>& lines,
-                                               const SearchOptions& options,
-                                               int64_t batch_size) {
+                                               const SearchOptions& options, int64_t batch_size) {
+  std::vector<std::vector<int>> ids;
+  for (const auto& line : lines) ids.push_back(src_vocab_->encode(line));
+  auto results = search_sentences(*model_, ids, options, batch_size);
   std::vector<Translation> out(lines.size());
-  std::vector<std::vector<int>> ids(lines.size());
-  std::vector<int64_t> order;
   for (size_t i = 0; i < lines.size(); ++i) {
-    ids[i] = src_vocab_->encode(lines[i]);
-    if (!ids[i].empty()) order.push_back(static_cast<int64_t>(i));
-  }
-  // Similar lengths share a batch, so little work goes to padding.
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int64_t a, int64_t b) { return ids[a].size() < ids[b].size(); });
-  for (size_t start = 0; start < order.size(); start += static_cast<size_t>(batch_size)) {
-    const size_t end = std::min(order.size(), start + static_cast<size_t>(batch_size));
-    int64_t longest = 0;
-    for (size_t k = start; k < end; ++k) {
-      longest = std::max<int64_t>(longest, static_cast<int64_t>(ids[order[k]].size()) + 1);
-    }
-    const auto rows = static_cast<int64_t>(end - start);
-    auto src = torch::full({rows, longest}, kPadId, torch::kInt64);
-    auto lengths = torch::empty({rows}, torch::kInt64);
-    for (int64_t r = 0; r < rows; ++r) {
-      const auto& x = ids[order[start + r]];
-      for (size_t j = 0; j < x.size(); ++j) src[r][static_cast<int64_t>(j)] = x[j];
-      src[r][static_cast<int64_t>(x.size())] = kEosId;
-      lengths[r] = static_cast<int64_t>(x.size()) + 1;
-    }
-    auto results = search(*model_, src, lengths, options);
-    for (int64_t r = 0; r < rows; ++r) {
-      const auto i = order[start + r];
-      auto& t = out[i];
-      t.source_pieces = pieces_of(*src_vocab_, {ids[i].begin(), ids[i].end()}, true);
-      t.hypotheses = std::move(results[r]);
-      for (const auto& h : t.hypotheses) {
-        t.texts.push_back(trg_vocab_->decode({h.ids.begin(), h.ids.end()}));
-        t.target_pieces.push_back(pieces_of(*trg_vocab_, h.ids, h.complete));
-      }
+    auto& t = out[i];
+    if (ids[i].empty()) continue;
+    t.source_pieces = pieces_of(*src_vocab_, {ids[i].begin(), ids[i].end()}, true);
+    t.hypotheses = std::move(results[i]);
+    for (const auto& h : t.hypotheses) {
+      t.texts.push_back(trg_vocab_->decode({h.ids.begin(), h.ids.end()}));
+      t.target_pieces.push_back(pieces_of(*trg_vocab_, h.ids, h.complete));
     }
   }
   return out;

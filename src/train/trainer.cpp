@@ -15,7 +15,7 @@
 #include "data/batching.h"
 #include "data/dataset.h"
 #include "model/seq2seq.h"
-#include "train/batch.h"
+#include "data/batch.h"
 #include "train/checkpoint.h"
 #include "train/loss.h"
 #include "train/progress.h"

@@ -3,15 +3,14 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <numeric>
 
 #include "common/config.h"
+#include "data/batch.h"
 #include "data/batching.h"
-#include "decode/search.h"
+#include "decode/sentence_search.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
 #include "model/seq2seq.h"
-#include "train/batch.h"
 #include "train/loss.h"
 
 namespace nmt {
@@ -32,27 +31,20 @@ double dev_loss(Seq2SeqImpl& model, const EncodedCorpus& dev, int64_t batch_toke
   return tokens > 0 ? nll / static_cast<double>(tokens) : 0.0;
 }
 
-// Greedy translations of the dev sources, in dev order. Sentences are decoded in batches of
-// similar length so that little work goes to padding.
+// Greedy translations of the dev sources, in dev order.
 std::vector<std::string> translate_dev(Seq2SeqImpl& model, const PreparedData& data,
                                        int64_t batch_size) {
-  const auto& dev = data.dev;
-  std::vector<int64_t> order(dev.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int64_t a, int64_t b) { return dev.src[a].size() < dev.src[b].size(); });
-  std::vector<std::string> out(dev.size());
-  SearchOptions options;
-  options.beam = 1;
-  for (size_t start = 0; start < order.size(); start += batch_size) {
-    const std::vector<int64_t> indices(order.begin() + start,
-                                       order.begin() + std::min(order.size(), start + batch_size));
-    const Batch batch = make_batch(dev, indices);
-    const auto results = search(model, batch.src, batch.src_lengths, options);
-    for (size_t i = 0; i < indices.size(); ++i) {
-      const auto& ids = results[i].front().ids;
-      out[indices[i]] = data.vocabs.trg->decode(std::vector<int>(ids.begin(), ids.end()));
+  SearchOptions greedy;
+  greedy.beam = 1;
+  const auto results = search_sentences(model, data.dev.src, greedy, batch_size);
+  std::vector<std::string> out;
+  for (const auto& hypotheses : results) {
+    if (hypotheses.empty()) {
+      out.emplace_back();
+      continue;
     }
+    const auto& ids = hypotheses.front().ids;
+    out.push_back(data.vocabs.trg->decode(std::vector<int>(ids.begin(), ids.end())));
   }
   return out;
 }

@@ -4,9 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include "support/tensor_asserts.h"
-#include "train/batch.h"
+#include "data/batch.h"
 
-TEST_CASE("batch: tensors add </s>, <s> and padding as documented", "[train][batch]") {
+TEST_CASE("batch: tensors add </s>, <s> and padding as documented", "[data][batch]") {
   nmt::EncodedCorpus corpus;
   corpus.src = {{10, 11, 12}, {20}, {30, 31}};
   corpus.trg = {{40}, {50, 51, 52}, {60, 61}};

@@ -22,4 +22,9 @@ struct Batch {
 /// The pairs `indices` of `corpus` as tensors (on the CPU).
 Batch make_batch(const EncodedCorpus& corpus, const std::vector<int64_t>& indices);
 
+/// Source side only: sentences[indices] as src [B, S] (x </s> <pad>...) and lengths [B]
+/// (</s> included), on the CPU.
+std::pair<torch::Tensor, torch::Tensor> make_source_batch(
+    const std::vector<std::vector<int>>& sentences, const std::vector<int64_t>& indices);
+
 }  // namespace nmt

@@ -1,0 +1,35 @@
+#include "decode/sentence_search.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "data/batch.h"
+#include "model/seq2seq.h"
+
+namespace nmt {
+
+std::vector<std::vector<Hypothesis>> search_sentences(Seq2SeqImpl& model,
+                                                      const std::vector<std::vector<int>>& sources,
+                                                      const SearchOptions& options,
+                                                      int64_t batch_size) {
+  std::vector<int64_t> order;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (!sources[i].empty()) order.push_back(static_cast<int64_t>(i));
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return sources[a].size() < sources[b].size(); });
+  const auto device = model.parameters().front().device();
+  std::vector<std::vector<Hypothesis>> out(sources.size());
+  for (size_t start = 0; start < order.size(); start += static_cast<size_t>(batch_size)) {
+    const std::vector<int64_t> indices(
+        order.begin() + start,
+        order.begin() + std::min(order.size(), start + static_cast<size_t>(batch_size)));
+    const auto [src, lengths] = make_source_batch(sources, indices);
+    auto results = search(model, src.to(device), lengths.to(device), options);
+    for (size_t k = 0; k < indices.size(); ++k) out[indices[k]] = std::move(results[k]);
+  }
+  return out;
+}
+
+}  // namespace nmt
