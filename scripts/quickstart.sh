@@ -3,7 +3,7 @@
 # the test set with beam search, score it (BLEU, chrF) and draw an attention picture.
 #   scripts/quickstart.sh                 offline: a generated English->German date task
 #   scripts/quickstart.sh --from DIR      Multi30K En->De from a local copy (DIR), with the
-#                                         reference config and a short budget
+#                                         CPU recipe (configs/multi30k_en_de_cpu.yaml), 10 minutes
 #   scripts/quickstart.sh --download      Multi30K En->De, downloaded
 # Options: --minutes M (training budget; default 3 for dates, 10 for Multi30K)
 set -euo pipefail
@@ -25,7 +25,7 @@ if [ "$corpus" = dates ]; then
   scripts/make_dates.sh data/dates
   src="$test.en"; ref="$test.de"
 else
-  config=configs/multi30k_en_de.yaml; model=models/multi30k_en_de; test=data/multi30k/test2016
+  config=configs/multi30k_en_de_cpu.yaml; model=models/multi30k_en_de_cpu; test=data/multi30k/test2016
   scripts/get_data.sh multi30k ${from:+--from "$from"} --to data/multi30k
   src="$test.en.gz"; ref="$test.de.gz"
   minutes=${minutes:-10}

@@ -37,12 +37,25 @@ struct AttentionShape {
   int64_t value_dim = 0;  // Dv: encoder output size
 };
 
+/// The REINFORCE term of a stochastic type (hard) for the samples of one batch.
+struct PolicyLoss {
+  torch::Tensor loss;  // [] summed over real target tokens; undefined: nothing was sampled
+  double reward = 0, baseline = 0, entropy = 0;  // means over real target tokens, for the log
+};
+
 class Attention : public torch::nn::Module {
  public:
   /// enc_out [B, S, Dv], mask [B, S] bool -> the memory every step of this batch uses.
   virtual AttentionMemory prepare(const torch::Tensor& enc_out, const torch::Tensor& mask) = 0;
   /// One decoder step for every row of the batch.
   virtual AttentionResult forward(const AttentionQuery& query, const AttentionMemory& memory) = 0;
+  /// Stochastic types: the loss that trains their sampling, for the samples drawn in training
+  /// since the last prepare(), given each target token's loss [B, T] (the reward is its
+  /// negation) and the target mask [B, T] (true = real token). Others return an undefined loss.
+  virtual PolicyLoss policy_loss(const torch::Tensor& /*token_loss*/,
+                                 const torch::Tensor& /*target_mask*/) {
+    return {};
+  }
 };
 
 /// softmax over the last dimension of scores [B, ..., S] with masked positions (mask false,

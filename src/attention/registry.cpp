@@ -7,6 +7,8 @@
 #include "attention/bilinear_attention.h"
 #include "attention/cosine_attention.h"
 #include "attention/dot_attention.h"
+#include "attention/hard_attention.h"
+#include "attention/local_attention.h"
 #include "attention/mlp_attention.h"
 #include "attention/multi_head_attention.h"
 #include "common/config.h"
@@ -14,6 +16,13 @@
 
 namespace nmt {
 namespace {
+
+// The global type that scores inside local and hard attention (model.attention.score).
+std::shared_ptr<Attention> make_scorer(const AttentionConfig& config, const AttentionShape& shape) {
+  AttentionConfig scorer = config;
+  scorer.type = config.score;
+  return make_attention(scorer, shape);
+}
 
 struct AttentionEntry {
   std::set<std::string> parameters;  // keys under model.attention besides `type`
@@ -37,6 +46,22 @@ const Registry<AttentionEntry>& registry() {
     r.add("bilinear", {{}, [](C, S s) { return std::make_shared<BilinearAttention>(s); }});
     r.add("multi_head",
           {{"heads"}, [](C c, S s) { return std::make_shared<MultiHeadAttention>(s, c.heads); }});
+    const std::set<std::string> local = {"score", "window", "temperature", "learn_temperature"};
+    r.add("local_m", {local, [](C c, S s) {
+                        return std::make_shared<LocalAttention>(
+                            s, make_scorer(c, s), LocalAttention::Alignment::monotonic, c.window);
+                      }});
+    r.add("local_p", {local, [](C c, S s) {
+                        return std::make_shared<LocalAttention>(
+                            s, make_scorer(c, s), LocalAttention::Alignment::predictive, c.window);
+                      }});
+    r.add("hard", {{"score", "baseline_decay", "entropy_weight", "inference", "temperature",
+                    "learn_temperature"},
+                   [](C c, S s) {
+                     return std::make_shared<HardAttention>(make_scorer(c, s), c.baseline_decay,
+                                                            c.entropy_weight,
+                                                            c.inference == "expected");
+                   }});
     return r;
   }();
   return attention_registry;

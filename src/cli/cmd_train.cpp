@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "cli/commands.h"
+#include "cli/cpu_runtime.h"
 #include "common/config.h"
 #include "common/files.h"
 #include "data/batching.h"
@@ -71,7 +72,9 @@ Command add_train_command(CLI::App& app) {
   add_config_options(sub, *options);
   sub->add_flag("--resume", *resume, "Continue from the last checkpoint in model_dir");
   return {sub, [options, resume] {
-            train(load_for_run(*options), *resume);
+            const Config config = load_for_run(*options);
+            spdlog::info("[runtime] {}", cpu_runtime_summary());
+            train(config, *resume);
             return 0;
           }};
 }

@@ -6,11 +6,15 @@
 
 #include "build_info.h"
 #include "cli/commands.h"
+#include "cli/cpu_runtime.h"
 #include "common/errors.h"
 #include "common/logging.h"
 
 int main(int argc, char** argv) {
   using namespace nmt::cli;
+  if (argc > 1 && (std::string(argv[1]) == "train" || std::string(argv[1]) == "translate")) {
+    tune_cpu_runtime(argv);
+  }
   CLI::App app{"nmt: attention-based neural machine translation", "nmt"};
   app.set_version_flag("--version", std::string("nmt ") + NMT_VERSION);
   app.require_subcommand(1);

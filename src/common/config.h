@@ -24,13 +24,15 @@ struct DataConfig {
 };
 
 struct EncoderConfig {
-  std::string type = "rnn";
-  std::string rnn = "gru";  // gru | lstm
+  std::string type = "rnn";  // rnn | transformer
+  std::string rnn = "gru";   // gru | lstm
   int64_t embedding_dim = 256;
   int64_t layers = 1;
   int64_t hidden = 256;  // per direction
   bool bidirectional = true;
   double dropout = 0.2;
+  int64_t heads = 4;       // transformer: self-attention heads
+  int64_t ff_size = 1024;  // transformer: feed-forward inner size
 };
 
 struct DecoderConfig {
@@ -47,9 +49,14 @@ struct DecoderConfig {
 
 struct AttentionConfig {
   std::string type = "mlp";
-  int64_t heads = 1;              // multi_head
-  double temperature = 0.1;       // cosine: softmax(cos / temperature)
-  bool learn_temperature = true;  // cosine
+  int64_t heads = 1;                 // multi_head
+  double temperature = 0.1;          // cosine: softmax(cos / temperature)
+  bool learn_temperature = true;     // cosine
+  std::string score = "mlp";         // local_m, local_p, hard: the global type that scores
+  int64_t window = 10;               // local_m, local_p: D, the window is [p_t - D, p_t + D]
+  double baseline_decay = 0.9;       // hard: REINFORCE moving-average baseline
+  double entropy_weight = 0.01;      // hard: weight of the entropy bonus
+  std::string inference = "argmax";  // hard: argmax | expected (soft context)
 };
 
 struct ModelConfig {
@@ -71,18 +78,18 @@ struct TrainConfig {
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_eps = 1e-8, weight_decay = 0;
   // Learning-rate schedule: constant | plateau | warmup_rsqrt
   std::string schedule = "constant";
-  double plateau_factor = 0.5;     // plateau: lr *= factor after `patience` bad validations
+  double plateau_factor = 0.5;  // plateau: lr *= factor after `patience` bad validations
   int64_t plateau_patience = 2;
-  double min_lr = 1e-6;            // plateau: lower bound
-  int64_t warmup_steps = 1000;     // warmup_rsqrt: linear warm-up, then lr * sqrt(warmup/step)
+  double min_lr = 1e-6;         // plateau: lower bound
+  int64_t warmup_steps = 1000;  // warmup_rsqrt: linear warm-up, then lr * sqrt(warmup/step)
   double label_smoothing = 0.1;
-  double clip_grad_norm = 1.0;     // 0: no clipping
-  int64_t accumulate = 1;          // batches per update
+  double clip_grad_norm = 1.0;        // 0: no clipping
+  int64_t accumulate = 1;             // batches per update
   std::string valid_metric = "bleu";  // bleu | chrf | loss | ppl: picks the best checkpoint
-  int64_t patience = 0;            // stop after this many validations without improvement
-  int64_t keep_last = 3;           // step checkpoints kept besides the best
-  int64_t log_every = 50;          // steps between progress log lines
-  int64_t valid_batch_size = 64;   // sentences per batch when decoding dev
+  int64_t patience = 0;               // stop after this many validations without improvement
+  int64_t keep_last = 3;              // step checkpoints kept besides the best
+  int64_t log_every = 50;             // steps between progress log lines
+  int64_t valid_batch_size = 64;      // sentences per batch when decoding dev
 };
 
 struct Config {

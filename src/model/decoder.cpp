@@ -111,4 +111,9 @@ torch::Tensor DecoderImpl::logits(const torch::Tensor& outputs) {
   return torch::nn::functional::linear(outputs, embedding_->weight);  // tied: [..., V]
 }
 
+PolicyLoss DecoderImpl::policy_loss(const torch::Tensor& token_loss,
+                                    const torch::Tensor& target_mask) {
+  return attention_->policy_loss(token_loss, target_mask);
+}
+
 }  // namespace nmt

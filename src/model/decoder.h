@@ -57,6 +57,8 @@ class DecoderImpl : public torch::nn::Module {
                         const AttentionMemory& memory);
   /// outputs [..., H] -> unnormalised scores [..., V].
   torch::Tensor logits(const torch::Tensor& outputs);
+  /// The attention's REINFORCE term for the last forward() (see Attention::policy_loss).
+  PolicyLoss policy_loss(const torch::Tensor& token_loss, const torch::Tensor& target_mask);
 
  private:
   DecoderStep attend_and_output(const torch::Tensor& z, const torch::Tensor& context,

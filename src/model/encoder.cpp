@@ -3,6 +3,7 @@
 #include "common/config.h"
 #include "common/errors.h"
 #include "data/vocab.h"
+#include "model/transformer_encoder.h"
 
 namespace nmt {
 
@@ -35,7 +36,11 @@ EncoderOutput RnnEncoder::forward(const torch::Tensor& src, const torch::Tensor&
 
 std::shared_ptr<Encoder> make_encoder(const EncoderConfig& config, int64_t vocab_size) {
   if (config.type == "rnn") return std::make_shared<RnnEncoder>(config, vocab_size);
-  throw ConfigError("model.encoder.type: '" + config.type + "' is not available yet");
+  if (config.type == "transformer") {
+    return std::make_shared<TransformerEncoder>(config, vocab_size);
+  }
+  throw ConfigError("model.encoder.type: unknown value '" + config.type +
+                    "' (expected one of: rnn, transformer)");
 }
 
 }  // namespace nmt

@@ -1,13 +1,34 @@
 #include "model/seq2seq.h"
 
+#include <cmath>
+
 #include "common/config.h"
+#include "data/vocab.h"
 
 namespace nmt {
+namespace {
+
+// LibTorch draws embeddings from N(0, 1), so a d-dimensional embedding has norm ~sqrt(d) and,
+// with a tied output layer, the first logits spread over tens of nats, which slows early
+// learning. N(0, 1/d) gives norm ~1, the scale of the RNN and linear layers' inputs.
+void scale_embeddings(torch::nn::Module& model) {
+  torch::NoGradGuard no_grad;
+  for (auto& item : model.named_parameters()) {
+    const std::string& name = item.key();
+    if (name.size() < 16 || name.compare(name.size() - 16, 16, "embedding.weight") != 0) continue;
+    auto& weight = item.value();
+    weight.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(weight.size(1))));
+    weight[kPadId].zero_();
+  }
+}
+
+}  // namespace
 
 Seq2SeqImpl::Seq2SeqImpl(const ModelConfig& config, int64_t src_vocab, int64_t trg_vocab) {
   encoder_ = register_module("encoder", make_encoder(config.encoder, src_vocab));
   decoder_ = register_module(
       "decoder", Decoder(config.decoder, config.attention, trg_vocab, encoder_->output_dim()));
+  scale_embeddings(*this);
 }
 
 EncoderOutput Seq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor& src_lengths) {

@@ -15,7 +15,7 @@ TokenLoss label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& 
   const auto uniform = -log_probs.mean(-1);                                              // [N]
   const auto per_token = (1.0 - smoothing) * nll + smoothing * uniform;
   return {per_token.masked_select(real).sum(), nll.masked_select(real).sum(),
-          real.sum().item<int64_t>()};
+          real.sum().item<int64_t>(), nll.masked_fill(real.logical_not(), 0).view_as(targets)};
 }
 
 }  // namespace nmt

@@ -8,9 +8,10 @@
 namespace nmt {
 
 struct TokenLoss {
-  torch::Tensor loss;  // scalar: smoothed loss summed over real tokens (what is optimised)
-  torch::Tensor nll;   // scalar: plain negative log-likelihood summed over real tokens
-  int64_t tokens = 0;  // real (non-padding) target tokens
+  torch::Tensor loss;       // scalar: smoothed loss summed over real tokens (what is optimised)
+  torch::Tensor nll;        // scalar: plain negative log-likelihood summed over real tokens
+  int64_t tokens = 0;       // real (non-padding) target tokens
+  torch::Tensor token_nll;  // shaped like targets: each token's nll, 0 on padding
 };
 
 /// logits [..., V], targets [...] int64 (kPadId positions are ignored).

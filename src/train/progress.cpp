@@ -35,16 +35,24 @@ void ProgressReporter::update(const TrainProgressLine& l) {
     live_line_shown_ = true;
   }
   if (l.step % log_every_ != 0) return;
-  const nlohmann::json j = {{"event", "train"},
-                            {"step", l.step},
-                            {"epoch", l.epoch + 1},
-                            {"loss", l.loss},
-                            {"tok_per_s", l.tokens_per_second},
-                            {"lr", l.lr}};
+  nlohmann::json j = {{"event", "train"},
+                      {"step", l.step},
+                      {"epoch", l.epoch + 1},
+                      {"loss", l.loss},
+                      {"tok_per_s", l.tokens_per_second},
+                      {"lr", l.lr}};
+  std::string policy;
+  if (l.policy) {
+    j["reward"] = l.policy->reward;
+    j["baseline"] = l.policy->baseline;
+    j["entropy"] = l.policy->entropy;
+    policy = fmt::format(" reward={:.3f} baseline={:.3f} entropy={:.3f}", l.policy->reward,
+                         l.policy->baseline, l.policy->entropy);
+  }
   metrics_ << j.dump() << "\n" << std::flush;
   if (!live_) {
-    spdlog::info("[train] step={} epoch={} loss={:.3f} tok/s={:.0f} lr={:.2e}", l.step, l.epoch + 1,
-                 l.loss, l.tokens_per_second, l.lr);
+    spdlog::info("[train] step={} epoch={} loss={:.3f} tok/s={:.0f} lr={:.2e}{}", l.step,
+                 l.epoch + 1, l.loss, l.tokens_per_second, l.lr, policy);
   }
 }
 

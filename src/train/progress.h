@@ -4,6 +4,7 @@
 #pragma once
 
 #include <fstream>
+#include <optional>
 #include <string>
 
 namespace nmt {
@@ -12,6 +13,10 @@ struct TrainProgressLine {
   int64_t step = 0, epoch = 0;
   double loss = 0, tokens_per_second = 0, lr = 0;
   double seconds_to_validation = 0;
+  struct Policy {
+    double reward = 0, baseline = 0, entropy = 0;
+  };
+  std::optional<Policy> policy;  // hard attention's REINFORCE estimator, means of the update
 };
 
 class ProgressReporter {

@@ -12,10 +12,11 @@
 #include "common/config.h"
 #include "common/errors.h"
 #include "common/files.h"
+#include "data/batch.h"
 #include "data/batching.h"
 #include "data/dataset.h"
+#include "data/vocab.h"
 #include "model/seq2seq.h"
-#include "data/batch.h"
 #include "train/checkpoint.h"
 #include "train/loss.h"
 #include "train/progress.h"
@@ -82,6 +83,9 @@ class Trainer {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   double elapsed_before_ = 0;
   int64_t validated_at_ = -1;
+  // Pure training (no validation or checkpoints) of this process, for the stop event.
+  int64_t trained_tokens_ = 0;
+  double training_seconds_ = 0;
   // Throughput since the last progress line.
   int64_t window_tokens_ = 0;
   std::chrono::steady_clock::time_point window_start_ = started_;
@@ -140,6 +144,7 @@ double Trainer::elapsed() const {
 // One optimiser update from the next train.accumulate batches of this epoch. The loss is
 // normalised by the target tokens of all of them together.
 void Trainer::update(const std::vector<BatchIndices>& batches) {
+  const auto update_start = std::chrono::steady_clock::now();
   const auto first = static_cast<size_t>(progress_.batch_in_epoch);
   const size_t last = std::min(batches.size(), first + static_cast<size_t>(train_.accumulate));
   std::vector<Batch> group;
@@ -150,10 +155,21 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   }
   optimizer_->zero_grad();
   double loss_sum = 0;
+  std::optional<TrainProgressLine::Policy> policy;  // token-weighted means over the group
   for (const auto& b : group) {
     const auto logits = model_->forward(b.src, b.src_lengths, b.trg_in).logits;
     const auto loss = label_smoothed_loss(logits, b.trg_out, train_.label_smoothing);
-    (loss.loss / static_cast<double>(tokens)).backward();
+    auto objective = loss.loss;
+    const auto reinforce = model_->decoder()->policy_loss(loss.token_nll, b.trg_out.ne(kPadId));
+    if (reinforce.loss.defined()) {
+      objective = objective + reinforce.loss;
+      const double share = static_cast<double>(b.trg_tokens) / static_cast<double>(tokens);
+      if (!policy) policy.emplace();
+      policy->reward += share * reinforce.reward;
+      policy->baseline += share * reinforce.baseline;
+      policy->entropy += share * reinforce.entropy;
+    }
+    (objective / static_cast<double>(tokens)).backward();
     loss_sum += loss.loss.item<double>();
   }
   if (train_.clip_grad_norm > 0) {
@@ -167,15 +183,17 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   ++progress_.step;
   progress_.batch_in_epoch = static_cast<int64_t>(last);
 
-  window_tokens_ += tokens;
   const auto now = std::chrono::steady_clock::now();
+  trained_tokens_ += tokens;
+  training_seconds_ += std::chrono::duration<double>(now - update_start).count();
+  window_tokens_ += tokens;
   const double window = std::chrono::duration<double>(now - window_start_).count();
   const double tok_per_s = window > 0 ? window_tokens_ / window : 0;
   const int64_t steps_to_validation = train_.valid_every - progress_.step % train_.valid_every;
   const double step_seconds =
       window / std::max<int64_t>(1, (progress_.step - 1) % train_.log_every + 1);
   reporter_->update({progress_.step, progress_.epoch, loss_sum / static_cast<double>(tokens),
-                     tok_per_s, lr, steps_to_validation * step_seconds});
+                     tok_per_s, lr, steps_to_validation * step_seconds, policy});
   if (progress_.step % train_.log_every == 0) {
     window_tokens_ = 0;
     window_start_ = now;
@@ -266,9 +284,18 @@ void Trainer::run() {
   } else if (validated_at_ != progress_.step) {
     validate_and_keep();
   }
-  const nlohmann::json j = {
-      {"event", "stop"}, {"step", progress_.step}, {"reason", reason}, {"elapsed_s", elapsed()}};
-  reporter_->event(j.dump(), fmt::format("[train] stopped at step {}: {}", progress_.step, reason));
+  const double tok_per_s = training_seconds_ > 0 ? trained_tokens_ / training_seconds_ : 0;
+  const nlohmann::json j = {{"event", "stop"},
+                            {"step", progress_.step},
+                            {"reason", reason},
+                            {"elapsed_s", elapsed()},
+                            {"train_tokens", trained_tokens_},
+                            {"train_s", training_seconds_},
+                            {"train_tok_per_s", tok_per_s}};
+  reporter_->event(
+      j.dump(), fmt::format("[train] stopped at step {}: {} ({} target tokens in {:.1f} s of "
+                            "training, {:.0f} tokens/s)",
+                            progress_.step, reason, trained_tokens_, training_seconds_, tok_per_s));
 }
 
 }  // namespace

@@ -14,14 +14,18 @@ using nmt::test::require_close;
 namespace {
 
 // A module of `type` in double precision; heads = 2 makes multi_head split its 4 dimensions.
+// Hard attention is checked here as the soft context it gives at inference with `expected`;
+// its sampling and argmax are tested in test_hard_attention.cpp.
 std::shared_ptr<nmt::Attention> make_double(const std::string& type, nmt::AttentionShape shape) {
   nmt::AttentionConfig config;
   config.type = type;
   config.heads = 2;
   config.temperature = 0.5;
   config.learn_temperature = true;
+  config.inference = "expected";
   auto attention = nmt::make_attention(config, shape);
   attention->to(torch::kDouble);
+  attention->eval();
   return attention;
 }
 
@@ -34,7 +38,8 @@ torch::Tensor ragged_mask() {
 
 TEST_CASE("attention registry: lists every type", "[attention][properties]") {
   REQUIRE(nmt::attention_types() ==
-          std::vector<std::string>{"dot", "scaled_dot", "cosine", "mlp", "bilinear", "multi_head"});
+          std::vector<std::string>{"dot", "scaled_dot", "cosine", "mlp", "bilinear", "multi_head",
+                                   "local_m", "local_p", "hard"});
 }
 
 TEST_CASE("attention types: masking and normalisation", "[attention][properties]") {
@@ -55,8 +60,13 @@ TEST_CASE("attention types: masking and normalisation", "[attention][properties]
     REQUIRE(r.weights.masked_select(mask.logical_not()).numel() == 7);
     REQUIRE((r.weights.masked_select(mask) > 0).all().item<bool>());
   }
-  SECTION("rows with a real position sum to 1") {
-    require_close(r.weights.slice(/*dim=*/0, 0, 2).sum(/*dim=*/1), torch::ones({2}), 1e-12);
+  SECTION("rows with a real position sum to 1 (local_p: at most 1, see local_attention.h)") {
+    const auto sums = r.weights.slice(/*dim=*/0, 0, 2).sum(/*dim=*/1);
+    if (type == "local_p") {
+      REQUIRE((sums <= 1 + 1e-12).all().item<bool>());
+    } else {
+      require_close(sums, torch::ones({2}), 1e-12);
+    }
   }
   SECTION("an all-padding row gives zero weights and context, not NaN") {
     require_close(r.weights[2], torch::zeros({5}), 0.0);

@@ -1,0 +1,69 @@
+// Why: OpenBLAS 0.3.21 (Debian 12) does not recognise newer Intel CPUs (e.g. family 6 model
+// 207) and falls back to its SSE3 "Prescott" kernels, at about half the speed of its AVX-512
+// ones. And LibTorch's OpenMP threads busy-wait between parallel regions while OpenBLAS's own
+// threads run a GEMM, so on a 2-core machine they take turns on the cores. Together they cost
+// a factor of ~4.5 in training throughput (bench/RESULTS.md).
+#include "cli/cpu_runtime.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+namespace nmt::cli {
+namespace {
+
+constexpr const char* kTunedMarker = "NMT_CPU_RUNTIME_TUNED";
+
+// The core OpenBLAS chose (e.g. "Prescott", "SkylakeX"), or "" if OpenBLAS is not the BLAS.
+std::string openblas_core() {
+  using CoreNameFn = char* (*)();
+  auto core_name = reinterpret_cast<CoreNameFn>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  if (core_name == nullptr) return "";
+  const char* name = core_name();
+  return name != nullptr ? name : "";
+}
+
+std::string lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The OpenBLAS core to ask for when it picked the generic one on a CPU with wider vectors.
+std::string better_openblas_core(const std::string& chosen) {
+  if (lowercase(chosen) != "prescott") return "";
+#if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_cpu_supports("avx512f")) return "SkylakeX";
+  if (__builtin_cpu_supports("avx2")) return "Haswell";
+#endif
+  return "";
+}
+
+}  // namespace
+
+void tune_cpu_runtime(char** argv) {
+  if (std::getenv(kTunedMarker) != nullptr) return;
+  bool changed = false;
+  if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+    const std::string core = better_openblas_core(openblas_core());
+    if (!core.empty()) changed |= setenv("OPENBLAS_CORETYPE", core.c_str(), 1) == 0;
+  }
+  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
+    changed |= setenv("OMP_WAIT_POLICY", "passive", 1) == 0;
+  }
+  if (!changed) return;
+  setenv(kTunedMarker, "1", 1);
+  execv("/proc/self/exe", argv);  // returns only on failure: go on untuned
+}
+
+std::string cpu_runtime_summary() {
+  const std::string core = openblas_core();
+  const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
+  return (core.empty() ? std::string("BLAS is not OpenBLAS") : "OpenBLAS core " + core) +
+         ", OMP_WAIT_POLICY=" + (wait_policy != nullptr ? wait_policy : "(unset)");
+}
+
+}  // namespace nmt::cli

@@ -1,0 +1,18 @@
+// Process-wide CPU settings that OpenBLAS and OpenMP (libgomp) read only once, while they are
+// loaded and before main() runs. `nmt train` and `nmt translate` set them and re-execute
+// themselves once, so users get the fast configuration without exporting anything.
+#pragma once
+
+#include <string>
+
+namespace nmt::cli {
+
+/// Where the user has not set them: OPENBLAS_CORETYPE when OpenBLAS fell back to its generic
+/// kernels on a CPU it does not know, and OMP_WAIT_POLICY=passive. Re-executes the process
+/// (at most once) if that changed anything; otherwise, or if exec fails, it returns.
+void tune_cpu_runtime(char** argv);
+
+/// One line for the log, e.g. "OpenBLAS core SkylakeX, OMP_WAIT_POLICY=passive".
+std::string cpu_runtime_summary();
+
+}  // namespace nmt::cli

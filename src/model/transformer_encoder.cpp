@@ -1,0 +1,95 @@
+#include "model/transformer_encoder.h"
+
+#include <cmath>
+#include <string>
+
+#include "attention/attention.h"
+#include "common/config.h"
+#include "common/errors.h"
+#include "data/vocab.h"
+
+namespace nmt {
+
+torch::Tensor sinusoidal_positions(int64_t length, int64_t dim,
+                                   const torch::TensorOptions& options) {
+  const auto position = torch::arange(length, options).unsqueeze(1);            // [L, 1]
+  const auto even = torch::arange(0, dim, 2, options);                          // 2i
+  const auto angle = position * torch::exp(even * (-std::log(10000.0) / dim));  // [L, ceil(d/2)]
+  auto pe = torch::zeros({length, dim}, options);
+  pe.slice(1, 0, dim, 2).copy_(torch::sin(angle));
+  pe.slice(1, 1, dim, 2).copy_(torch::cos(angle.slice(1, 0, dim / 2)));
+  return pe;
+}
+
+SelfAttentionLayerImpl::SelfAttentionLayerImpl(int64_t dim, int64_t heads, int64_t ff_size,
+                                               double dropout)
+    : heads_(heads) {
+  using torch::nn::LayerNormOptions;
+  using torch::nn::Linear;
+  attention_norm_ =
+      register_module("attention_norm", torch::nn::LayerNorm(LayerNormOptions({dim})));
+  qkv_ = register_module("qkv", Linear(dim, 3 * dim));
+  out_ = register_module("out", Linear(dim, dim));
+  feed_forward_norm_ =
+      register_module("feed_forward_norm", torch::nn::LayerNorm(LayerNormOptions({dim})));
+  feed_forward_in_ = register_module("feed_forward_in", Linear(dim, ff_size));
+  feed_forward_out_ = register_module("feed_forward_out", Linear(ff_size, dim));
+  dropout_ = register_module("dropout", torch::nn::Dropout(dropout));
+}
+
+SelfAttentionLayerImpl::Output SelfAttentionLayerImpl::forward(const torch::Tensor& x,
+                                                               const torch::Tensor& mask) {
+  const int64_t b = x.size(0), s = x.size(1), d = x.size(2), head_dim = d / heads_;
+  const auto qkv = qkv_(attention_norm_(x))
+                       .view({b, s, 3, heads_, head_dim})
+                       .permute({2, 0, 3, 1, 4});  // [3, B, heads, S, Dh]
+  const auto scores = torch::matmul(qkv[0], qkv[1].transpose(-2, -1)) /
+                      std::sqrt(static_cast<double>(head_dim));          // [B, heads, S, S]
+  const auto weights = masked_softmax(scores, mask.view({b, 1, 1, s}));  // keys masked
+  const auto attended = torch::matmul(weights, qkv[2]).transpose(1, 2).reshape({b, s, d});
+  const auto y = x + dropout_(out_(attended));
+  const auto hidden = dropout_(torch::relu(feed_forward_in_(feed_forward_norm_(y))));
+  return {y + dropout_(feed_forward_out_(hidden)), weights};
+}
+
+TransformerEncoder::TransformerEncoder(const EncoderConfig& config, int64_t vocab_size)
+    : dim_(config.hidden) {
+  if (config.embedding_dim != config.hidden) {
+    throw ConfigError(
+        "model.encoder.embedding_dim: the transformer encoder needs it equal to "
+        "model.encoder.hidden (" +
+        std::to_string(config.embedding_dim) + " vs " + std::to_string(config.hidden) + ")");
+  }
+  if (config.hidden % config.heads != 0) {
+    throw ConfigError("model.encoder.heads: " + std::to_string(config.heads) +
+                      " heads do not divide model.encoder.hidden (" +
+                      std::to_string(config.hidden) + ")");
+  }
+  embedding_ = register_module(
+      "embedding",
+      torch::nn::Embedding(
+          torch::nn::EmbeddingOptions(vocab_size, config.embedding_dim).padding_idx(kPadId)));
+  dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
+  for (int64_t i = 0; i < config.layers; ++i) {
+    layers_.push_back(register_module(
+        "layer" + std::to_string(i),
+        SelfAttentionLayer(config.hidden, config.heads, config.ff_size, config.dropout)));
+  }
+  final_norm_ =
+      register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim_})));
+}
+
+EncoderOutput TransformerEncoder::forward(const torch::Tensor& src, const torch::Tensor& lengths) {
+  const int64_t s = src.size(1);
+  const auto mask = torch::arange(s, lengths.options()).unsqueeze(0) < lengths.unsqueeze(1);
+  const auto scale = std::sqrt(static_cast<double>(dim_));
+  const auto embedded = embedding_(src);  // [B, S, d]
+  auto x = dropout_(embedded * scale + sinusoidal_positions(s, dim_, embedded.options()));
+  for (auto& layer : layers_) x = layer->forward(x, mask).states;
+  const auto real = mask.unsqueeze(2).to(x.scalar_type());  // [B, S, 1]
+  const auto states = final_norm_(x) * real;
+  const auto summary = states.sum(1) / real.sum(1).clamp_min(1);  // [B, d]
+  return {states, mask, summary};
+}
+
+}  // namespace nmt

@@ -1,0 +1,65 @@
+// The self-attention encoder of Vaswani et al. 2017 (sec. 3.1-3.5), with layer normalisation
+// before each sublayer (pre-LN, Xiong et al. 2020; Joey NMT's default), which trains without
+// warm-up at the learning rates of the RNN recipes:
+//   x = Dropout(Embedding(src) · √d + PE)
+//   layers × { x = x + Dropout(SelfAttention(LN(x)));  x = x + Dropout(FF(LN(x))) }
+//   states = LN(x), 0 at padding; summary = mean of the states over real positions.
+// Padding is masked as a key, so no position attends to it and a sentence's states do not
+// depend on how much padding its batch has. Sizes: d = model.encoder.hidden (which must equal
+// embedding_dim), model.encoder.heads, and the feed-forward size model.encoder.ff_size.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
+#include <torch/types.h>
+
+#include <vector>
+
+#include "model/encoder.h"
+
+namespace nmt {
+
+/// Sinusoidal positional encodings (Vaswani et al. 2017, sec. 3.5), [length, dim]:
+/// PE[p, 2i] = sin(p / 10000^(2i/dim)), PE[p, 2i+1] = cos(p / 10000^(2i/dim)).
+torch::Tensor sinusoidal_positions(int64_t length, int64_t dim,
+                                   const torch::TensorOptions& options);
+
+/// One pre-LN encoder layer: multi-head self-attention and a ReLU feed-forward block.
+class SelfAttentionLayerImpl : public torch::nn::Module {
+ public:
+  SelfAttentionLayerImpl(int64_t dim, int64_t heads, int64_t ff_size, double dropout);
+
+  struct Output {
+    torch::Tensor states;   // [B, S, d]
+    torch::Tensor weights;  // [B, heads, S, S]: query position -> key position
+  };
+  /// x [B, S, d], mask [B, S] bool (true = real token).
+  Output forward(const torch::Tensor& x, const torch::Tensor& mask);
+
+ private:
+  int64_t heads_;
+  torch::nn::LayerNorm attention_norm_{nullptr}, feed_forward_norm_{nullptr};
+  torch::nn::Linear qkv_{nullptr}, out_{nullptr}, feed_forward_in_{nullptr},
+      feed_forward_out_{nullptr};
+  torch::nn::Dropout dropout_{nullptr};
+};
+TORCH_MODULE(SelfAttentionLayer);
+
+class TransformerEncoder : public Encoder {
+ public:
+  TransformerEncoder(const EncoderConfig& config, int64_t vocab_size);
+  EncoderOutput forward(const torch::Tensor& src, const torch::Tensor& lengths) override;
+  int64_t output_dim() const override { return dim_; }
+
+ private:
+  int64_t dim_;
+  torch::nn::Embedding embedding_{nullptr};
+  torch::nn::Dropout dropout_{nullptr};
+  std::vector<SelfAttentionLayer> layers_;
+  torch::nn::LayerNorm final_norm_{nullptr};
+};
+
+}  // namespace nmt
