@@ -5,7 +5,7 @@
 #include "attention/registry.h"
 #include "common/config.h"
 #include "common/errors.h"
-#include "data/vocab.h"
+#include "model/token_embedding.h"
 
 namespace nmt {
 
@@ -23,10 +23,7 @@ DecoderImpl::DecoderImpl(const DecoderConfig& config, const AttentionConfig& att
                       std::to_string(config.embedding_dim) + ") equal to model.decoder.hidden (" +
                       std::to_string(config.hidden) + ")");
   }
-  embedding_ = register_module(
-      "embedding",
-      torch::nn::Embedding(
-          torch::nn::EmbeddingOptions(vocab_size, config.embedding_dim).padding_idx(kPadId)));
+  embedding_ = register_module("embedding", token_embedding(vocab_size, config.embedding_dim));
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
   const int64_t extra_input = luong_ ? (input_feeding_ ? config.hidden : 0) : encoder_dim;
   rnn_ = register_module(

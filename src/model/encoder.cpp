@@ -2,16 +2,13 @@
 
 #include "common/config.h"
 #include "common/errors.h"
-#include "data/vocab.h"
+#include "model/token_embedding.h"
 #include "model/transformer_encoder.h"
 
 namespace nmt {
 
 RnnEncoder::RnnEncoder(const EncoderConfig& config, int64_t vocab_size) {
-  embedding_ = register_module(
-      "embedding",
-      torch::nn::Embedding(
-          torch::nn::EmbeddingOptions(vocab_size, config.embedding_dim).padding_idx(kPadId)));
+  embedding_ = register_module("embedding", token_embedding(vocab_size, config.embedding_dim));
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
   rnn_ = register_module(
       "rnn", Rnn(RnnOptions{config.rnn, config.embedding_dim, config.hidden, config.layers,

@@ -6,7 +6,7 @@
 #include "attention/attention.h"
 #include "common/config.h"
 #include "common/errors.h"
-#include "data/vocab.h"
+#include "model/token_embedding.h"
 
 namespace nmt {
 
@@ -65,10 +65,7 @@ TransformerEncoder::TransformerEncoder(const EncoderConfig& config, int64_t voca
                       " heads do not divide model.encoder.hidden (" +
                       std::to_string(config.hidden) + ")");
   }
-  embedding_ = register_module(
-      "embedding",
-      torch::nn::Embedding(
-          torch::nn::EmbeddingOptions(vocab_size, config.embedding_dim).padding_idx(kPadId)));
+  embedding_ = register_module("embedding", token_embedding(vocab_size, config.embedding_dim));
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
   for (int64_t i = 0; i < config.layers; ++i) {
     layers_.push_back(register_module(

@@ -141,6 +141,13 @@ TEST_CASE("train: bad input is a one-line error and overwrites nothing", "[train
     CHECK(r.status != 0);
     CHECK_THAT(last_line(r.output), Contains("nmt: error: data.train: no training pairs left"));
   }
+  SECTION("device: cuda where LibTorch has no CUDA") {
+    if (!torch::cuda::is_available()) {
+      const auto r = run_command(train + " --resume --set device=cuda");
+      CHECK(r.status != 0);
+      CHECK_THAT(last_line(r.output), Contains("nmt: error: device: cuda is not available"));
+    }
+  }
   SECTION("a model_dir that cannot be created") {
     const auto r = run_command(train + " --set model_dir=" + config + "/sub");
     CHECK(r.status != 0);
