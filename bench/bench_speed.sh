@@ -6,16 +6,22 @@
 #             the same STEPS updates from a fresh model, as each program reports it;
 #   decoding  test2016 sentences per second, model time only (no subwords, no file I/O),
 #             greedy and beam 5 (alpha 0.6), 64 sentences per batch, output length limit
-#             1.5 * |src| + 5, each program with the model it has after those STEPS updates;
+#             1.5 * |src| + 5. Both programs decode the same model: MODEL, an nmt model of the
+#             reference architecture (default: nmt's model after the STEPS updates), which
+#             bench/ref_on_nmt_model.py hands to the reference with its subwords;
 #   memory    peak resident set of each training process (GNU time).
-# Also the BLEU of each program's translations (scored by `nmt evaluate`) and, for nmt, the
-# same decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the BLEU
-# of the same model is unchanged by it.
+# Also the BLEU of each program's translations of the same model (scored by `nmt evaluate`)
+# and nmt's decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the
+# BLEU of the same model is unchanged by it.
 #
 # Usage: bench/bench_speed.sh
 #   env: NMT=build/nmt STEPS=60 THREADS=2 DATA=../shared/data/multi30k OUT=/tmp/nmt_bench
-#        ANCHOR_TUNED=1 also runs the reference with OPENBLAS_CORETYPE/OMP_WAIT_POLICY as nmt
-#        sets them, to separate that effect from the rest.
+#        MODEL=DIR  a trained model to decode, e.g. the one of
+#                   `OUT=/tmp/ref_arch bench/bench_recipe.sh configs/multi30k_en_de.yaml 60`
+#                   (/tmp/ref_arch/model); after 60 updates both programs emit degenerate output
+#        ANCHOR_TUNED=1  also runs the reference with the environment nmt sets for itself
+#                   (OPENBLAS_CORETYPE, OPENBLAS_THREAD_TIMEOUT, OMP_WAIT_POLICY), to
+#                   separate that effect from the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,14 +30,17 @@ STEPS=${STEPS:-60}
 THREADS=${THREADS:-2}
 DATA=${DATA:-../shared/data/multi30k}
 OUT=${OUT:-/tmp/nmt_bench}
+MODEL=${MODEL:-$OUT/nmt}
 ANCHOR=${ANCHOR:-../shared/anchors/ref_seq2seq.py}
 PY=/usr/bin/python3  # Debian's interpreter, which has python3-torch
+TUNED_ENV=(OPENBLAS_CORETYPE=SkylakeX OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=passive)
 
 die() { echo "bench_speed: $*" >&2; exit 1; }
 [[ -x $NMT ]] || die "$NMT is not built (scripts/setup.sh)"
 [[ -f $ANCHOR ]] || die "$ANCHOR not found"
 $PY -c "import torch, sentencepiece" 2>/dev/null ||
   die "the reference needs Debian's python3-torch and python3-sentencepiece (apt-get install)"
+[[ $MODEL == "$OUT/nmt" || -f $MODEL/best.ckpt ]] || die "MODEL=$MODEL has no best.ckpt"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 scripts/get_data.sh multi30k --from "$DATA" --to "$OUT/data" >/dev/null
@@ -41,26 +50,35 @@ zcat -f "$OUT"/data/test2016.de* >"$OUT/test.de"
 bleu() { "$NMT" evaluate --ref "$OUT/test.de" --hyp "$1" --metrics bleu --json |
   $PY -c 'import json,sys; print(round(json.load(sys.stdin)["metrics"]["bleu"]["score"], 2))'; }
 
-# ---- the reference: trains STEPS updates, then decodes test2016 greedy and beam 5
-run_anchor() {  # $1: name, then env assignments
+# ---- training: each program STEPS updates from a fresh model
+train_anchor() {  # $1: name, then env assignments
   local name=$1; shift
-  echo "== reference ($name): $STEPS updates, then test2016" >&2
+  echo "== reference ($name): $STEPS updates" >&2
   env "$@" /usr/bin/time -f %M -o "$OUT/$name.rss" $PY "$ANCHOR" --data "$OUT/data" \
     --out "$OUT/$name" --max-steps "$STEPS" --threads "$THREADS" --max-tokens 3000 \
     --valid-every 1000000 --decode-batch 64 --beam 5 >"$OUT/$name.jsonl"
 }
-run_anchor ref
-[[ ${ANCHOR_TUNED:-0} == 1 ]] && run_anchor ref_tuned OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=passive
-
-# ---- nmt: the same
-echo "== nmt: $STEPS updates, then test2016" >&2
+train_anchor ref
+[[ ${ANCHOR_TUNED:-0} == 1 ]] && train_anchor ref_tuned "${TUNED_ENV[@]}"
+echo "== nmt: $STEPS updates" >&2
 /usr/bin/time -f %M -o "$OUT/nmt.rss" "$NMT" train configs/multi30k_en_de.yaml \
   --set model_dir="$OUT/nmt" --set data.train="$OUT/data/train" --set data.dev="$OUT/data/val" \
   --set train.max_steps="$STEPS" --set train.threads="$THREADS" --set train.batch_tokens=3000 \
   --set train.valid_every=1000000 --set train.log_every=10 2>"$OUT/nmt_train.log"
+
+# ---- decoding: both programs, the same model
+decode_anchor() {  # $1: name, then env assignments
+  local name=$1; shift
+  echo "== reference ($name): test2016 with $MODEL" >&2
+  env "$@" $PY bench/ref_on_nmt_model.py "$ANCHOR" "$MODEL" -- --data "$OUT/data" \
+    --out "$OUT/$name" --threads "$THREADS" --decode-batch 64 --beam 5 >"$OUT/$name.jsonl"
+}
+decode_anchor ref_decode
+[[ ${ANCHOR_TUNED:-0} == 1 ]] && decode_anchor ref_tuned_decode "${TUNED_ENV[@]}"
 translate() {  # $1: name, $2: beam, then env assignments
   local name=$1 beam=$2; shift 2
-  env "$@" "$NMT" translate --model "$OUT/nmt" --input "$OUT/test.en" --output "$OUT/$name.de" \
+  echo "== nmt ($name): test2016 with $MODEL" >&2
+  env "$@" "$NMT" translate --model "$MODEL" --input "$OUT/test.en" --output "$OUT/$name.de" \
     --beam "$beam" --alpha 0.6 --batch-size 64 --threads "$THREADS" --max-len-a 1.5 \
     --max-len-b 5 2>"$OUT/$name.log"
 }
@@ -70,67 +88,60 @@ translate nmt_greedy_untuned 1 NMT_CPU_RUNTIME_TUNED=1
 translate nmt_beam5_untuned 5 NMT_CPU_RUNTIME_TUNED=1
 
 # ---- figures and ratios
-report() {
-  $PY - "$OUT" "$STEPS" "$THREADS" "${ANCHOR_TUNED:-0}" <<'EOF'
+$PY - "$OUT" "$STEPS" "$MODEL" "${ANCHOR_TUNED:-0}" <<'EOF'
 import json, re, sys
-out, steps, threads, anchor_tuned = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+out, steps, model, anchor_tuned = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 
-def events(path):
-    with open(path) as f:
-        return {e["event"]: e for e in map(json.loads, f) if "event" in e}
-
-def anchor(name):
-    ev = [json.loads(l) for l in open(f"{out}/{name}.jsonl")]
-    done = next(e for e in ev if e["event"] == "train_done")
-    test = {e["search"]: e for e in ev if e["event"] == "test"}
-    return {"train_tok_s": done["tok_per_s"], "steps": done["steps"],
-            "greedy": test["greedy"]["sent_per_s"], "beam5": test["beam5"]["sent_per_s"],
-            "greedy_out": test["greedy"]["out_tokens"], "beam5_out": test["beam5"]["out_tokens"],
-            "rss_mib": int(open(f"{out}/{name}.rss").read().split()[-1]) / 1024,
-            "hyp": {"greedy": f"{out}/{name}/test2016.greedy.de",
-                    "beam5": f"{out}/{name}/test2016.beam5.de"}}
+def anchor(train, decode):
+    done = next(e for e in map(json.loads, open(f"{out}/{train}.jsonl"))
+                if e["event"] == "train_done")
+    test = {e["search"]: e for e in map(json.loads, open(f"{out}/{decode}.jsonl"))
+            if e["event"] == "test"}
+    return {"train_tok_s": done["tok_per_s"],
+            "rss_mib": int(open(f"{out}/{train}.rss").read().split()[-1]) / 1024,
+            **{k: test[k]["sent_per_s"] for k in ("greedy", "beam5")},
+            **{k + "_out": test[k]["out_tokens"] for k in ("greedy", "beam5")}}
 
 def nmt_search(name):
     line = next(l for l in open(f"{out}/{name}.log") if "[translate]" in l)
     m = re.search(r"(\d+) sentences, (\d+) output tokens, ([\d.]+) s of search \(([\d.]+)", line)
     return float(m.group(4)), int(m.group(2))
 
-stop = events(f"{out}/nmt/metrics.jsonl")["stop"]
-nmt = {"train_tok_s": stop["train_tok_per_s"], "steps": stop["step"],
-       "rss_mib": int(open(f"{out}/nmt.rss").read().split()[-1]) / 1024,
-       "hyp": {k: f"{out}/nmt_{k}.de" for k in ("greedy", "beam5")}}
+stop = next(e for e in map(json.loads, open(f"{out}/nmt/metrics.jsonl")) if e["event"] == "stop")
+nmt = {"train_tok_s": stop["train_tok_per_s"],
+       "rss_mib": int(open(f"{out}/nmt.rss").read().split()[-1]) / 1024}
 for k in ("greedy", "beam5"):
     nmt[k], nmt[k + "_out"] = nmt_search(f"nmt_{k}")
     nmt[k + "_untuned"], _ = nmt_search(f"nmt_{k}_untuned")
 
-rows = [("ref", anchor("ref"))] + ([("ref_tuned", anchor("ref_tuned"))] if anchor_tuned else [])
-json.dump({"steps": steps, "threads": threads, "nmt": nmt, **dict(rows)},
+refs = [("reference", anchor("ref", "ref_decode"))]
+if anchor_tuned:
+    refs.append(("reference, nmt's environment", anchor("ref_tuned", "ref_tuned_decode")))
+json.dump({"steps": steps, "model": model, "nmt": nmt, **dict(refs)},
           open(f"{out}/summary.json", "w"), indent=1)
-ref = rows[0][1]
-print(f"| figure | reference | nmt | nmt / reference |")
-print(f"| --- | ---: | ---: | ---: |")
+print(f"decoding model: {model}\n")
+print("| figure | " + " | ".join(n for n, _ in refs) + " | nmt | " +
+      " | ".join(f"nmt / {n}" for n, _ in refs) + " |")
+print("| --- |" + " ---: |" * (2 * len(refs) + 1))
 def row(label, key, fmt="{:.1f}", lower_better=False):
-    r, n = ref[key], nmt[key]
-    ratio = (r / n) if lower_better else (n / r)
-    print(f"| {label} | {fmt.format(r)} | {fmt.format(n)} | {ratio:.2f}x |")
+    cells = [fmt.format(r[key]) for _, r in refs] + [fmt.format(nmt[key])]
+    ratios = [f"{(r[key] / nmt[key]) if lower_better else (nmt[key] / r[key]):.2f}x"
+              for _, r in refs]
+    print(f"| {label} | " + " | ".join(cells + ratios) + " |")
 row(f"training target tokens/s ({steps} updates)", "train_tok_s")
 row("greedy test2016 sentences/s", "greedy")
 row("beam-5 test2016 sentences/s", "beam5")
 row("peak RSS in training (MiB; ratio = reference / nmt)", "rss_mib", "{:.0f}", True)
-print(f"| greedy output tokens | {ref['greedy_out']} | {nmt['greedy_out']} | |")
-print(f"| beam-5 output tokens | {ref['beam5_out']} | {nmt['beam5_out']} | |")
-for name, r in rows[1:]:
-    print(f"\n{name}: training {r['train_tok_s']:.1f} tok/s, greedy {r['greedy']:.1f} sent/s, "
-          f"beam-5 {r['beam5']:.1f} sent/s, peak RSS {r['rss_mib']:.0f} MiB")
+row("greedy output tokens (incl. </s>)", "greedy_out", "{:.0f}")
+row("beam-5 output tokens (incl. </s>)", "beam5_out", "{:.0f}")
 print(f"\nnmt without its CPU tuning (NMT_CPU_RUNTIME_TUNED=1): greedy {nmt['greedy_untuned']:.1f}"
       f" sent/s, beam-5 {nmt['beam5_untuned']:.1f} sent/s")
 EOF
-}
-report
 for name in greedy beam5; do
-  echo "BLEU $name: reference $(bleu "$OUT/ref/test2016.$name.de")," \
+  echo "BLEU $name, same model: reference $(bleu "$OUT/ref_decode/test2016.$name.de")," \
     "nmt $(bleu "$OUT/nmt_$name.de"), nmt untuned $(bleu "$OUT/nmt_${name}_untuned.de")"
 done
-cmp -s "$OUT/nmt_beam5.de" "$OUT/nmt_beam5_untuned.de" && echo "nmt beam-5 output identical with and without CPU tuning" ||
+cmp -s "$OUT/nmt_beam5.de" "$OUT/nmt_beam5_untuned.de" &&
+  echo "nmt beam-5 output identical with and without CPU tuning" ||
   echo "nmt beam-5 output differs with and without CPU tuning (see BLEU above)"
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); date $(date -u +%F); commit $(git rev-parse --short HEAD)"

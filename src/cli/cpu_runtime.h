@@ -8,11 +8,12 @@
 namespace nmt::cli {
 
 /// Where the user has not set them: OPENBLAS_CORETYPE when OpenBLAS fell back to its generic
-/// kernels on a CPU it does not know, and OMP_WAIT_POLICY=passive. Re-executes the process
+/// kernels on a CPU it does not know, OPENBLAS_THREAD_TIMEOUT=4 (OpenBLAS's idle threads sleep
+/// instead of spinning) and OMP_WAIT_POLICY=passive. Re-executes the process
 /// (at most once) if that changed anything; otherwise, or if exec fails, it returns.
 void tune_cpu_runtime(char** argv);
 
-/// One line for the log, e.g. "OpenBLAS core SkylakeX, OMP_WAIT_POLICY=passive".
+/// One line for the log, e.g. "OpenBLAS core SkylakeX, OPENBLAS_THREAD_TIMEOUT=4, OMP_WAIT_POLICY=passive".
 std::string cpu_runtime_summary();
 
 }  // namespace nmt::cli
