@@ -72,20 +72,26 @@ DecoderStep DecoderImpl::attend_and_output(const torch::Tensor& z, const torch::
 
 DecoderStep DecoderImpl::step(const torch::Tensor& prev, DecoderState& state,
                               const AttentionMemory& memory, int64_t t) {
-  const auto embedded = dropout_(embedding_(prev));  // [B, E]
+  return step_from(rnn_->project_input(dropout_(embedding_(prev))), state, memory, t);
+}
+
+// The RNN's input is [e(y_{t-1}); extra]: its projection is that of the embedding, given,
+// plus that of the extra part (the context, or the fed attentional vector).
+DecoderStep DecoderImpl::step_from(const torch::Tensor& embedded, DecoderState& state,
+                                   const AttentionMemory& memory, int64_t t) {
+  const int64_t extra_from = embedding_->options.embedding_dim();
   if (!luong_) {
     const auto query = state.rnn.h[-1];  // [B, H] previous top-layer state
     const auto attended = attention_->forward({query, t}, memory);
-    const auto input = torch::cat({embedded, attended.context}, -1).unsqueeze(1);  // [B, 1, E+Dv]
-    auto [out, next] = rnn_->forward(input, state.rnn);
+    auto [z, next] =
+        rnn_->step(embedded + rnn_->project_input(attended.context, extra_from), state.rnn);
     state.rnn = next;
-    return attend_and_output(out.squeeze(1), attended.context, attended.weights);
+    return attend_and_output(z, attended.context, attended.weights);
   }
-  const auto input = (input_feeding_ ? torch::cat({embedded, state.feed}, -1) : embedded)
-                         .unsqueeze(1);  // [B, 1, E (+H)]
-  auto [out, next] = rnn_->forward(input, state.rnn);
+  const auto input =
+      input_feeding_ ? embedded + rnn_->project_input(state.feed, extra_from) : embedded;
+  auto [z, next] = rnn_->step(input, state.rnn);  // z [B, H]
   state.rnn = next;
-  const auto z = out.squeeze(1);  // [B, H]
   const auto attended = attention_->forward({z, t}, memory);
   auto result = attend_and_output(z, attended.context, attended.weights);
   if (input_feeding_) state.feed = result.output;
@@ -94,9 +100,13 @@ DecoderStep DecoderImpl::step(const torch::Tensor& prev, DecoderState& state,
 
 DecoderOutput DecoderImpl::forward(const torch::Tensor& trg_in, DecoderState state,
                                    const AttentionMemory& memory) {
+  // The embeddings' share of the RNN input projection, for all steps in one matmul; unbind
+  // (not select) so that the backward pass stacks the steps' gradients once.
+  const auto embedded =
+      rnn_->project_input(dropout_(embedding_(trg_in))).unbind(1);  // T x [B, G*H]
   std::vector<torch::Tensor> outputs, weights;
   for (int64_t t = 0; t < trg_in.size(1); ++t) {
-    auto s = step(trg_in.select(1, t), state, memory, t);
+    auto s = step_from(embedded[static_cast<size_t>(t)], state, memory, t);
     outputs.push_back(s.output);
     weights.push_back(s.weights);
   }

@@ -61,6 +61,9 @@ class DecoderImpl : public torch::nn::Module {
   PolicyLoss policy_loss(const torch::Tensor& token_loss, const torch::Tensor& target_mask);
 
  private:
+  /// step() from the projection of the step's target embedding into the RNN's input gates.
+  DecoderStep step_from(const torch::Tensor& embedded, DecoderState& state,
+                        const AttentionMemory& memory, int64_t t);
   DecoderStep attend_and_output(const torch::Tensor& z, const torch::Tensor& context,
                                 const torch::Tensor& weights);
 

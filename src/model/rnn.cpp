@@ -1,10 +1,13 @@
 #include "model/rnn.h"
 
-#include <torch/nn/utils/rnn.h>
+#include <torch/nn/functional/linear.h>
+#include <torch/torch.h>
 
 #include "common/errors.h"
 
 namespace nmt {
+
+namespace F = torch::nn::functional;
 
 RnnState RnnState::index_select(const torch::Tensor& rows) const {
   return {h.index_select(1, rows), c.defined() ? c.index_select(1, rows) : c};
@@ -30,33 +33,86 @@ RnnImpl::RnnImpl(const RnnOptions& options) : options_(options) {
   }
 }
 
-std::pair<torch::Tensor, RnnState> RnnImpl::forward(const torch::Tensor& input,
-                                                    const RnnState& state) {
-  if (gru_) {
-    auto [out, h] = gru_->forward(input, state.h);
-    return {out, {h, {}}};
-  }
-  torch::optional<std::tuple<torch::Tensor, torch::Tensor>> hc;
-  if (state.defined()) hc = std::make_tuple(state.h, state.c);
-  auto [out, final] = lstm_->forward(input, hc);
-  return {out, {std::get<0>(final), std::get<1>(final)}};
+// e.g. weight("weight_ih", 0, true) is LibTorch's "weight_ih_l0_reverse".
+torch::Tensor RnnImpl::weight(const std::string& name, int64_t layer, bool reverse) {
+  torch::nn::Module& cell = gru_ ? static_cast<torch::nn::Module&>(*gru_) : *lstm_;
+  const auto key = name + "_l" + std::to_string(layer) + (reverse ? "_reverse" : "");
+  return cell.named_parameters(/*recurse=*/false)[key];
 }
 
-std::pair<torch::Tensor, RnnState> RnnImpl::forward_padded(const torch::Tensor& input,
-                                                           const torch::Tensor& lengths) {
-  namespace rnn = torch::nn::utils::rnn;
-  const auto packed = rnn::pack_padded_sequence(input, lengths.cpu(), /*batch_first=*/true,
-                                                /*enforce_sorted=*/false);
-  auto pad = [&](const rnn::PackedSequence& packed_out) {
-    return std::get<0>(rnn::pad_packed_sequence(packed_out, /*batch_first=*/true,
-                                                /*padding_value=*/0.0, input.size(1)));
-  };
+// One direction of one layer over the whole padded batch [B, T, I], from a zero state.
+torch::Tensor RnnImpl::run_direction(const torch::Tensor& input, int64_t layer, bool reverse) {
+  const std::vector<torch::Tensor> params = {
+      weight("weight_ih", layer, reverse), weight("weight_hh", layer, reverse),
+      weight("bias_ih", layer, reverse), weight("bias_hh", layer, reverse)};
+  const auto zeros = torch::zeros({1, input.size(0), options_.hidden}, input.options());
+  const bool train = is_training();
   if (gru_) {
-    auto [packed_out, h] = gru_->forward_with_packed_input(packed);
-    return {pad(packed_out), {h, {}}};  // [B, T, H * directions]
+    return std::get<0>(torch::gru(input, zeros, params, /*has_biases=*/true, /*num_layers=*/1,
+                                  /*dropout=*/0.0, train, /*bidirectional=*/false,
+                                  /*batch_first=*/true));
   }
-  auto [packed_out, final] = lstm_->forward_with_packed_input(packed);
-  return {pad(packed_out), {std::get<0>(final), std::get<1>(final)}};
+  return std::get<0>(
+      torch::lstm(input, {zeros, zeros}, params, /*has_biases=*/true, 1, 0.0, train, false, true));
+}
+
+std::pair<torch::Tensor, torch::Tensor> RnnImpl::forward_padded(const torch::Tensor& input,
+                                                                const torch::Tensor& lengths) {
+  const auto positions = torch::arange(input.size(1), lengths.options()).unsqueeze(0);  // [1, T]
+  const auto last = (lengths - 1).unsqueeze(1);                                         // [B, 1]
+  const auto real = positions <= last;                                                  // [B, T]
+  // Position s of row b <-> position len_b - 1 - s; padding stays in place. Its own inverse.
+  const auto order = torch::where(real, last - positions, positions).unsqueeze(2);  // [B, T, 1]
+  const auto reversed = [&](const torch::Tensor& x) { return x.gather(1, order.expand_as(x)); };
+  const auto last_index = last.unsqueeze(2).expand({-1, -1, options_.hidden});  // [B, 1, H]
+
+  auto x = input;
+  std::vector<torch::Tensor> finals;
+  for (int64_t layer = 0; layer < options_.layers; ++layer) {
+    if (layer > 0) x = torch::dropout(x, options_.dropout, is_training());
+    const auto forward = run_direction(x, layer, /*reverse=*/false);  // [B, T, H]
+    finals.push_back(forward.gather(1, last_index).squeeze(1));       // [B, H] at len_b - 1
+    if (!options_.bidirectional) {
+      x = forward;
+      continue;
+    }
+    const auto backward = reversed(run_direction(reversed(x), layer, /*reverse=*/true));
+    finals.push_back(backward.select(1, 0));  // [B, H]: it has read the row back to position 0
+    x = torch::cat({forward, backward}, /*dim=*/2);
+  }
+  return {x * real.unsqueeze(2).to(x.scalar_type()), torch::stack(finals)};
+}
+
+torch::Tensor RnnImpl::project_input(const torch::Tensor& x, int64_t first) {
+  const auto w = weight("weight_ih", 0).narrow(/*dim=*/1, first, x.size(-1));
+  return first == 0 ? F::linear(x, w, weight("bias_ih", 0)) : F::linear(x, w);
+}
+
+std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
+                                                 const RnnState& state) {
+  std::vector<torch::Tensor> hs, cs;
+  torch::Tensor out;
+  for (int64_t layer = 0; layer < options_.layers; ++layer) {
+    const auto from_input = layer == 0
+                                ? projected
+                                : F::linear(torch::dropout(out, options_.dropout, is_training()),
+                                            weight("weight_ih", layer), weight("bias_ih", layer));
+    const auto h = state.h[layer];
+    const auto from_state = F::linear(h, weight("weight_hh", layer), weight("bias_hh", layer));
+    if (gru_) {  // gates r, z, n as in LibTorch's GRU
+      const auto i = from_input.chunk(3, 1), s = from_state.chunk(3, 1);
+      const auto reset = torch::sigmoid(i[0] + s[0]), update = torch::sigmoid(i[1] + s[1]);
+      const auto candidate = torch::tanh(i[2] + reset * s[2]);
+      out = candidate + update * (h - candidate);  // (1 - z) n + z h
+    } else {                                       // gates i, f, g, o as in LibTorch's LSTM
+      const auto g = (from_input + from_state).chunk(4, 1);
+      cs.push_back(torch::sigmoid(g[1]) * state.c[layer] +
+                   torch::sigmoid(g[0]) * torch::tanh(g[2]));
+      out = torch::sigmoid(g[3]) * torch::tanh(cs.back());
+    }
+    hs.push_back(out);
+  }
+  return {out, {torch::stack(hs), cs.empty() ? torch::Tensor() : torch::stack(cs)}};
 }
 
 }  // namespace nmt

@@ -1,5 +1,8 @@
 // A stacked, optionally bidirectional GRU or LSTM behind one interface, so encoder and
-// decoder code does not branch on the cell type.
+// decoder code does not branch on the cell type. The encoder runs whole padded sequences
+// (forward_padded); the decoder runs one step at a time (step), with the first layer's input
+// projection computed by the caller (project_input), so that the part of it that does not
+// depend on the recurrence (the target embeddings) is one matmul for all steps.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -28,19 +31,33 @@ class RnnImpl : public torch::nn::Module {
  public:
   explicit RnnImpl(const RnnOptions& options);
 
-  /// input [B, T, I], state (undefined: zeros) -> outputs [B, T, H * directions], new state.
-  std::pair<torch::Tensor, RnnState> forward(const torch::Tensor& input, const RnnState& state);
+  /// input [B, T, I] with row b real up to lengths[b] ([B] int64), from a zero state. Returns
+  /// outputs [B, T, H * directions], 0 past a row's length, and the final h [layers *
+  /// directions, B, H]: each direction's state after reading the row's real steps. Each
+  /// direction runs over the padded batch, the backward one on rows reversed within their
+  /// length: the same result as packed sequences, whose backward pass LibTorch's CPU RNN
+  /// makes slow.
+  std::pair<torch::Tensor, torch::Tensor> forward_padded(const torch::Tensor& input,
+                                                         const torch::Tensor& lengths);
 
-  /// As forward() from a zero state, with each row read only up to lengths[b] ([B] int64):
-  /// outputs past a row's length are 0, and the final state is the one at its last real step.
-  std::pair<torch::Tensor, RnnState> forward_padded(const torch::Tensor& input,
-                                                    const torch::Tensor& lengths);
+  /// Part of the first layer's input projection: W_ih[:, first : first + I] x, plus b_ih when
+  /// first == 0, for x [..., I]. The projection of an input [a; b] is project_input(a) +
+  /// project_input(b, size of a).
+  torch::Tensor project_input(const torch::Tensor& x, int64_t first = 0);
+
+  /// One step of every layer (unidirectional only) from the first layer's projected input
+  /// [B, G * H] (G = 3 for GRU, 4 for LSTM) and `state`: the top layer's output [B, H] and the
+  /// new state.
+  std::pair<torch::Tensor, RnnState> step(const torch::Tensor& projected, const RnnState& state);
 
   const RnnOptions& options() const { return options_; }
 
  private:
+  torch::Tensor weight(const std::string& name, int64_t layer, bool reverse = false);
+  torch::Tensor run_direction(const torch::Tensor& input, int64_t layer, bool reverse);
+
   RnnOptions options_;
-  torch::nn::GRU gru_{nullptr};
+  torch::nn::GRU gru_{nullptr};  // holds the parameters, named as LibTorch's GRU/LSTM name them
   torch::nn::LSTM lstm_{nullptr};
 };
 TORCH_MODULE(Rnn);

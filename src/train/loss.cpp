@@ -5,17 +5,55 @@
 #include "data/vocab.h"
 
 namespace nmt {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// Per token, from logits x over V tokens and target y (lse = log sum_v exp x_v):
+//   nll = lse - x_y,  uniform = mean_v(-log p_v) = lse - mean_v x_v,
+//   loss = (1 - e) nll + e uniform,  d loss / d x = softmax(x) - (1 - e) onehot(y) - e / V.
+// One logsumexp and one mean over the [N, V] logits forward, one exp backward: the unfused
+// log_softmax, gather, mean and their backward passes cost about twice the memory traffic.
+class SmoothedCrossEntropy : public torch::autograd::Function<SmoothedCrossEntropy> {
+ public:
+  // logits [N, V], targets [N] -> {loss [N], nll [N]}, both 0 on <pad> targets; nll has no
+  // gradient.
+  static variable_list forward(AutogradContext* ctx, const torch::Tensor& logits,
+                               const torch::Tensor& targets, double smoothing) {
+    const auto real = targets.ne(kPadId).to(logits.scalar_type());  // [N]
+    const auto lse = logits.logsumexp(/*dim=*/1);                   // [N]
+    const auto nll = (lse - logits.gather(1, targets.unsqueeze(1)).squeeze(1)).mul_(real);
+    const auto uniform = (lse - logits.mean(/*dim=*/1)).mul_(real);
+    const auto loss = nll * (1.0 - smoothing) + uniform * smoothing;
+    ctx->save_for_backward({logits, lse, targets, real});
+    ctx->saved_data["smoothing"] = smoothing;
+    ctx->mark_non_differentiable({nll});
+    return {loss, nll};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const auto &logits = saved[0], &lse = saved[1], &targets = saved[2], &real = saved[3];
+    const double smoothing = ctx->saved_data["smoothing"].toDouble();
+    const auto scale = (grad_outputs[0] * real).unsqueeze(1);  // [N, 1]
+    auto grad = (logits - lse.unsqueeze(1)).exp_();            // softmax [N, V]
+    grad.sub_(smoothing / static_cast<double>(logits.size(1)));
+    grad.scatter_add_(1, targets.unsqueeze(1),
+                      torch::full({targets.size(0), 1}, -(1.0 - smoothing), logits.options()));
+    return {grad.mul_(scale), torch::Tensor(), torch::Tensor()};
+  }
+};
+
+}  // namespace
 
 TokenLoss label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& targets,
                               double smoothing) {
-  const auto log_probs = torch::log_softmax(logits.reshape({-1, logits.size(-1)}), -1);  // [N, V]
-  const auto flat = targets.reshape({-1});                                               // [N]
-  const auto real = flat.ne(kPadId);                                                     // [N]
-  const auto nll = -log_probs.gather(1, flat.unsqueeze(1)).squeeze(1);                   // [N]
-  const auto uniform = -log_probs.mean(-1);                                              // [N]
-  const auto per_token = (1.0 - smoothing) * nll + smoothing * uniform;
-  return {per_token.masked_select(real).sum(), nll.masked_select(real).sum(),
-          real.sum().item<int64_t>(), nll.masked_fill(real.logical_not(), 0).view_as(targets)};
+  const auto flat = targets.reshape({-1});  // [N]
+  const auto out =
+      SmoothedCrossEntropy::apply(logits.reshape({-1, logits.size(-1)}), flat, smoothing);
+  return {out[0].sum(), out[1].sum(), flat.ne(kPadId).sum().item<int64_t>(),
+          out[1].view_as(targets)};
 }
 
 }  // namespace nmt
