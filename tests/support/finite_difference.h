@@ -7,6 +7,8 @@
 #include <torch/types.h>
 #include <torch/utils.h>
 
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -75,6 +77,18 @@ inline GradientError max_relative_gradient_error(const std::function<torch::Tens
     }
   }
   return result;
+}
+
+/// The gradient check as a test: every element of `tensors` compared, the largest error below
+/// `tolerance`, the worst element reported on failure.
+inline void require_gradients_match(const std::function<torch::Tensor()>& fn,
+                                    const std::vector<torch::Tensor>& tensors, double tolerance) {
+  int64_t elements = 0;
+  for (const auto& t : tensors) elements += t.numel();
+  const auto error = max_relative_gradient_error(fn, tensors);
+  INFO(error.worst);
+  REQUIRE(error.checked == elements);
+  REQUIRE(error.relative < tolerance);
 }
 
 }  // namespace nmt::test
