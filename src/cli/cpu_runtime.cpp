@@ -50,11 +50,12 @@ std::string better_openblas_core(const std::string& chosen) {
 void tune_cpu_runtime(char** argv) {
   if (std::getenv(kTunedMarker) != nullptr) return;
   bool changed = false;
+  const std::string chosen_core = openblas_core();
   if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
-    const std::string core = better_openblas_core(openblas_core());
+    const std::string core = better_openblas_core(chosen_core);
     if (!core.empty()) changed |= setenv("OPENBLAS_CORETYPE", core.c_str(), 1) == 0;
   }
-  if (!openblas_core().empty() && std::getenv("OPENBLAS_THREAD_TIMEOUT") == nullptr) {
+  if (!chosen_core.empty() && std::getenv("OPENBLAS_THREAD_TIMEOUT") == nullptr) {
     changed |= setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1) == 0;
   }
   if (std::getenv("OMP_WAIT_POLICY") == nullptr) {

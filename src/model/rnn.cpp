@@ -33,18 +33,20 @@ RnnImpl::RnnImpl(const RnnOptions& options) : options_(options) {
   }
 }
 
-// e.g. weight("weight_ih", 0, true) is LibTorch's "weight_ih_l0_reverse".
-torch::Tensor RnnImpl::weight(const std::string& name, int64_t layer, bool reverse) {
+// One lookup of a layer's parameters, named as LibTorch's GRU/LSTM name them
+// (e.g. "weight_ih_l0_reverse").
+RnnImpl::LayerWeights RnnImpl::layer_weights(int64_t layer, bool reverse) {
   torch::nn::Module& cell = gru_ ? static_cast<torch::nn::Module&>(*gru_) : *lstm_;
-  const auto key = name + "_l" + std::to_string(layer) + (reverse ? "_reverse" : "");
-  return cell.named_parameters(/*recurse=*/false)[key];
+  const auto params = cell.named_parameters(/*recurse=*/false);
+  const auto suffix = "_l" + std::to_string(layer) + (reverse ? "_reverse" : "");
+  return {params["weight_ih" + suffix], params["weight_hh" + suffix], params["bias_ih" + suffix],
+          params["bias_hh" + suffix]};
 }
 
 // One direction of one layer over the whole padded batch [B, T, I], from a zero state.
 torch::Tensor RnnImpl::run_direction(const torch::Tensor& input, int64_t layer, bool reverse) {
-  const std::vector<torch::Tensor> params = {
-      weight("weight_ih", layer, reverse), weight("weight_hh", layer, reverse),
-      weight("bias_ih", layer, reverse), weight("bias_hh", layer, reverse)};
+  const auto w = layer_weights(layer, reverse);
+  const std::vector<torch::Tensor> params = {w.w_ih, w.w_hh, w.b_ih, w.b_hh};
   const auto zeros = torch::zeros({1, input.size(0), options_.hidden}, input.options());
   const bool train = is_training();
   if (gru_) {
@@ -84,8 +86,9 @@ std::pair<torch::Tensor, torch::Tensor> RnnImpl::forward_padded(const torch::Ten
 }
 
 torch::Tensor RnnImpl::project_input(const torch::Tensor& x, int64_t first) {
-  const auto w = weight("weight_ih", 0).narrow(/*dim=*/1, first, x.size(-1));
-  return first == 0 ? F::linear(x, w, weight("bias_ih", 0)) : F::linear(x, w);
+  const auto w = layer_weights(0);
+  const auto part = w.w_ih.narrow(/*dim=*/1, first, x.size(-1));
+  return first == 0 ? F::linear(x, part, w.b_ih) : F::linear(x, part);
 }
 
 std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
@@ -93,12 +96,13 @@ std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
   std::vector<torch::Tensor> hs, cs;
   torch::Tensor out;
   for (int64_t layer = 0; layer < options_.layers; ++layer) {
-    const auto from_input = layer == 0
-                                ? projected
-                                : F::linear(torch::dropout(out, options_.dropout, is_training()),
-                                            weight("weight_ih", layer), weight("bias_ih", layer));
+    const auto w = layer_weights(layer);
+    const auto from_input =
+        layer == 0
+            ? projected
+            : F::linear(torch::dropout(out, options_.dropout, is_training()), w.w_ih, w.b_ih);
     const auto h = state.h[layer];
-    const auto from_state = F::linear(h, weight("weight_hh", layer), weight("bias_hh", layer));
+    const auto from_state = F::linear(h, w.w_hh, w.b_hh);
     if (gru_) {  // gates r, z, n as in LibTorch's GRU
       const auto i = from_input.chunk(3, 1), s = from_state.chunk(3, 1);
       const auto reset = torch::sigmoid(i[0] + s[0]), update = torch::sigmoid(i[1] + s[1]);

@@ -53,7 +53,10 @@ class RnnImpl : public torch::nn::Module {
   const RnnOptions& options() const { return options_; }
 
  private:
-  torch::Tensor weight(const std::string& name, int64_t layer, bool reverse = false);
+  struct LayerWeights {
+    torch::Tensor w_ih, w_hh, b_ih, b_hh;
+  };
+  LayerWeights layer_weights(int64_t layer, bool reverse = false);
   torch::Tensor run_direction(const torch::Tensor& input, int64_t layer, bool reverse);
 
   RnnOptions options_;
