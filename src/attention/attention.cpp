@@ -1,6 +1,8 @@
 // Helpers shared by every attention type.
 #include "attention/attention.h"
 
+#include <spdlog/spdlog.h>
+
 #include <limits>
 
 namespace nmt {
@@ -14,6 +16,19 @@ torch::Tensor masked_softmax(const torch::Tensor& scores, const torch::Tensor& m
   const auto masked = scores.masked_fill(padding, -std::numeric_limits<double>::infinity());
   // A row with no real position would be all -inf (softmax NaN); its weights become 0.
   return torch::softmax(masked, /*dim=*/-1).masked_fill(padding, 0.0);  // [B, S]
+}
+
+torch::nn::Linear key_projection_if_sizes_differ(const AttentionShape& shape,
+                                                 const std::string& type) {
+  if (shape.query_dim == shape.value_dim) return nullptr;
+  spdlog::warn(
+      "[model] attention {}: the decoder state ({}) and the encoder states ({}) differ in size, "
+      "so the encoder states go through a learned {}x{} key projection W: the score is {}(z, Wh){}. "
+      "For the type as published, set model.decoder.hidden={}",
+      type, shape.query_dim, shape.value_dim, shape.query_dim, shape.value_dim, type,
+      type == "cosine" ? "" : ", the same model as bilinear", shape.value_dim);
+  return torch::nn::Linear(
+      torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false));
 }
 
 torch::Tensor weighted_sum(const torch::Tensor& weights, const torch::Tensor& values) {

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
 #include <torch/types.h>
+
+#include <string>
 
 namespace nmt {
 
@@ -62,6 +65,13 @@ class Attention : public torch::nn::Module {
 /// broadcast against scores) set to exactly 0; a row with no real position gets all zeros
 /// rather than NaN.
 torch::Tensor masked_softmax(const torch::Tensor& scores, const torch::Tensor& mask);
+
+/// For types that compare the query with the encoder states directly (dot, scaled_dot,
+/// cosine): when Dq != Dv, a learned projection Dv -> Dq (no bias) that makes the keys fit the
+/// query, else an empty module. It changes what the type computes (dot with it is zᵀWh, the
+/// bilinear score), so building one logs a warning that says so and how to avoid it.
+torch::nn::Linear key_projection_if_sizes_differ(const AttentionShape& shape,
+                                                 const std::string& type);
 
 /// context [B, Dv] = sum_s weights[b, s] * values[b, s, :] (weights [B, S], values [B, S, Dv]).
 torch::Tensor weighted_sum(const torch::Tensor& weights, const torch::Tensor& values);

@@ -18,11 +18,8 @@ torch::Tensor unit_length(const torch::Tensor& x) {  // [..., D] -> [..., D]
 
 CosineAttention::CosineAttention(const AttentionShape& shape, double temperature,
                                  bool learn_temperature) {
-  if (shape.query_dim != shape.value_dim) {
-    key_proj_ = register_module(
-        "key_proj",
-        torch::nn::Linear(torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false)));
-  }
+  auto projection = key_projection_if_sizes_differ(shape, "cosine");
+  if (projection) key_proj_ = register_module("key_proj", projection);
   auto log_t = torch::tensor(std::log(temperature));  // [], the default dtype, like Linear's
   log_temperature_ = learn_temperature ? register_parameter("log_temperature", log_t)
                                        : register_buffer("log_temperature", log_t);

@@ -7,11 +7,8 @@ namespace nmt {
 
 DotAttention::DotAttention(const AttentionShape& shape, bool scaled)
     : scale_(scaled ? 1.0 / std::sqrt(static_cast<double>(shape.query_dim)) : 1.0) {
-  if (shape.query_dim != shape.value_dim) {
-    key_proj_ = register_module(
-        "key_proj",
-        torch::nn::Linear(torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false)));
-  }
+  auto projection = key_projection_if_sizes_differ(shape, scaled ? "scaled_dot" : "dot");
+  if (projection) key_proj_ = register_module("key_proj", projection);
 }
 
 AttentionMemory DotAttention::prepare(const torch::Tensor& enc_out, const torch::Tensor& mask) {

@@ -13,8 +13,8 @@ LocalAttention::LocalAttention(const AttentionShape& shape, std::shared_ptr<Atte
       window_(window) {
   const int64_t least = alignment == Alignment::predictive ? 1 : 0;  // local_p: sigma = D / 2 > 0
   if (window < least) {
-    throw ConfigError("model.attention.window: must be >= " + std::to_string(least) + ", got " +
-                      std::to_string(window));
+    throw ConfigKeyError("model.attention.window",
+                         "must be >= " + std::to_string(least) + ", got " + std::to_string(window));
   }
   if (alignment == Alignment::predictive) {
     const int64_t d = shape.query_dim;

@@ -20,9 +20,9 @@ MultiHeadAttention::MultiHeadAttention(const AttentionShape& shape, int64_t head
     : heads_(heads), head_dim_(heads > 0 ? shape.query_dim / heads : 0) {
   const int64_t d = shape.query_dim;
   if (heads < 1 || d % heads != 0) {
-    throw ConfigError("model.attention.heads: " + std::to_string(heads) +
-                      " heads do not divide the query size " + std::to_string(d) +
-                      " (model.decoder.hidden)");
+    throw ConfigKeyError("model.attention.heads", std::to_string(heads) +
+                                                      " heads do not divide the query size " +
+                                                      std::to_string(d) + " (model.decoder.hidden)");
   }
   query_proj_ = register_module("query_proj", linear(d, d));
   key_proj_ = register_module("key_proj", linear(shape.value_dim, d));

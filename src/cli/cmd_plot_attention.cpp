@@ -8,8 +8,6 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,6 +17,7 @@
 #include "common/files.h"
 #include "data/corpus.h"
 #include "eval/attention_plot.h"
+#include "eval/attention_record.h"
 
 namespace nmt::cli {
 namespace {
@@ -28,32 +27,6 @@ struct PlotAttentionOptions {
   std::string out;
   std::vector<int64_t> lines;  // empty: every line
 };
-
-// One translated line: pieces [S] and [T], weights [T][S].
-struct AttentionRecord {
-  std::string where;  // file:line of the record, for errors
-  int64_t line = 0;   // the input line it translates (1-based)
-  std::vector<std::string> source, target;
-  std::vector<std::vector<float>> weights;
-  std::optional<double> score;
-};
-
-AttentionRecord parse_record(const std::string& text, const std::string& where) {
-  AttentionRecord r;
-  r.where = where;
-  try {
-    const auto j = nlohmann::json::parse(text);
-    j.at("line").get_to(r.line);
-    j.at("source").get_to(r.source);
-    j.at("target").get_to(r.target);
-    j.at("attention").get_to(r.weights);
-    if (j.contains("score") && j["score"].is_number()) r.score = j["score"].get<double>();
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError(where + ": not an attention record: " + e.what());
-  }
-  if (r.line < 0) throw DataError(where + ": \"line\" must be >= 0, got " + std::to_string(r.line));
-  return r;
-}
 
 std::string plot_title(const AttentionRecord& r) {
   std::ostringstream title;
@@ -86,14 +59,17 @@ void check_requested(const std::vector<int64_t>& wanted, const std::vector<Atten
 int run_plot_attention(const PlotAttentionOptions& o) {
   const std::vector<std::string> text = read_lines(o.input);
   std::vector<AttentionRecord> records;
+  std::vector<std::string> where;  // file:line of each record, for errors
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i].find_first_not_of(" \t") == std::string::npos) continue;
-    records.push_back(parse_record(text[i], o.input + ":" + std::to_string(i + 1)));
+    where.push_back(o.input + ":" + std::to_string(i + 1));
+    records.push_back(parse_attention_record(text[i], where.back()));
   }
   check_requested(o.lines, records, o.input);
   ensure_writable_dir(o.out, "--out");
 
-  for (const auto& r : records) {
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
     const bool wanted =
         o.lines.empty() || std::find(o.lines.begin(), o.lines.end(), r.line) != o.lines.end();
     if (!wanted) continue;
@@ -105,7 +81,7 @@ int run_plot_attention(const PlotAttentionOptions& o) {
     try {
       svg = attention_svg(r.source, r.target, r.weights, plot_title(r));
     } catch (const Error& e) {
-      throw DataError(r.where + ": " + e.what());
+      throw DataError(where[i] + ": " + e.what());
     }
     const std::string path = (std::filesystem::path(o.out) / plot_name(r.line)).string();
     write_file_atomic(path, svg);

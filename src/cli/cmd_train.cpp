@@ -9,9 +9,11 @@
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
 #include "common/config.h"
+#include "common/directory_lock.h"
 #include "common/files.h"
 #include "data/batching.h"
 #include "data/dataset.h"
+#include "model/config_check.h"
 #include "train/trainer.h"
 
 namespace nmt::cli {
@@ -29,16 +31,20 @@ void add_config_options(CLI::App* sub, ConfigOptions& options) {
       ->type_name("KEY=VALUE");
 }
 
-// Loads the config and logs it resolved, one dotted key per line.
+// Loads and checks the whole config, then logs it resolved, one dotted key per line.
 Config load_for_run(const ConfigOptions& options) {
   Config config = load_config(options.config_file, options.overrides);
+  check_model_config(config);
   spdlog::info("[config] {}", options.config_file);
-  for (const auto& line : config_to_lines(config)) spdlog::info("[config] {}", line);
+  for (const auto& line : config_to_lines(config, unused_config_keys(config))) {
+    spdlog::info("[config] {}", line);
+  }
   return config;
 }
 
 void prepare(const Config& config) {
   ensure_writable_dir(config.model_dir, "model_dir");
+  const DirectoryLock lock(config.model_dir, "model_dir");
   const PreparedData data = prepare_data(config);
   const auto trg_lens = data.train.trg_lengths();
   const auto batches = make_batches(data.train.src_lengths(), trg_lens, config.train.batch_tokens,
@@ -49,7 +55,7 @@ void prepare(const Config& config) {
   spdlog::info("[data] train: {} pairs, {} target tokens, {} batches of <= {} tokens",
                data.train.size(), tokens, batches.size(), config.train.batch_tokens);
   write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
-                    config_to_yaml(config));
+                    config_to_yaml(config, unused_config_keys(config)));
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -13,6 +12,7 @@
 #include "common/files.h"
 #include "data/corpus.h"
 #include "decode/translator.h"
+#include "eval/attention_record.h"
 
 namespace nmt::cli {
 namespace {
@@ -24,27 +24,23 @@ struct TranslateOptions {
   int threads = 0;
 };
 
-// One attention record per input line, as `nmt plot-attention` reads it.
-nlohmann::json attention_record(size_t line, const Translation& t) {
-  nlohmann::json j = {{"line", line + 1}, {"source", t.source_pieces}};
-  if (t.hypotheses.empty()) {
-    j["target"] = nlohmann::json::array();
-    j["attention"] = nlohmann::json::array();
-    j["translation"] = "";
-    return j;
-  }
+// The attention record of input line `line` (0-based): the best hypothesis's weights.
+AttentionRecord attention_record(size_t line, const Translation& t) {
+  AttentionRecord r;
+  r.line = static_cast<int64_t>(line) + 1;
+  r.source = t.source_pieces;
+  if (t.hypotheses.empty()) return r;
   const auto& best = t.hypotheses.front();
   const auto weights = best.attention.contiguous();  // [T, S]
-  std::vector<std::vector<float>> rows(weights.size(0));
-  for (int64_t r = 0; r < weights.size(0); ++r) {
-    const float* row = weights[r].data_ptr<float>();
-    rows[r].assign(row, row + weights.size(1));
+  r.weights.resize(static_cast<size_t>(weights.size(0)));
+  for (int64_t row = 0; row < weights.size(0); ++row) {
+    const float* w = weights[row].data_ptr<float>();
+    r.weights[static_cast<size_t>(row)].assign(w, w + weights.size(1));
   }
-  j["target"] = t.target_pieces.front();
-  j["attention"] = rows;
-  j["translation"] = t.texts.front();
-  j["score"] = best.score;
-  return j;
+  r.target = t.target_pieces.front();
+  r.translation = t.texts.front();
+  r.score = best.score;
+  return r;
 }
 
 int run_translate(const TranslateOptions& o) {
@@ -64,7 +60,7 @@ int run_translate(const TranslateOptions& o) {
         text << i << " ||| " << r.texts[k] << " ||| " << r.hypotheses[k].score << "\n";
       }
     }
-    if (!o.attention_out.empty()) attention << attention_record(i, r).dump() << "\n";
+    if (!o.attention_out.empty()) attention << to_json_line(attention_record(i, r)) << "\n";
   }
   if (o.output == "-") {
     std::cout << text.str() << std::flush;

@@ -12,7 +12,6 @@
 #include <set>
 #include <sstream>
 
-#include "attention/registry.h"
 #include "common/config_field.h"
 #include "common/errors.h"
 
@@ -76,8 +75,10 @@ std::vector<Field> schema_of(Config& c) {
       real("model.decoder.dropout", &r.dropout, {0, 1, false, true},
            "dropout on embeddings, between layers and before the output"),
 
-      choice("model.attention.type", &a.type, attention_types(),
-             "how the decoder scores encoder states (attention/registry.cpp)"),
+      text("model.attention.type", &a.type,
+           "how the decoder scores encoder states: one of the types in attention/registry.cpp "
+           "(dot, scaled_dot and cosine compare the decoder state with the encoder states: "
+           "where their sizes differ, a learned key projection is added and logged)"),
       integer("model.attention.heads", &a.heads, 1, "multi_head: number of heads"),
       real("model.attention.temperature", &a.temperature, {0, kInf, true},
            "cosine: softmax(cos / temperature); the initial value if learned"),
@@ -110,13 +111,15 @@ std::vector<Field> schema_of(Config& c) {
              "learning-rate schedule"),
       real("train.plateau_factor", &t.plateau_factor, {0, 1, true, true},
            "plateau: multiply lr by this when the dev metric stops improving"),
-      integer("train.plateau_patience", &t.plateau_patience, 0,
-              "plateau: validations without improvement before lowering lr"),
+      integer("train.plateau_patience", &t.plateau_patience, 1,
+              "plateau: lower lr after this many validations without improvement "
+              "(counted as train.patience counts them)"),
       real("train.min_lr", &t.min_lr, {0, kInf}, "plateau: lr never goes below this"),
       integer("train.warmup_steps", &t.warmup_steps, 1,
               "warmup_rsqrt: steps of linear warm-up to lr, then lr*sqrt(warmup/step)"),
       real("train.label_smoothing", &t.label_smoothing, {0, 1, false, true},
-           "share of probability spread uniformly over the vocabulary"),
+           "share of probability spread evenly over the tokens that can be targets "
+           "(all but <pad> and <s>)"),
       real("train.clip_grad_norm", &t.clip_grad_norm, {0, kInf},
            "clip the gradient norm to this (0: no clipping)"),
       integer("train.accumulate", &t.accumulate, 1, "batches whose gradients make one update"),
@@ -173,20 +176,8 @@ class Loader {
     }
   }
 
-  // Every attention parameter that was set must belong to the chosen attention type.
-  void check_attention_parameters(const AttentionConfig& attention) const {
-    const auto& allowed = attention_parameters(attention.type);
-    const std::string prefix = "model.attention.";
-    for (const auto& [key, where] : set_at_) {
-      if (key.rfind(prefix, 0) != 0 || key == prefix + "type" || !find(key)) continue;
-      const std::string param = key.substr(prefix.size());
-      if (allowed.count(param)) continue;
-      std::vector<std::string> names(allowed.begin(), allowed.end());
-      fail(where, key,
-           "not a parameter of attention type '" + attention.type +
-               "' (its parameters: " + (names.empty() ? "none" : join(names)) + ")");
-    }
-  }
+  // Where each key and section was set.
+  const std::map<std::string, std::string>& origins() const { return set_at_; }
 
  private:
   void walk(const YAML::Node& node, const std::string& prefix) {
@@ -251,7 +242,8 @@ Config parse(const YAML::Node& root, const std::string& name,
   loader.load_document(root);
   for (const auto& o : overrides) loader.apply_override(o);
   loader.check_required();
-  loader.check_attention_parameters(config.model.attention);
+  config.origin = loader.origins();
+  config.file = name;
   return config;
 }
 
@@ -263,15 +255,11 @@ YAML::Node parse_yaml(const std::string& text, const std::string& name) {
   }
 }
 
-// The fields that describe `config`: all but the parameters of other attention types.
-std::vector<Field> resolved_fields(Config& config) {
-  const std::string prefix = "model.attention.";
-  const auto& allowed = attention_parameters(config.model.attention.type);
+// The fields of `config` but those in `omit`.
+std::vector<Field> fields_except(Config& config, const std::set<std::string>& omit) {
   std::vector<Field> fields;
   for (auto& f : schema_of(config)) {
-    const bool other_attention_param = f.key.rfind(prefix, 0) == 0 && f.key != prefix + "type" &&
-                                       !allowed.count(f.key.substr(prefix.size()));
-    if (!other_attention_param) fields.push_back(std::move(f));
+    if (!omit.count(f.key)) fields.push_back(std::move(f));
   }
   return fields;
 }
@@ -291,10 +279,20 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   return parse_config(text.str(), path, overrides);
 }
 
-std::string config_to_yaml(const Config& config) {
+std::string where_set(const Config& config, const std::string& key) {
+  for (std::string k = key;;) {
+    const auto it = config.origin.find(k);
+    if (it != config.origin.end()) return it->second;
+    const auto dot = k.rfind('.');
+    if (dot == std::string::npos) return config.file;
+    k.resize(dot);
+  }
+}
+
+std::string config_to_yaml(const Config& config, const std::set<std::string>& omit) {
   Config copy = config;
   YAML::Node root(YAML::NodeType::Map);
-  for (const auto& f : resolved_fields(copy)) {
+  for (const auto& f : fields_except(copy, omit)) {
     std::vector<std::string> parts;
     std::stringstream ss(f.key);
     for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
@@ -311,10 +309,10 @@ std::string config_to_yaml(const Config& config) {
   return std::string(out.c_str()) + "\n";
 }
 
-std::vector<std::string> config_to_lines(const Config& config) {
+std::vector<std::string> config_to_lines(const Config& config, const std::set<std::string>& omit) {
   Config copy = config;
   std::vector<std::string> lines;
-  for (const auto& f : resolved_fields(copy)) lines.push_back(f.key + " = " + f.show());
+  for (const auto& f : fields_except(copy, omit)) lines.push_back(f.key + " = " + f.show());
   return lines;
 }
 

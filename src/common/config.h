@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -98,21 +100,31 @@ struct Config {
   DataConfig data;
   ModelConfig model;
   TrainConfig train;
+  // Where each key or section was set ("file:line" or "--set key=value"); keys left at their
+  // default are absent. `file` is the config's file name.
+  std::map<std::string, std::string> origin;
+  std::string file;
 };
+
+/// Where `key` was set, else where its nearest enclosing section was, else the file name.
+std::string where_set(const Config& config, const std::string& key);
 
 /// Loads a YAML config file and applies `overrides` ("key.path=value", as given to --set).
 /// Throws ConfigError `file:line: key.path: problem` for unknown keys, wrong types,
-/// out-of-range values, unknown choices and missing required keys.
+/// out-of-range values, unknown choices and missing required keys. What spans several keys
+/// or needs to know the model's parts (attention types and their parameters, sizes that must
+/// fit together) is checked by check_model_config (model/config_check.h).
 Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
 /// As load_config, from YAML text; `name` stands for the file name in messages.
 Config parse_config(const std::string& yaml_text, const std::string& name,
                     const std::vector<std::string>& overrides = {});
 
-/// The resolved config as YAML (every key, defaults included), loadable by load_config.
-std::string config_to_yaml(const Config& config);
+/// The resolved config as YAML (every key, defaults included, except those in `omit`, e.g.
+/// unused_config_keys()), loadable by load_config.
+std::string config_to_yaml(const Config& config, const std::set<std::string>& omit);
 
-/// The resolved config as `key.path = value` lines, for the log.
-std::vector<std::string> config_to_lines(const Config& config);
+/// The resolved config as `key.path = value` lines (except the keys in `omit`), for the log.
+std::vector<std::string> config_to_lines(const Config& config, const std::set<std::string>& omit);
 
 }  // namespace nmt

@@ -24,8 +24,8 @@ class Registry {
     for (const auto& [n, entry] : entries_) {
       if (n == name) return entry;
     }
-    throw ConfigError(key_ + ": unknown value '" + name + "' (expected one of: " + joined_names() +
-                      ")");
+    throw ConfigKeyError(key_,
+                         "unknown value '" + name + "' (expected one of: " + joined_names() + ")");
   }
 
   std::vector<std::string> names() const {

@@ -9,7 +9,7 @@
 #include "common/errors.h"
 #include "data/vocab.h"
 #include "decode/sentence_search.h"
-#include "train/checkpoint.h"
+#include "model/checkpoint.h"
 
 namespace nmt {
 namespace {

@@ -19,9 +19,11 @@ DecoderImpl::DecoderImpl(const DecoderConfig& config, const AttentionConfig& att
       input_feeding_(config.style == "luong" && config.input_feeding),
       hidden_(config.hidden) {
   if (config.tied_embeddings && config.embedding_dim != config.hidden) {
-    throw ConfigError("model.decoder.tied_embeddings: needs model.decoder.embedding_dim (" +
-                      std::to_string(config.embedding_dim) + ") equal to model.decoder.hidden (" +
-                      std::to_string(config.hidden) + ")");
+    throw ConfigKeyError("model.decoder.tied_embeddings",
+                         "needs model.decoder.embedding_dim (" +
+                             std::to_string(config.embedding_dim) +
+                             ") equal to model.decoder.hidden (" + std::to_string(config.hidden) +
+                             ")");
   }
   embedding_ = register_module("embedding", token_embedding(vocab_size, config.embedding_dim));
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));

@@ -55,15 +55,15 @@ SelfAttentionLayerImpl::Output SelfAttentionLayerImpl::forward(const torch::Tens
 TransformerEncoder::TransformerEncoder(const EncoderConfig& config, int64_t vocab_size)
     : dim_(config.hidden) {
   if (config.embedding_dim != config.hidden) {
-    throw ConfigError(
-        "model.encoder.embedding_dim: the transformer encoder needs it equal to "
-        "model.encoder.hidden (" +
-        std::to_string(config.embedding_dim) + " vs " + std::to_string(config.hidden) + ")");
+    throw ConfigKeyError("model.encoder.embedding_dim",
+                         "the transformer encoder needs it equal to model.encoder.hidden (" +
+                             std::to_string(config.embedding_dim) + " vs " +
+                             std::to_string(config.hidden) + ")");
   }
   if (config.hidden % config.heads != 0) {
-    throw ConfigError("model.encoder.heads: " + std::to_string(config.heads) +
-                      " heads do not divide model.encoder.hidden (" +
-                      std::to_string(config.hidden) + ")");
+    throw ConfigKeyError("model.encoder.heads", std::to_string(config.heads) +
+                                                    " heads do not divide model.encoder.hidden (" +
+                                                    std::to_string(config.hidden) + ")");
   }
   embedding_ = register_module("embedding", token_embedding(vocab_size, config.embedding_dim));
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));

@@ -10,10 +10,13 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// Per token, from logits x over V tokens and target y (lse = log sum_v exp x_v):
-//   nll = lse - x_y,  uniform = mean_v(-log p_v) = lse - mean_v x_v,
-//   loss = (1 - e) nll + e uniform,  d loss / d x = softmax(x) - (1 - e) onehot(y) - e / V.
-// One logsumexp and one mean over the [N, V] logits forward, one exp backward: the unfused
+// Smoothing spreads e evenly over the K = V - 2 tokens that can be targets: not <pad> nor
+// <s> (as Joey NMT and fairseq do). Per token, from logits x and target y (lse = log sum_v
+// exp x_v, sums over v below run over those K tokens):
+//   nll = lse - x_y,  uniform = mean_v(-log p_v) = lse - sum_v x_v / K,
+//   loss = (1 - e) nll + e uniform,
+//   d loss / d x = softmax(x) - (1 - e) onehot(y) - e / K (the last only on those K tokens).
+// One logsumexp and one sum over the [N, V] logits forward, one exp backward: the unfused
 // log_softmax, gather, mean and their backward passes cost about twice the memory traffic.
 class SmoothedCrossEntropy : public torch::autograd::Function<SmoothedCrossEntropy> {
  public:
@@ -24,7 +27,10 @@ class SmoothedCrossEntropy : public torch::autograd::Function<SmoothedCrossEntro
     const auto real = targets.ne(kPadId).to(logits.scalar_type());  // [N]
     const auto lse = logits.logsumexp(/*dim=*/1);                   // [N]
     const auto nll = (lse - logits.gather(1, targets.unsqueeze(1)).squeeze(1)).mul_(real);
-    const auto uniform = (lse - logits.mean(/*dim=*/1)).mul_(real);
+    const auto never_targets = logits.select(1, kPadId) + logits.select(1, kBosId);
+    const auto mean_target_logit =
+        (logits.sum(/*dim=*/1) - never_targets).div_(static_cast<double>(logits.size(1) - 2));
+    const auto uniform = (lse - mean_target_logit).mul_(real);
     const auto loss = nll * (1.0 - smoothing) + uniform * smoothing;
     ctx->save_for_backward({logits, lse, targets, real});
     ctx->saved_data["smoothing"] = smoothing;
@@ -36,9 +42,12 @@ class SmoothedCrossEntropy : public torch::autograd::Function<SmoothedCrossEntro
     const auto saved = ctx->get_saved_variables();
     const auto &logits = saved[0], &lse = saved[1], &targets = saved[2], &real = saved[3];
     const double smoothing = ctx->saved_data["smoothing"].toDouble();
+    const double spread = smoothing / static_cast<double>(logits.size(1) - 2);
     const auto scale = (grad_outputs[0] * real).unsqueeze(1);  // [N, 1]
     auto grad = (logits - lse.unsqueeze(1)).exp_();            // softmax [N, V]
-    grad.sub_(smoothing / static_cast<double>(logits.size(1)));
+    grad.sub_(spread);
+    grad.select(1, kPadId).add_(spread);
+    grad.select(1, kBosId).add_(spread);
     grad.scatter_add_(1, targets.unsqueeze(1),
                       torch::full({targets.size(0), 1}, -(1.0 - smoothing), logits.options()));
     return {grad.mul_(scale), torch::Tensor(), torch::Tensor()};

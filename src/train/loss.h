@@ -1,6 +1,7 @@
 // Label-smoothed cross-entropy (Szegedy et al. 2016) over target tokens, padding ignored.
-// With smoothing e the target distribution is (1 - e) on the reference token plus e/V on
-// every token, so per token: loss = (1 - e) * nll + e * mean_v(-log p_v).
+// With smoothing e the target distribution is (1 - e) on the reference token plus e/K on
+// each of the K = V - 2 tokens that can be targets (all but <pad> and <s>), so per token:
+// loss = (1 - e) * nll + e * mean_v(-log p_v) over those K tokens.
 #pragma once
 
 #include <torch/types.h>

@@ -30,7 +30,7 @@ double LrSchedule::lr(int64_t step) const {
 void LrSchedule::on_validation(bool improved) {
   if (kind_ != "plateau") return;
   bad_validations_ = improved ? 0 : bad_validations_ + 1;
-  if (bad_validations_ > patience_) {
+  if (bad_validations_ >= patience_) {  // as train.patience: after `patience` bad ones
     plateau_lr_ = std::max(min_lr_, plateau_lr_ * factor_);
     bad_validations_ = 0;
   }

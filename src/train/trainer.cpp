@@ -10,17 +10,20 @@
 #include <nlohmann/json.hpp>
 
 #include "common/config.h"
+#include "common/directory_lock.h"
 #include "common/errors.h"
 #include "common/files.h"
 #include "data/batch.h"
 #include "data/batching.h"
 #include "data/dataset.h"
 #include "data/vocab.h"
+#include "model/checkpoint.h"
+#include "model/config_check.h"
 #include "model/seq2seq.h"
-#include "train/checkpoint.h"
-#include "train/loss.h"
+#include "train/model_dir.h"
 #include "train/progress.h"
 #include "train/schedule.h"
+#include "train/update_gradients.h"
 #include "train/validation.h"
 
 namespace nmt {
@@ -74,6 +77,7 @@ class Trainer {
   const Config& config_;
   const TrainConfig& train_;
   torch::Device device_;
+  std::unique_ptr<DirectoryLock> lock_;
   PreparedData data_;
   Seq2Seq model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
@@ -97,11 +101,9 @@ Trainer::Trainer(const Config& config, bool resume)
       device_(training_device(config.device)),
       schedule_(config.train) {
   ensure_writable_dir(config.model_dir, "model_dir");
-  const auto existing = list_step_checkpoints(config.model_dir);
-  if (!resume && !existing.empty()) {
-    throw Error("model_dir: " + config.model_dir + " already has checkpoints (newest " +
-                existing.back() + "); use --resume to continue, or another model_dir");
-  }
+  lock_ = std::make_unique<DirectoryLock>(config.model_dir, "model_dir");
+  const std::string resume_from = resume ? checkpoint_to_resume(config) : "";
+  if (!resume) check_no_trained_model(config);
   if (train_.threads > 0) torch::set_num_threads(static_cast<int>(train_.threads));
   torch::manual_seed(static_cast<uint64_t>(train_.seed));
 
@@ -117,13 +119,13 @@ Trainer::Trainer(const Config& config, bool resume)
                                 .betas({train_.adam_beta1, train_.adam_beta2})
                                 .eps(train_.adam_eps)
                                 .weight_decay(train_.weight_decay));
-  progress_.config_yaml = config_to_yaml(config);
-  if (resume && !existing.empty()) {
-    progress_ = load_checkpoint(existing.back(), *model_, optimizer_.get());
-    progress_.config_yaml = config_to_yaml(config);
+  progress_.config_yaml = config_to_yaml(config, unused_config_keys(config));
+  if (!resume_from.empty()) {
+    progress_ = load_checkpoint(resume_from, *model_, optimizer_.get());
+    progress_.config_yaml = config_to_yaml(config, unused_config_keys(config));
     schedule_.load_state(progress_.schedule_state);
     elapsed_before_ = progress_.elapsed_seconds;
-    spdlog::info("[train] resumed from {} at step {}", existing.back(), progress_.step);
+    spdlog::info("[train] resumed from {} at step {}", resume_from, progress_.step);
   } else if (resume) {
     spdlog::info("[train] --resume: no checkpoint in {}, starting afresh", config.model_dir);
   }
@@ -134,6 +136,7 @@ Trainer::Trainer(const Config& config, bool resume)
   int64_t parameters = 0;
   for (const auto& p : model_->parameters()) parameters += p.numel();
   spdlog::info("[model] {} parameters", parameters);
+  started_ = window_start_ = std::chrono::steady_clock::now();  // the budget is training time
 }
 
 double Trainer::elapsed() const {
@@ -148,29 +151,17 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   const auto first = static_cast<size_t>(progress_.batch_in_epoch);
   const size_t last = std::min(batches.size(), first + static_cast<size_t>(train_.accumulate));
   std::vector<Batch> group;
-  int64_t tokens = 0;
   for (size_t i = first; i < last; ++i) {
     group.push_back(make_batch(data_.train, batches[i].pairs).to(device_));
-    tokens += group.back().trg_tokens;
   }
   optimizer_->zero_grad();
-  double loss_sum = 0;
-  std::optional<TrainProgressLine::Policy> policy;  // token-weighted means over the group
-  for (const auto& b : group) {
-    const auto logits = model_->forward(b.src, b.src_lengths, b.trg_in).logits;
-    const auto loss = label_smoothed_loss(logits, b.trg_out, train_.label_smoothing);
-    auto objective = loss.loss;
-    const auto reinforce = model_->decoder()->policy_loss(loss.token_nll, b.trg_out.ne(kPadId));
-    if (reinforce.loss.defined()) {
-      objective = objective + reinforce.loss;
-      const double share = static_cast<double>(b.trg_tokens) / static_cast<double>(tokens);
-      if (!policy) policy.emplace();
-      policy->reward += share * reinforce.reward;
-      policy->baseline += share * reinforce.baseline;
-      policy->entropy += share * reinforce.entropy;
-    }
-    (objective / static_cast<double>(tokens)).backward();
-    loss_sum += loss.loss.item<double>();
+  const UpdateLoss loss = backward_update(*model_, group, train_.label_smoothing);
+  const int64_t tokens = loss.tokens;
+  if (!std::isfinite(loss.loss_sum)) {
+    throw Error("train: the loss became " + std::to_string(loss.loss_sum) + " at update " +
+                std::to_string(progress_.step + 1) +
+                ": training diverged and stops here (the checkpoints before it are kept); "
+                "lower train.lr or set train.clip_grad_norm, and train afresh");
   }
   if (train_.clip_grad_norm > 0) {
     torch::nn::utils::clip_grad_norm_(model_->parameters(), train_.clip_grad_norm);
@@ -192,8 +183,8 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   const int64_t steps_to_validation = train_.valid_every - progress_.step % train_.valid_every;
   const double step_seconds =
       window / std::max<int64_t>(1, (progress_.step - 1) % train_.log_every + 1);
-  reporter_->update({progress_.step, progress_.epoch, loss_sum / static_cast<double>(tokens),
-                     tok_per_s, lr, steps_to_validation * step_seconds, policy});
+  reporter_->update({progress_.step, progress_.epoch, loss.loss_sum / static_cast<double>(tokens),
+                     tok_per_s, lr, steps_to_validation * step_seconds, loss.policy});
   if (progress_.step % train_.log_every == 0) {
     window_tokens_ = 0;
     window_start_ = now;
@@ -232,10 +223,12 @@ void Trainer::validate_and_keep() {
     ++progress_.bad_validations;
   }
   schedule_.on_validation(improved);
-  save_step_checkpoint();
+  // best.ckpt before the step checkpoint that records it as the best: a crash between the
+  // two then leaves an older record of the best, never one that best.ckpt does not hold.
   if (improved) {
     save_checkpoint(best_checkpoint_path(config_.model_dir), *model_, nullptr, progress_);
   }
+  save_step_checkpoint();
   const nlohmann::json j = {
       {"event", "valid"},    {"step", progress_.step},   {"epoch", progress_.epoch + 1},
       {"loss", result.loss}, {"ppl", result.perplexity}, {"bleu", result.bleu},
@@ -260,7 +253,8 @@ std::string Trainer::stop_reason() const {
 void Trainer::run() {
   StopSignals signals;
   model_->train();
-  std::string reason;
+  const int64_t first_step = progress_.step;
+  std::string reason = stop_reason();  // a resumed run may have reached its end already
   while (reason.empty()) {
     if (train_.max_epochs > 0 && progress_.epoch >= train_.max_epochs) {
       reason = "max_epochs reached";
@@ -279,9 +273,10 @@ void Trainer::run() {
       progress_.batch_in_epoch = 0;
     }
   }
-  if (stop_signal != 0) {
+  const bool trained = progress_.step > first_step;
+  if (trained && stop_signal != 0) {
     save_step_checkpoint();  // quick: no validation on the way out
-  } else if (validated_at_ != progress_.step) {
+  } else if (trained && validated_at_ != progress_.step) {
     validate_and_keep();
   }
   const double tok_per_s = training_seconds_ > 0 ? trained_tokens_ / training_seconds_ : 0;

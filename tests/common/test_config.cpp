@@ -4,13 +4,21 @@
 
 #include "common/config.h"
 #include "common/errors.h"
+#include "model/config_check.h"
 #include "support/temp_dir.h"
 
 using Catch::Contains;
 using nmt::ConfigError;
-using nmt::parse_config;
 
 namespace {
+
+// What `nmt prepare` and `nmt train` do with a config: load it, then check it whole.
+nmt::Config parse_config(const std::string& yaml, const std::string& name,
+                         const std::vector<std::string>& sets = {}) {
+  auto config = nmt::parse_config(yaml, name, sets);
+  nmt::check_model_config(config);
+  return config;
+}
 
 // Line numbers below are counted in this text (line 1 is "model_dir").
 const std::string kValid =
@@ -159,9 +167,12 @@ TEST_CASE("config: --set overrides any key with the same checks", "[config]") {
 
 TEST_CASE("config: the resolved YAML loads back to the same values", "[config]") {
   const auto c = parse_config(kValid, "x.yaml", {"train.lr=0.0021", "data.dev=corpus/dev"});
-  const std::string yaml = nmt::config_to_yaml(c);
+  const std::string yaml = nmt::config_to_yaml(c, nmt::unused_config_keys(c));
   const auto back = parse_config(yaml, "resolved.yaml");
-  CHECK(nmt::config_to_lines(back) == nmt::config_to_lines(c));
+  CHECK(nmt::config_to_lines(back, {}) == nmt::config_to_lines(c, {}));
+  // Only the chosen attention type's parameters are written.
+  CHECK_THAT(yaml, Contains("temperature: 0.05"));
+  CHECK(yaml.find("window:") == std::string::npos);
   CHECK(back.train.lr == 0.0021);
   CHECK(back.data.dev == "corpus/dev");
   CHECK(back.data.test.empty());

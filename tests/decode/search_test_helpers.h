@@ -14,13 +14,13 @@
 
 namespace nmt::test {
 
-/// A tiny model in eval mode. The output layer is scaled by `sharpen` so that the next-token
+/// A tiny model in eval mode (`attention`: any of model_variants()). The output layer is scaled by `sharpen` so that the next-token
 /// distributions are far from uniform and beam search has real choices to make.
 inline Seq2Seq search_model(const std::string& cell, int64_t layers, const std::string& style,
                             const std::string& attention, uint64_t seed, int64_t trg_vocab,
                             double sharpen = 3.0) {
   torch::manual_seed(seed);
-  Seq2Seq model(tiny_model_config(cell, layers, style, attention), /*src_vocab=*/16, trg_vocab);
+  Seq2Seq model(tiny_variant_config(attention, cell, layers, style), /*src_vocab=*/16, trg_vocab);
   model->eval();
   torch::NoGradGuard no_grad;
   model->named_parameters()["decoder.output.weight"].mul_(sharpen);

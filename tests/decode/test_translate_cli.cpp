@@ -10,20 +10,7 @@
 using nmt::test::nmt_binary;
 using nmt::test::run_command;
 
-namespace {
-
-// A tiny model trained for a few steps in dir/model (quality is irrelevant here).
-std::string train_tiny_model(const nmt::test::TempDir& dir) {
-  nmt::test::write_reverse_corpus(dir, 200, 0);
-  const auto config = dir.file("c.yaml");
-  nmt::test::write_text(config, nmt::test::tiny_train_yaml(dir, dir.file("model"), false));
-  const auto r = run_command(nmt_binary() + " train '" + config + "' --set train.max_steps=5");
-  INFO(r.output);
-  REQUIRE(r.status == 0);
-  return dir.file("model");
-}
-
-}  // namespace
+using nmt::test::train_tiny_model;
 
 TEST_CASE("translate: one line out per line in, in order", "[decode][translate]") {
   nmt::test::TempDir dir;

@@ -1,4 +1,4 @@
-// Test support for the metric tests: the rows of ../shared/testdata/bleu/expected.tsv
+// Test support for the metric tests: the rows of tests/data/bleu/expected.tsv
 // (scores sacreBLEU 2.x printed for hypothesis files against test2016.de) and their text.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 namespace nmt::test {
 
-inline const std::string kBleuTestdata = std::string(NMT_SHARED_DIR) + "/testdata/bleu/";
+inline const std::string kBleuTestdata = std::string(NMT_SOURCE_DIR) + "/tests/data/bleu/";
 
 struct ExpectedScores {
   std::string hyp_file, ref_file;  // full paths

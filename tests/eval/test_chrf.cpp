@@ -1,4 +1,4 @@
-// Tests of corpus chrF: sacreBLEU's own numbers from ../shared/testdata/bleu/expected.tsv,
+// Tests of corpus chrF: sacreBLEU's own numbers from tests/data/bleu/expected.tsv,
 // hand-counted character n-gram statistics, and properties of the score.
 #include <catch2/catch.hpp>
 #include <string>

@@ -3,8 +3,10 @@
 
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
+#include "attention/registry.h"
 #include "common/config.h"
 #include "data/vocab.h"
 
@@ -24,6 +26,32 @@ inline ModelConfig tiny_model_config(const std::string& cell, int64_t layers,
   c.decoder.hidden = 8;
   c.decoder.style = style;
   c.attention.type = attention;
+  return c;
+}
+
+/// Every model the registry and the encoder types make: each attention type by name, then
+/// "transformer_encoder" (mlp attention over a self-attention encoder).
+inline std::vector<std::string> model_variants() {
+  auto variants = attention_types();
+  variants.push_back("transformer_encoder");
+  return variants;
+}
+
+/// tiny_model_config for one of model_variants(), with the type's parameters set so that
+/// what makes it different shows: 2 heads, a window of 1 position each side.
+inline ModelConfig tiny_variant_config(const std::string& variant, const std::string& cell,
+                                       int64_t layers, const std::string& style) {
+  const bool transformer = variant == "transformer_encoder";
+  auto c = tiny_model_config(cell, layers, style, transformer ? "mlp" : variant);
+  c.attention.heads = 2;
+  c.attention.window = 1;
+  if (transformer) {
+    c.encoder.type = "transformer";
+    c.encoder.embedding_dim = c.encoder.hidden = 6;
+    c.encoder.heads = 2;
+    c.encoder.ff_size = 12;
+    c.encoder.layers = 2;
+  }
   return c;
 }
 

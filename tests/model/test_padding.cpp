@@ -7,7 +7,7 @@
 #include "support/tensor_asserts.h"
 
 using nmt::test::pad_rows;
-using nmt::test::tiny_model_config;
+using nmt::test::tiny_variant_config;
 
 namespace {
 
@@ -21,11 +21,12 @@ TEST_CASE("model: a padded batch equals each sentence run alone", "[model][paddi
   const std::string cell = GENERATE(as<std::string>{}, "gru", "lstm");
   const int64_t layers = GENERATE(as<int64_t>{}, 1, 2);
   const std::string style = GENERATE(as<std::string>{}, "bahdanau", "luong");
-  const std::string attention = GENERATE(as<std::string>{}, "mlp", "dot");
+  // Every attention type and the Transformer encoder (nmt::test::model_variants()).
+  const std::string attention = GENERATE(from_range(nmt::test::model_variants()));
   CAPTURE(cell, layers, style, attention);
 
   torch::manual_seed(7);
-  nmt::Seq2Seq model(tiny_model_config(cell, layers, style, attention), 16, 15);
+  nmt::Seq2Seq model(tiny_variant_config(attention, cell, layers, style), 16, 15);
   model->eval();
   torch::NoGradGuard no_grad;
 

@@ -79,13 +79,13 @@ nmt::ModelConfig reverse_task_config(const std::string& attention) {
 
 }  // namespace
 
-TEST_CASE("model: every attention type learns to reverse sequences", "[model][train]") {
+TEST_CASE("model: every attention type learns to reverse sequences", "[model][train][slow]") {
   const std::string attention = GENERATE(from_range(nmt::attention_types()));
   CAPTURE(attention);
   require_loss_halves(reverse_task_config(attention));
 }
 
-TEST_CASE("model: the transformer encoder learns to reverse sequences", "[model][train]") {
+TEST_CASE("model: the transformer encoder learns to reverse sequences", "[model][train][slow]") {
   auto config = reverse_task_config("mlp");
   config.encoder.type = "transformer";
   config.encoder.embedding_dim = config.encoder.hidden = 16;

@@ -8,17 +8,19 @@
 #include "train/loss.h"
 
 TEST_CASE("loss: label smoothing and padding by hand", "[train][loss]") {
-  // One row of logits (0, ln 2, ln 3, 0) over V=4: p = (1, 2, 3, 1) / 7.
-  // Target 2: nll = -ln(3/7) = ln 7 - ln 3.
-  // Uniform term: mean of -ln p_v = ln 7 - (ln 1 + ln 2 + ln 3 + ln 1) / 4 = ln 7 - ln 6 / 4.
-  // Second row's target is <pad> (id 1): ignored.
-  const auto logits =
-      torch::tensor({{0.0, std::log(2.0), std::log(3.0), 0.0}, {5.0, 1.0, 2.0, 3.0}},
-                    torch::kDouble)
-          .unsqueeze(0);
-  const auto targets = torch::tensor({{2, 1}}, torch::kInt64);
-  const double nll = std::log(7.0) - std::log(3.0);
-  const double uniform = std::log(7.0) - std::log(6.0) / 4;
+  // One row of logits (0, ln 2, ln 3, 0, ln 4, ln 5) over V=6: p = (1, 2, 3, 1, 4, 5) / 16.
+  // Target 4: nll = -ln(4/16) = ln 16 - ln 4.
+  // Smoothing goes to the tokens that can be targets: not <pad> (1) nor <s> (2), so the
+  // uniform term is the mean of -ln p_v over v = 0, 3, 4, 5: ln 16 - (ln 1 + ln 1 + ln 4 +
+  // ln 5) / 4 = ln 16 - ln 20 / 4. Second row's target is <pad> (id 1): ignored.
+  const auto logits = torch::tensor({{0.0, std::log(2.0), std::log(3.0), 0.0, std::log(4.0),
+                                      std::log(5.0)},
+                                     {5.0, 1.0, 2.0, 3.0, 0.0, 0.0}},
+                                    torch::kDouble)
+                          .unsqueeze(0);
+  const auto targets = torch::tensor({{4, 1}}, torch::kInt64);
+  const double nll = std::log(16.0) - std::log(4.0);
+  const double uniform = std::log(16.0) - std::log(20.0) / 4;
 
   const auto plain = nmt::label_smoothed_loss(logits, targets, 0.0);
   CHECK(plain.tokens == 1);
@@ -28,6 +30,24 @@ TEST_CASE("loss: label smoothing and padding by hand", "[train][loss]") {
   const auto smoothed = nmt::label_smoothed_loss(logits, targets, 0.1);
   CHECK(smoothed.loss.item<double>() == Approx(0.9 * nll + 0.1 * uniform).epsilon(1e-12));
   CHECK(smoothed.nll.item<double>() == Approx(nll).epsilon(1e-12));
+}
+
+TEST_CASE("loss: the smoothed target distribution puts nothing on <pad> and <s>",
+          "[train][loss]") {
+  // Against cross-entropy with the target distribution written out: (1 - e) on the
+  // reference, e spread evenly over the V - 2 ids other than <pad> and <s>.
+  torch::manual_seed(5);
+  const int64_t vocab = 7;
+  const double e = 0.2;
+  const auto logits = torch::randn({3, vocab}, torch::kDouble);
+  const auto targets = torch::tensor({0, 3, 6}, torch::kInt64);
+  auto q = torch::full({3, vocab}, e / (vocab - 2), torch::kDouble);
+  q.index_put_({torch::indexing::Slice(), 1}, 0.0);  // <pad>
+  q.index_put_({torch::indexing::Slice(), 2}, 0.0);  // <s>
+  for (int64_t i = 0; i < 3; ++i) q[i][targets[i].item<int64_t>()] += 1 - e;
+  const double expected = -(q * torch::log_softmax(logits, 1)).sum().item<double>();
+  CHECK(nmt::label_smoothed_loss(logits, targets, e).loss.item<double>() ==
+        Approx(expected).epsilon(1e-12));
 }
 
 TEST_CASE("loss: gradients match finite differences, padding gets none", "[train][loss]") {

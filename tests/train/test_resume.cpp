@@ -1,4 +1,5 @@
-// Resume is exact: 20 updates straight equal 10 updates, a stop, --resume and 10 more.
+// Resume is exact: 20 updates straight equal 10 updates, a stop, --resume and 10 more; within
+// an epoch and across epoch boundaries, and for hard attention's sampling and baseline.
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
@@ -6,7 +7,7 @@
 
 #include "common/config.h"
 #include "model/seq2seq.h"
-#include "train/checkpoint.h"
+#include "model/checkpoint.h"
 #include "train/train_fixtures.h"
 #include "train/trainer.h"
 
@@ -20,27 +21,40 @@ std::map<std::string, torch::Tensor> parameters_at(const std::string& checkpoint
   nmt::load_checkpoint(checkpoint, *model, nullptr);
   std::map<std::string, torch::Tensor> out;
   for (const auto& p : model->named_parameters()) out[p.key()] = p.value().clone();
+  for (const auto& b : model->named_buffers()) out[b.key()] = b.value().clone();
   return out;
 }
 
 }  // namespace
 
 TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]") {
+  // 300 pairs: ~25 batches, all 20 steps in epoch 1. 30 pairs: a few batches an epoch.
+  const int pairs = GENERATE(300, 30);
+  const std::string attention = GENERATE(as<std::string>{}, "mlp", "hard");
+  CAPTURE(pairs, attention);
   nmt::test::TempDir dir;
-  nmt::test::write_reverse_corpus(dir, 300, 0);
+  nmt::test::write_reverse_corpus(dir, pairs, 0);
   const auto straight_dir = dir.file("straight"), resumed_dir = dir.file("resumed");
+  const std::vector<std::string> sets = {"model.attention.type=" + attention};
+  const auto with = [&](const std::string& set) {
+    auto all = sets;
+    all.push_back(set);
+    return all;
+  };
   const auto straight = nmt::parse_config(nmt::test::tiny_train_yaml(dir, straight_dir, false),
-                                          "tiny.yaml", {"train.max_steps=20"});
+                                          "tiny.yaml", with("train.max_steps=20"));
   nmt::train(straight, /*resume=*/false);
 
   // The same subword model for both runs (SentencePiece training is not bit-reproducible).
   fs::create_directories(resumed_dir);
   fs::copy_file(straight_dir + "/spm.model", resumed_dir + "/spm.model");
   const auto yaml = nmt::test::tiny_train_yaml(dir, resumed_dir, false);
-  nmt::train(nmt::parse_config(yaml, "tiny.yaml", {"train.max_steps=10"}), false);
+  nmt::train(nmt::parse_config(yaml, "tiny.yaml", with("train.max_steps=10")), false);
   REQUIRE(nmt::list_step_checkpoints(resumed_dir).back() ==
           nmt::step_checkpoint_path(resumed_dir, 10));
-  nmt::train(nmt::parse_config(yaml, "tiny.yaml", {"train.max_steps=20"}), /*resume=*/true);
+  const auto at_stop = nmt::test::checkpoint_progress(nmt::step_checkpoint_path(resumed_dir, 10));
+  if (pairs == 30) REQUIRE(at_stop.epoch >= 1);  // the run resumes after an epoch boundary
+  nmt::train(nmt::parse_config(yaml, "tiny.yaml", with("train.max_steps=20")), /*resume=*/true);
 
   const auto a = parameters_at(nmt::step_checkpoint_path(straight_dir, 20));
   const auto b = parameters_at(nmt::step_checkpoint_path(resumed_dir, 20));
@@ -50,12 +64,14 @@ TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]
     max_diff = std::max(max_diff, (tensor - b.at(name)).abs().max().item<double>());
   }
   CHECK(max_diff < 1e-6);
+  const auto at_end = nmt::test::checkpoint_progress(nmt::step_checkpoint_path(resumed_dir, 20));
+  if (pairs == 30) CHECK(at_end.epoch > at_stop.epoch);  // and crosses another
   // And training did move the parameters: the comparison is not of two untouched models.
   const auto initial_dir = dir.file("initial");
   fs::create_directories(initial_dir);
   fs::copy_file(straight_dir + "/spm.model", initial_dir + "/spm.model");
   nmt::train(nmt::parse_config(nmt::test::tiny_train_yaml(dir, initial_dir, false), "tiny.yaml",
-                               {"train.max_steps=1"}),
+                               with("train.max_steps=1")),
              false);
   const auto one_step = parameters_at(nmt::step_checkpoint_path(initial_dir, 1));
   double moved = 0;

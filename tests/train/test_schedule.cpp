@@ -22,13 +22,16 @@ TEST_CASE("schedule: plateau lowers the rate after patience bad validations", "[
   c.lr = 1e-3;
   c.schedule = "plateau";
   c.plateau_factor = 0.5;
-  c.plateau_patience = 1;
+  c.plateau_patience = 2;
   c.min_lr = 3e-4;
   nmt::LrSchedule s(c);
   s.on_validation(true);
   s.on_validation(false);  // 1 bad: within patience
   CHECK(s.lr(10) == Approx(1e-3));
-  s.on_validation(false);  // 2 bad > patience 1: halve
+  s.on_validation(true);  // an improvement starts the count again
+  s.on_validation(false);
+  CHECK(s.lr(10) == Approx(1e-3));
+  s.on_validation(false);  // 2 bad = patience 2: halve, as train.patience 2 would stop here
   CHECK(s.lr(10) == Approx(5e-4));
   const auto saved = s.state();
   s.on_validation(false);

@@ -14,7 +14,7 @@
 #include "common/config.h"
 #include "model/seq2seq.h"
 #include "support/run_command.h"
-#include "train/checkpoint.h"
+#include "model/checkpoint.h"
 #include "train/train_fixtures.h"
 
 namespace fs = std::filesystem;
@@ -58,7 +58,7 @@ void load_all_checkpoints(const std::string& model_dir) {
 
 }  // namespace
 
-TEST_CASE("train: SIGKILL at any moment leaves only loadable checkpoints", "[train][kill]") {
+TEST_CASE("train: SIGKILL at any moment leaves only loadable checkpoints", "[train][kill][slow]") {
   nmt::test::TempDir dir;
   nmt::test::write_reverse_corpus(dir, 300, 0);
   const auto config = dir.file("c.yaml");
@@ -83,7 +83,7 @@ TEST_CASE("train: SIGKILL at any moment leaves only loadable checkpoints", "[tra
   CHECK(checkpoints_seen > 0);  // the kills did not all come before the first checkpoint
 }
 
-TEST_CASE("train: SIGINT writes a checkpoint and exits cleanly", "[train][signal]") {
+TEST_CASE("train: SIGINT writes a checkpoint and exits cleanly", "[train][signal][slow]") {
   nmt::test::TempDir dir;
   nmt::test::write_reverse_corpus(dir, 300, 0);
   const auto config = dir.file("c.yaml");
@@ -104,7 +104,7 @@ TEST_CASE("train: SIGINT writes a checkpoint and exits cleanly", "[train][signal
   load_all_checkpoints(dir.file("model"));
 }
 
-TEST_CASE("train: bad input is a one-line error and overwrites nothing", "[train][errors]") {
+TEST_CASE("train: bad input is a one-line error and overwrites nothing", "[train][errors][slow]") {
   nmt::test::TempDir dir;
   nmt::test::write_reverse_corpus(dir, 200, 0);
   const auto config = dir.file("c.yaml");
@@ -119,19 +119,20 @@ TEST_CASE("train: bad input is a one-line error and overwrites nothing", "[train
     const auto end = output.find_last_not_of('\n');
     return output.substr(output.rfind('\n', end) + 1);
   };
-  SECTION("a checkpoint of another architecture") {
+  SECTION("another architecture on --resume") {
     const auto r = run_command(train + " --resume --set model.decoder.hidden=12");
     CHECK(r.status != 0);
-    CHECK_THAT(last_line(r.output), Contains("nmt: error: " + checkpoint + ": parameter"));
-    CHECK_THAT(last_line(r.output), Contains("check model.* in the config"));
+    CHECK_THAT(last_line(r.output), Contains("nmt: error: --resume: the config differs from that of " +
+                                             checkpoint + " in model.decoder.hidden (16 -> 12)"));
   }
   SECTION("existing checkpoints without --resume") {
     const auto r = run_command(train);
     CHECK(r.status != 0);
-    CHECK_THAT(last_line(r.output), Contains("already has checkpoints"));
+    CHECK_THAT(last_line(r.output), Contains("already has a trained model"));
   }
   SECTION("a missing corpus file") {
-    const auto r = run_command(train + " --resume --set data.train=" + dir.file("missing"));
+    const auto r = run_command(train + " --set model_dir=" + dir.file("other") +
+                               " --set data.train=" + dir.file("missing"));
     CHECK(r.status != 0);
     CHECK_THAT(last_line(r.output), Contains("nmt: error: data.train: no corpus file"));
   }

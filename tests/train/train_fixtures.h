@@ -2,10 +2,19 @@
 // tiny config that trains on it in well under a second per step.
 #pragma once
 
+#include <torch/torch.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "common/config.h"
+#include "model/checkpoint.h"
+#include "model/seq2seq.h"
+#include "support/run_command.h"
 #include "support/temp_dir.h"
 
 namespace nmt::test {
@@ -44,6 +53,37 @@ inline std::string tiny_train_yaml(const TempDir& dir, const std::string& model_
          "  attention: {type: mlp}\n"
          "train:\n  lr: 0.01\n  batch_tokens: 64\n  threads: 1\n  valid_every: 1000\n"
          "  log_every: 5\n  seed: 3\n";
+}
+
+/// A tiny model trained by `nmt train` for a few steps in dir/model (quality is irrelevant),
+/// for tests of what uses a trained model.
+inline std::string train_tiny_model(const TempDir& dir) {
+  write_reverse_corpus(dir, 200, 0);
+  const auto config = dir.file("c.yaml");
+  write_text(config, tiny_train_yaml(dir, dir.file("model"), false));
+  const auto r = run_command(nmt_binary() + " train '" + config + "' --set train.max_steps=5");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  return dir.file("model");
+}
+
+/// Where training stood in a checkpoint of a tiny_train_yaml model (24 subwords).
+inline TrainingProgress checkpoint_progress(const std::string& checkpoint) {
+  const auto config = parse_config(checkpoint_config(checkpoint), checkpoint);
+  Seq2Seq model(config.model, 24, 24);
+  return load_checkpoint(checkpoint, *model, nullptr);
+}
+
+/// The events of model_dir/metrics.jsonl whose "event" is `kind` ("train", "valid", "stop").
+inline std::vector<nlohmann::json> metrics_events(const std::string& model_dir,
+                                                  const std::string& kind) {
+  std::ifstream in(model_dir + "/metrics.jsonl");
+  std::vector<nlohmann::json> events;
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    if (j["event"] == kind) events.push_back(std::move(j));
+  }
+  return events;
 }
 
 }  // namespace nmt::test

@@ -1,0 +1,41 @@
+#include "eval/attention_record.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/errors.h"
+
+namespace nmt {
+
+std::string to_json_line(const AttentionRecord& r) {
+  nlohmann::json j = {{"line", r.line},         {"source", r.source},
+                      {"target", r.target},     {"attention", r.weights},
+                      {"translation", r.translation}};
+  if (r.score) j["score"] = *r.score;
+  return j.dump();
+}
+
+AttentionRecord parse_attention_record(const std::string& text, const std::string& where) {
+  AttentionRecord r;
+  try {
+    const auto j = nlohmann::json::parse(text);
+    j.at("line").get_to(r.line);
+    j.at("source").get_to(r.source);
+    j.at("target").get_to(r.target);
+    j.at("attention").get_to(r.weights);
+    if (j.contains("translation")) j["translation"].get_to(r.translation);
+    if (j.contains("score") && j["score"].is_number()) r.score = j["score"].get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(where + ": not an attention record: " + e.what());
+  }
+  if (r.line < 0) throw DataError(where + ": \"line\" must be >= 0, got " + std::to_string(r.line));
+  bool shape_ok = r.weights.size() == r.target.size();
+  for (const auto& row : r.weights) shape_ok = shape_ok && row.size() == r.source.size();
+  if (!shape_ok) {
+    throw DataError(where + ": \"attention\" must have one row per target piece (" +
+                    std::to_string(r.target.size()) + "), each with one weight per source piece (" +
+                    std::to_string(r.source.size()) + ")");
+  }
+  return r;
+}
+
+}  // namespace nmt

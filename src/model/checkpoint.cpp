@@ -1,0 +1,287 @@
+// Checkpoint files are LibTorch archives: a dict of named tensors for the model, a nested
+// archive for the optimiser, and plain values for the rest. Reading checks what LibTorch
+// does not: every tensor fits in its stored bytes, and every field has its type.
+#include "model/checkpoint.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <fstream>
+#include <sstream>
+
+#include "common/errors.h"
+#include "common/files.h"
+
+namespace nmt {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string shape_text(const torch::Tensor& t) {
+  std::ostringstream out;
+  out << t.sizes();
+  return out.str();
+}
+
+std::string first_line(const char* text) {
+  const std::string s(text);
+  return s.substr(0, s.find('\n'));
+}
+
+torch::serialize::InputArchive open_archive(const std::string& path) {
+  if (!fs::is_regular_file(path)) throw DataError(path + ": no such checkpoint");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": not a readable checkpoint (" +
+                    first_line(e.what_without_backtrace()) + ")");
+  }
+  return archive;
+}
+
+c10::IValue read_value(torch::serialize::InputArchive& archive, const std::string& key,
+                       const std::string& path) {
+  c10::IValue value;
+  if (!archive.try_read(key, value)) throw DataError(path + ": checkpoint has no '" + key + "'");
+  return value;
+}
+
+int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key,
+                 const std::string& path) {
+  const auto value = read_value(archive, key, path);
+  if (!value.isInt()) throw DataError(path + ": checkpoint field '" + key + "' is not an integer");
+  return value.toInt();
+}
+
+double read_double(torch::serialize::InputArchive& archive, const std::string& key,
+                   const std::string& path) {
+  const auto value = read_value(archive, key, path);
+  if (!value.isDouble()) throw DataError(path + ": checkpoint field '" + key + "' is not a number");
+  return value.toDouble();
+}
+
+std::string read_string(torch::serialize::InputArchive& archive, const std::string& key,
+                        const std::string& path) {
+  const auto value = read_value(archive, key, path);
+  if (!value.isString()) throw DataError(path + ": checkpoint field '" + key + "' is not text");
+  return value.toStringRef();
+}
+
+// Bytes of each storage the archive's tensors use, by storage.
+using StorageBytes = std::map<const void*, size_t>;
+
+// A tensor whose shape and strides reach past its storage would be read out of bounds.
+void check_fits_storage(const torch::Tensor& t, const std::string& what, const std::string& path,
+                        StorageBytes& storages) {
+  if (!t.has_storage()) return;
+  storages[t.storage().unsafeGetStorageImpl()] = t.storage().nbytes();
+  if (t.numel() == 0) return;
+  bool fits = t.storage_offset() >= 0;
+  __int128 last = t.storage_offset();
+  for (int64_t d = 0; fits && d < t.dim(); ++d) {
+    fits = t.stride(d) >= 0;
+    last += static_cast<__int128>(t.size(d) - 1) * t.stride(d);
+  }
+  if (!fits || (last + 1) * t.element_size() > static_cast<__int128>(t.storage().nbytes())) {
+    throw DataError(path + ": checkpoint tensor '" + what + "' is damaged (its shape " +
+                    shape_text(t) + " reaches past its data)");
+  }
+}
+
+void collect_tensors(const c10::IValue& value, const std::string& what, const std::string& path,
+                     StorageBytes& storages) {
+  if (value.isTensor()) {
+    check_fits_storage(value.toTensor(), what, path, storages);
+  } else if (value.isGenericDict()) {
+    for (const auto& item : value.toGenericDict()) {
+      const auto& key = item.key();
+      collect_tensors(item.value(), what + "/" + (key.isString() ? key.toStringRef() : "?"), path,
+                      storages);
+    }
+  } else if (value.isList()) {
+    for (const auto& item : value.toListRef()) collect_tensors(item, what, path, storages);
+  } else if (value.isTuple()) {
+    for (const auto& item : value.toTupleRef().elements()) {
+      collect_tensors(item, what, path, storages);
+    }
+  } else if (value.isObject()) {
+    const auto object = value.toObject();
+    for (size_t i = 0; i < object->slots().size(); ++i) {
+      collect_tensors(object->getSlot(i), what + "/" + object->type()->getAttributeName(i), path,
+                      storages);
+    }
+  }
+}
+
+// LibTorch sizes each storage as the archive's index declares it, not by the bytes of the
+// record that holds its data: a damaged or crafted record shorter than declared would be
+// read past its end. The declared sizes must be the records' sizes.
+void check_tensor_records(torch::serialize::InputArchive& archive, const std::string& path) {
+  StorageBytes storages;
+  for (const auto& key : archive.keys()) {
+    collect_tensors(read_value(archive, key, path), key, path, storages);
+  }
+  std::vector<size_t> declared, stored;
+  for (const auto& [storage, bytes] : storages) {
+    if (bytes > 0) declared.push_back(bytes);
+  }
+  caffe2::serialize::PyTorchStreamReader reader(path);
+  for (const auto& name : reader.getAllRecords()) {
+    if (name.rfind("data/", 0) != 0) continue;
+    const size_t bytes = std::get<1>(reader.getRecord(name));
+    if (bytes > 0) stored.push_back(bytes);
+  }
+  std::sort(declared.begin(), declared.end());
+  std::sort(stored.begin(), stored.end());
+  if (declared != stored) {
+    throw DataError(path + ": damaged checkpoint (its tensor records do not hold the bytes its "
+                    "tensors declare)");
+  }
+}
+
+// Checks every parameter and buffer of `model` against the stored tensors.
+void check_architecture(const torch::nn::Module& model,
+                        const c10::Dict<std::string, torch::Tensor>& stored,
+                        const std::string& path) {
+  auto tensors = model.named_parameters();
+  for (const auto& b : model.named_buffers()) tensors.insert(b.key(), b.value());
+  for (const auto& item : tensors) {
+    if (!stored.contains(item.key())) {
+      throw DataError(path + ": checkpoint has no parameter '" + item.key() +
+                      "' (it was made with another architecture; check model.* in the config)");
+    }
+    const auto& saved = stored.at(item.key());
+    if (saved.sizes() != item.value().sizes()) {
+      throw DataError(path + ": parameter '" + item.key() + "' has shape " + shape_text(saved) +
+                      " in the checkpoint but " + shape_text(item.value()) +
+                      " in the model (check model.* in the config)");
+    }
+  }
+  if (stored.size() != tensors.size()) {
+    throw DataError(path + ": checkpoint has " + std::to_string(stored.size()) +
+                    " tensors, the model " + std::to_string(tensors.size()) +
+                    " (another architecture; check model.* in the config)");
+  }
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const torch::nn::Module& model,
+                     const torch::optim::Optimizer* optimizer, const TrainingProgress& progress) {
+  c10::Dict<std::string, torch::Tensor> tensors;
+  for (const auto& p : model.named_parameters()) tensors.insert(p.key(), p.value().detach().cpu());
+  for (const auto& b : model.named_buffers()) tensors.insert(b.key(), b.value().cpu());
+
+  torch::serialize::OutputArchive archive;
+  archive.write("model", tensors);
+  if (optimizer) {
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+  }
+  auto generator = at::detail::getDefaultCPUGenerator();
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    archive.write("rng", generator.get_state());
+  }
+  archive.write("step", progress.step);
+  archive.write("epoch", progress.epoch);
+  archive.write("batch_in_epoch", progress.batch_in_epoch);
+  archive.write("elapsed_seconds", progress.elapsed_seconds);
+  archive.write("best_metric", progress.best_metric);
+  archive.write("best_step", progress.best_step);
+  archive.write("bad_validations", progress.bad_validations);
+  archive.write("schedule_state", progress.schedule_state);
+  archive.write("config_yaml", progress.config_yaml);
+
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  fs::create_directories(fs::path(path).parent_path());
+  write_file_atomic(path, bytes.str());
+}
+
+TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& model,
+                                 torch::optim::Optimizer* optimizer) {
+  auto archive = open_archive(path);
+  try {
+    check_tensor_records(archive, path);
+    const auto model_value = read_value(archive, "model", path);
+    if (!model_value.isGenericDict()) throw DataError(path + ": checkpoint field 'model' is damaged");
+    const auto stored = c10::impl::toTypedDict<std::string, torch::Tensor>(model_value.toGenericDict());
+    check_architecture(model, stored, path);
+    TrainingProgress p;
+    p.step = read_int(archive, "step", path);
+    p.epoch = read_int(archive, "epoch", path);
+    p.batch_in_epoch = read_int(archive, "batch_in_epoch", path);
+    p.elapsed_seconds = read_double(archive, "elapsed_seconds", path);
+    p.best_metric = read_double(archive, "best_metric", path);
+    p.best_step = read_int(archive, "best_step", path);
+    p.bad_validations = read_int(archive, "bad_validations", path);
+    p.schedule_state = read_string(archive, "schedule_state", path);
+    p.config_yaml = read_string(archive, "config_yaml", path);
+    const auto rng = read_value(archive, "rng", path);
+    if (!rng.isTensor()) throw DataError(path + ": checkpoint field 'rng' is not a tensor");
+
+    // Everything is read and checked: now change the model, optimiser and generator.
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : model.named_parameters()) p.value().copy_(stored.at(p.key()));
+      for (auto& b : model.named_buffers()) b.value().copy_(stored.at(b.key()));
+    }
+    if (optimizer) {
+      torch::serialize::InputArchive optimizer_archive;
+      if (!archive.try_read("optimizer", optimizer_archive)) {
+        throw DataError(path + ": checkpoint has no optimizer state");
+      }
+      optimizer->load(optimizer_archive);
+    }
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(rng.toTensor());
+    return p;
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
+                    ")");
+  }
+}
+
+std::string checkpoint_config(const std::string& path) {
+  auto archive = open_archive(path);
+  try {
+    return read_string(archive, "config_yaml", path);
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
+                    ")");
+  }
+}
+
+std::string step_checkpoint_path(const std::string& model_dir, int64_t step) {
+  char name[64];
+  std::snprintf(name, sizeof name, "step-%08lld.ckpt", static_cast<long long>(step));
+  return (fs::path(model_dir) / "checkpoints" / name).string();
+}
+
+std::string best_checkpoint_path(const std::string& model_dir) {
+  return (fs::path(model_dir) / "best.ckpt").string();
+}
+
+std::vector<std::string> list_step_checkpoints(const std::string& model_dir) {
+  std::vector<std::string> paths;
+  const fs::path dir = fs::path(model_dir) / "checkpoints";
+  if (!fs::is_directory(dir)) return paths;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind("step-", 0) == 0 && entry.path().extension() == ".ckpt") {
+      paths.push_back(entry.path().string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());  // zero-padded step numbers sort in order
+  return paths;
+}
+
+}  // namespace nmt

@@ -1,0 +1,93 @@
+#include "train/model_dir.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "common/config.h"
+#include "common/errors.h"
+#include "data/vocab.h"
+#include "model/checkpoint.h"
+#include "model/config_check.h"
+
+namespace nmt {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "key = value" lines of a resolved config, by key.
+std::map<std::string, std::string> values_by_key(const Config& config) {
+  std::map<std::string, std::string> values;
+  for (const auto& line : config_to_lines(config, unused_config_keys(config))) {
+    const auto eq = line.find(" = ");
+    values[line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  return values;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+void check_same_run(const Config& config, const std::string& checkpoint) {
+  const auto saved = values_by_key(parse_config(checkpoint_config(checkpoint), checkpoint));
+  const auto now = values_by_key(config);
+  const auto& allowed = resumable_keys();
+  std::vector<std::string> changed;
+  for (const auto& [key, value] : now) {
+    const auto it = saved.find(key);
+    const std::string before = it == saved.end() ? "unset" : it->second;
+    if (before == value || std::count(allowed.begin(), allowed.end(), key)) continue;
+    changed.push_back(key + " (" + before + " -> " + value + ")");
+  }
+  if (changed.empty()) return;
+  throw ConfigError("--resume: the config differs from that of " + checkpoint + " in " + join(changed) +
+                    "; a resumed run must keep its data, batches and model (only " + join(allowed) +
+                    " may change): undo the change, or train afresh in another model_dir");
+}
+
+}  // namespace
+
+const std::vector<std::string>& resumable_keys() {
+  static const std::vector<std::string> keys = {
+      "model_dir",         "device",          "data.dev",          "data.test",
+      "train.max_steps",   "train.max_epochs", "train.max_minutes", "train.valid_every",
+      "train.log_every",   "train.keep_last", "train.patience",    "train.threads",
+      "train.valid_batch_size"};
+  return keys;
+}
+
+void check_no_trained_model(const Config& config) {
+  const auto steps = list_step_checkpoints(config.model_dir);
+  const auto best = best_checkpoint_path(config.model_dir);
+  if (steps.empty() && !fs::is_regular_file(best)) return;
+  throw Error("model_dir: " + config.model_dir + " already has a trained model (" +
+              (steps.empty() ? best : "newest checkpoint " + steps.back()) +
+              "); use --resume to continue it, or another model_dir");
+}
+
+std::string checkpoint_to_resume(const Config& config) {
+  const auto steps = list_step_checkpoints(config.model_dir);
+  if (steps.empty()) {
+    const auto best = best_checkpoint_path(config.model_dir);
+    if (fs::is_regular_file(best)) {
+      throw Error("--resume: " + config.model_dir + " has " + best +
+                  " but no step checkpoint to resume from (they hold the optimiser state); "
+                  "train afresh in another model_dir");
+    }
+    return "";
+  }
+  for (const auto& file : subword_model_files(config.data, config.model_dir)) {
+    if (!fs::exists(file)) {
+      throw DataError("--resume: " + file + " is missing: the checkpoints in " +
+                      config.model_dir + " were trained with it (restore it, or train afresh in "
+                      "another model_dir)");
+    }
+  }
+  check_same_run(config, steps.back());
+  return steps.back();
+}
+
+}  // namespace nmt
