@@ -7,8 +7,13 @@
 
 namespace nmt {
 
-/// Writes `content` to `path` through `path.tmp`: write, flush, fsync, rename, then fsync
-/// the directory. Readers see the old file or the new one, never a partial one.
+/// Writes `content` to `path` so that readers see the old file or the new one, never a
+/// partial one: through a uniquely named temporary file in the same folder (write, fsync,
+/// rename, fsync the folder), so concurrent writers do not collide and a failed write leaves
+/// the old file and no temporary behind. A new file gets mode 0644, a replaced one keeps its
+/// mode. A symlink stays a link: the file it points to is replaced (or created). An existing
+/// path that is not a regular file (/dev/null, a FIFO) is written through, not replaced; a
+/// FIFO without a reader is an error. Throws Error naming `path` and the reason.
 void write_file_atomic(const std::string& path, std::string_view content);
 
 /// Creates `dir` if needed and checks that files can be created in it; throws Error naming
