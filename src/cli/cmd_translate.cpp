@@ -88,7 +88,7 @@ int run_translate(const TranslateOptions& o) {
     if (!o.attention_out.empty()) attention << attention_record(i, r).dump() << "\n";
   }
   if (o.output == "-") {
-    std::cout << text.str() << std::flush;
+    write_standard_output(text.str());
   } else {
     write_file_atomic(o.output, text.str());
   }

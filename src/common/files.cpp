@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 
 #include "common/errors.h"
 
@@ -105,6 +107,17 @@ void write_file_atomic(const std::string& path, std::string_view content) {
     return;
   }
   replace_atomically(path, resolve_links(path), content, exists ? st.st_mode & 07777 : 0644);
+}
+
+void write_standard_output(std::string_view content) {
+  errno = 0;
+  std::cout.flush();
+  const bool ok = std::fwrite(content.data(), 1, content.size(), stdout) == content.size() &&
+                  std::fflush(stdout) == 0 && std::cout.good() && !std::ferror(stdout);
+  if (!ok) {
+    throw Error(std::string("standard output: ") +
+                (errno != 0 ? errno_text() : std::string("write error")));
+  }
 }
 
 void ensure_writable_dir(const std::string& dir, const std::string& key) {

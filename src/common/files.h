@@ -1,5 +1,5 @@
-// File-system helpers: atomic writes (so a crash never leaves a half-written file) and
-// the writable-directory check done before any long job starts.
+// File-system helpers: atomic writes (so a crash never leaves a half-written file), checked
+// writes to standard output, and the writable-directory check done before any long job starts.
 #pragma once
 
 #include <string>
@@ -15,6 +15,11 @@ namespace nmt {
 /// path that is not a regular file (/dev/null, a FIFO) is written through, not replaced; a
 /// FIFO without a reader is an error. Throws Error naming `path` and the reason.
 void write_file_atomic(const std::string& path, std::string_view content);
+
+/// Writes `content` to standard output and flushes it, with whatever std::cout holds before
+/// it. Throws Error "standard output: <reason>" when that fails (a full disk, a closed
+/// descriptor): buffered output fails only when flushed, and would otherwise be lost silently.
+void write_standard_output(std::string_view content);
 
 /// Creates `dir` if needed and checks that files can be created in it; throws Error naming
 /// `key` (the config key it came from) and the directory otherwise.
