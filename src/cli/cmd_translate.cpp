@@ -2,6 +2,7 @@
 // stdout), one line out per line in; optionally n-best lists and attention matrices.
 #include <torch/torch.h>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -43,7 +44,27 @@ AttentionRecord attention_record(size_t line, const Translation& t) {
   return r;
 }
 
+// A finite number in [min, max]. CLI::Range lets nan through: every comparison with nan is
+// false.
+CLI::Validator finite_in(double min, double max) {
+  std::ostringstream text;
+  text << "[" << min << ", " << max << "]";
+  const std::string range = text.str();
+  return CLI::Validator(
+      [min, max, range](std::string& input) {
+        double value = 0;
+        const bool ok = CLI::detail::lexical_cast(input, value) && std::isfinite(value) &&
+                        value >= min && value <= max;
+        return ok ? std::string() : "Value " + input + " is not a number in " + range;
+      },
+      "FLOAT in " + range);
+}
+
 int run_translate(const TranslateOptions& o) {
+  if (o.search.nbest > o.search.beam) {
+    throw ConfigError("--nbest " + std::to_string(o.search.nbest) + " is larger than --beam " +
+                      std::to_string(o.search.beam) + " (expected --nbest <= --beam)");
+  }
   validate(o.search);
   if (o.threads > 0) torch::set_num_threads(o.threads);
   Translator translator(o.model_dir, o.checkpoint);
@@ -63,7 +84,7 @@ int run_translate(const TranslateOptions& o) {
     if (!o.attention_out.empty()) attention << to_json_line(attention_record(i, r)) << "\n";
   }
   if (o.output == "-") {
-    std::cout << text.str() << std::flush;
+    write_standard_output(text.str());
   } else {
     write_file_atomic(o.output, text.str());
   }
@@ -82,16 +103,20 @@ Command add_translate_command(CLI::App& app) {
   sub->add_option("--input", o->input, "Input text file, or - for standard input");
   sub->add_option("--output", o->output, "Output file, or - for standard output");
   sub->add_option("--beam", o->search.beam, "Beam size (1: greedy search)")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--alpha", o->search.alpha, "GNMT length penalty exponent");
-  sub->add_option("--max-len-a", o->search.max_len_a, "Output length limit a*|src|+b: a");
-  sub->add_option("--max-len-b", o->search.max_len_b, "Output length limit a*|src|+b: b");
+      ->check(CLI::Range(1, 1000));
+  sub->add_option("--alpha", o->search.alpha, "GNMT length penalty exponent")
+      ->check(finite_in(0, 10));
+  sub->add_option("--max-len-a", o->search.max_len_a, "Output length limit a*|src|+b: a")
+      ->check(finite_in(0, 100));
+  sub->add_option("--max-len-b", o->search.max_len_b, "Output length limit a*|src|+b: b")
+      ->check(CLI::Range(0, 10000));
   sub->add_option("--nbest", o->search.nbest,
-                  "Hypotheses per sentence; >1 prints `line ||| text ||| score` lines")
-      ->check(CLI::PositiveNumber);
+                  "Hypotheses per sentence (<= --beam); >1 prints `line ||| text ||| score` lines")
+      ->check(CLI::Range(1, 1000));
   sub->add_option("--batch-size", o->batch_size, "Sentences per batch")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--threads", o->threads, "CPU threads (0: LibTorch's default)");
+      ->check(CLI::Range(1, 100000));
+  sub->add_option("--threads", o->threads, "CPU threads (0: LibTorch's default)")
+      ->check(CLI::Range(0, 1024));
   sub->add_option("--attention-out", o->attention_out,
                   "Write source/target pieces and attention per line as JSON lines");
   o->search.beam = 5;

@@ -1,5 +1,9 @@
 // Entry point of `nmt`: picks the subcommand, runs it, and turns any error into one line
 // `nmt: error: <message>` with a non-zero exit status.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,11 +11,30 @@
 #include "build_info.h"
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
+#include "cli/error_message.h"
 #include "common/errors.h"
+#include "common/files.h"
 #include "common/logging.h"
+
+namespace {
+
+// A closed standard descriptor (`nmt ... >&-`) would be reused by the next file nmt opens,
+// and output meant for the terminal would land in it. A read-only /dev/null holds the slot:
+// writing to it fails with EBADF, as writing to the closed descriptor would have.
+void hold_closed_standard_descriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      const int held = ::open("/dev/null", O_RDONLY);
+      if (held >= 0 && held != fd) ::close(held);
+    }
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace nmt::cli;
+  hold_closed_standard_descriptors();
   if (argc > 1 && (std::string(argv[1]) == "train" || std::string(argv[1]) == "translate")) {
     tune_cpu_runtime(argv);
   }
@@ -56,13 +79,18 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  std::string command;
   try {
     nmt::init_logging();
     for (const auto& c : commands) {
-      if (c.app->parsed()) return c.run();
+      if (!c.app->parsed()) continue;
+      command = c.app->get_name();
+      const int status = c.run();
+      nmt::write_standard_output("");  // flushes what the command wrote to std::cout
+      return status;
     }
-  } catch (const std::exception& e) {
-    std::cerr << "nmt: error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "nmt: error: " << error_message(std::current_exception(), command) << "\n";
     return 1;
   }
   return 2;

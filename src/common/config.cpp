@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -22,6 +23,9 @@ using namespace config_field;
 
 constexpr double kInf = HUGE_VAL;
 const std::vector<std::string> kRnnTypes = {"gru", "lstm"};
+// Upper bounds of model sizes: far beyond any real model, far below what cannot be allocated.
+constexpr int64_t kMaxSize = 65536;
+constexpr int64_t kMaxLayers = 64;
 
 // Every key of the config: the single source of names, types, ranges and meanings.
 std::vector<Field> schema_of(Config& c) {
@@ -39,9 +43,11 @@ std::vector<Field> schema_of(Config& c) {
       text("data.test", &d.test, "test corpus prefix"),
       text("data.src", &d.src, "source language suffix, e.g. en", true),
       text("data.trg", &d.trg, "target language suffix, e.g. de", true),
-      integer("data.max_len", &d.max_len, 1, "training pairs with more subwords are dropped"),
+      integer("data.max_len", &d.max_len, 1, 10000,
+              "training pairs with more subwords are dropped"),
       choice("data.subwords.type", &d.subwords.type, {"unigram", "bpe"}, "SentencePiece model"),
-      integer("data.subwords.vocab_size", &d.subwords.vocab_size, 8, "subword vocabulary size"),
+      integer("data.subwords.vocab_size", &d.subwords.vocab_size, 8, 1000000,
+              "subword vocabulary size"),
       flag("data.subwords.joint", &d.subwords.joint, "one subword model for both languages"),
       real("data.subwords.character_coverage", &d.subwords.character_coverage, {0, 1, true},
            "share of characters the subword model must cover"),
@@ -49,21 +55,23 @@ std::vector<Field> schema_of(Config& c) {
       choice("model.encoder.type", &e.type, {"rnn", "transformer"},
              "encoder kind: recurrent, or self-attention (Vaswani et al. 2017)"),
       choice("model.encoder.rnn", &e.rnn, kRnnTypes, "rnn: recurrent cell of the encoder"),
-      integer("model.encoder.embedding_dim", &e.embedding_dim, 1,
+      integer("model.encoder.embedding_dim", &e.embedding_dim, 1, kMaxSize,
               "source embedding size (transformer: equal to hidden)"),
-      integer("model.encoder.layers", &e.layers, 1, "stacked encoder layers"),
-      integer("model.encoder.hidden", &e.hidden, 1,
+      integer("model.encoder.layers", &e.layers, 1, kMaxLayers, "stacked encoder layers"),
+      integer("model.encoder.hidden", &e.hidden, 1, kMaxSize,
               "rnn: state size per direction; transformer: model size d"),
       flag("model.encoder.bidirectional", &e.bidirectional, "rnn: run the encoder both ways"),
-      integer("model.encoder.heads", &e.heads, 1, "transformer: self-attention heads"),
-      integer("model.encoder.ff_size", &e.ff_size, 1, "transformer: feed-forward inner size"),
+      integer("model.encoder.heads", &e.heads, 1, 1024, "transformer: self-attention heads"),
+      integer("model.encoder.ff_size", &e.ff_size, 1, kMaxSize,
+              "transformer: feed-forward inner size"),
       real("model.encoder.dropout", &e.dropout, {0, 1, false, true},
            "dropout on embeddings and between layers"),
 
       choice("model.decoder.rnn", &r.rnn, kRnnTypes, "recurrent cell of the decoder"),
-      integer("model.decoder.embedding_dim", &r.embedding_dim, 1, "target embedding size"),
-      integer("model.decoder.layers", &r.layers, 1, "stacked decoder layers"),
-      integer("model.decoder.hidden", &r.hidden, 1, "decoder state size"),
+      integer("model.decoder.embedding_dim", &r.embedding_dim, 1, kMaxSize,
+              "target embedding size"),
+      integer("model.decoder.layers", &r.layers, 1, kMaxLayers, "stacked decoder layers"),
+      integer("model.decoder.hidden", &r.hidden, 1, kMaxSize, "decoder state size"),
       choice("model.decoder.style", &r.style, {"bahdanau", "luong"},
              "bahdanau: query = previous state; luong: query = new state"),
       flag("model.decoder.input_feeding", &r.input_feeding,
@@ -96,12 +104,12 @@ std::vector<Field> schema_of(Config& c) {
              "hard: context at inference: the argmax position's state, or the soft context"),
 
       real("train.lr", &t.lr, {0, kInf, true}, "learning rate"),
-      integer("train.batch_tokens", &t.batch_tokens, 1, "padded target tokens per batch"),
+      integer("train.batch_tokens", &t.batch_tokens, 1, 1000000, "padded target tokens per batch"),
       integer("train.max_steps", &t.max_steps, 0, "stop after this many updates (0: no limit)"),
       integer("train.max_epochs", &t.max_epochs, 0, "stop after this many epochs (0: no limit)"),
       real("train.max_minutes", &t.max_minutes, {0, kInf}, "wall-clock budget (0: no limit)"),
       integer("train.valid_every", &t.valid_every, 1, "validate every this many updates"),
-      integer("train.threads", &t.threads, 0, "CPU threads (0: LibTorch's default)"),
+      integer("train.threads", &t.threads, 0, 1024, "CPU threads (0: LibTorch's default)"),
       integer("train.seed", &t.seed, 0, "seed of every random choice"),
       real("train.adam_beta1", &t.adam_beta1, {0, 1, false, true}, "Adam beta1"),
       real("train.adam_beta2", &t.adam_beta2, {0, 1, false, true}, "Adam beta2"),
@@ -129,7 +137,7 @@ std::vector<Field> schema_of(Config& c) {
               "stop after this many validations without improvement (0: never)"),
       integer("train.keep_last", &t.keep_last, 1, "step checkpoints kept besides the best"),
       integer("train.log_every", &t.log_every, 1, "steps between progress lines"),
-      integer("train.valid_batch_size", &t.valid_batch_size, 1,
+      integer("train.valid_batch_size", &t.valid_batch_size, 1, 100000,
               "sentences per batch when decoding the dev set"),
   };
 }
@@ -272,6 +280,17 @@ Config parse_config(const std::string& yaml_text, const std::string& name,
 }
 
 Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  // Checked before opening: opening a FIFO waits for a writer, /dev/zero never ends.
+  constexpr std::uintmax_t kMaxBytes = 16 << 20;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) throw ConfigError(path + ": cannot open config file");
+  if (!std::filesystem::is_regular_file(status)) {
+    throw ConfigError(path + ": not a regular file (expected a YAML config file)");
+  }
+  if (std::filesystem::file_size(path, ec) > kMaxBytes) {
+    throw ConfigError(path + ": larger than 16 MiB (expected a YAML config file)");
+  }
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot open config file");
   std::stringstream text;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "common/errors.h"
 
@@ -63,8 +64,13 @@ Field choice(std::string key, std::string* field, std::vector<std::string> optio
 }
 
 Field integer(std::string key, int64_t* field, int64_t min, std::string meaning) {
+  return integer(std::move(key), field, min, std::numeric_limits<int64_t>::max(),
+                 std::move(meaning));
+}
+
+Field integer(std::string key, int64_t* field, int64_t min, int64_t max, std::string meaning) {
   Field f{key, std::move(meaning), false, nullptr, [field] { return std::to_string(*field); }};
-  f.assign = [key, field, min](const YAML::Node& node, const std::string& where) {
+  f.assign = [key, field, min, max](const YAML::Node& node, const std::string& where) {
     const auto& s = scalar_or_fail(node, where, key, "an integer");
     int64_t value = 0;
     auto res = std::from_chars(s.data(), s.data() + s.size(), value);
@@ -73,6 +79,9 @@ Field integer(std::string key, int64_t* field, int64_t min, std::string meaning)
     }
     if (value < min) {
       fail(where, key, s + " is out of range (expected >= " + std::to_string(min) + ")");
+    }
+    if (value > max) {
+      fail(where, key, s + " is out of range (expected <= " + std::to_string(max) + ")");
     }
     *field = value;
   };
@@ -97,6 +106,9 @@ Field real(std::string key, double* field, Range range, std::string meaning) {
     const double value = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size()) {
       fail(where, key, "expected a number, got '" + s + "'");
+    }
+    if (!std::isfinite(value)) {
+      fail(where, key, s + " is not a finite number (expected a value in " + range.text() + ")");
     }
     if (!range.contains(value)) {
       fail(where, key, s + " is out of range (expected a value in " + range.text() + ")");

@@ -34,7 +34,10 @@ struct Range {
 Field text(std::string key, std::string* field, std::string meaning, bool required = false);
 Field choice(std::string key, std::string* field, std::vector<std::string> options,
              std::string meaning);
+/// An integer >= min (a count, e.g. steps), or in [min, max] (a size that must be allocated).
 Field integer(std::string key, int64_t* field, int64_t min, std::string meaning);
+Field integer(std::string key, int64_t* field, int64_t min, int64_t max, std::string meaning);
+/// A finite real number in `range` (inf and nan never are).
 Field real(std::string key, double* field, Range range, std::string meaning);
 Field flag(std::string key, bool* field, std::string meaning);
 

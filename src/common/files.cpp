@@ -1,16 +1,21 @@
 #include "common/files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 
 #include "common/errors.h"
 
 namespace nmt {
 namespace {
+
+namespace fs = std::filesystem;
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -21,36 +26,98 @@ void fsync_path(const std::string& path, int flags) {
   ::close(fd);
 }
 
-}  // namespace
-
-void write_file_atomic(const std::string& path, std::string_view content) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(tmp + ": cannot create: " + errno_text());
+// Writes all of `content` to `fd`; false with errno set on failure.
+bool write_all(int fd, std::string_view content) {
   size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string reason = errno_text();
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw Error(tmp + ": cannot write: " + reason);
-    }
+    if (n < 0) return false;
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  return true;
+}
+
+// The path `path` names after following symbolic links; the last one may dangle.
+std::string resolve_links(const std::string& path) {
+  std::string current = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(current, ec))) return current;
+    const fs::path target = fs::read_symlink(current, ec);
+    if (ec) throw Error(path + ": cannot read symbolic link " + current + ": " + ec.message());
+    current = target.is_absolute() ? target.string()
+                                   : (fs::path(current).parent_path() / target).string();
+  }
+  throw Error(path + ": too many levels of symbolic links");
+}
+
+// Writes into an existing file that is not a regular one (a device, a FIFO) without
+// replacing it. A FIFO nobody reads is an error rather than a wait.
+void write_through(const std::string& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == ENXIO) throw Error(path + ": cannot write: nobody reads this FIFO");
+  if (fd < 0) throw Error(path + ": cannot open for writing: " + errno_text());
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (!write_all(fd, content)) {
+    const std::string reason = errno_text();
+    ::close(fd);
+    throw Error(path + ": cannot write: " + reason);
+  }
+  if (::close(fd) != 0) throw Error(path + ": cannot write: " + errno_text());
+}
+
+// Replaces the regular file `target` (or creates it) through a uniquely named temporary
+// file in its folder; `path` is the name the caller gave, used in messages.
+void replace_atomically(const std::string& path, const std::string& target,
+                        std::string_view content, mode_t mode) {
+  std::string tmp = target + ".XXXXXX";
+  const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) throw Error(path + ": cannot create a temporary file " + tmp + ": " + errno_text());
+  auto fail = [&](const std::string& what) {
+    const std::string reason = errno_text();
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw Error(path + ": cannot " + what + ": " + reason);
+  };
+  if (::fchmod(fd, mode) != 0) fail("set permissions");
+  if (!write_all(fd, content)) fail("write");
+  if (::fsync(fd) != 0) fail("sync");
+  if (::close(fd) != 0) {
     const std::string reason = errno_text();
     ::unlink(tmp.c_str());
-    throw Error(tmp + ": cannot sync: " + reason);
+    throw Error(path + ": cannot write: " + reason);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::rename(tmp.c_str(), target.c_str()) != 0) {
     const std::string reason = errno_text();
     ::unlink(tmp.c_str());
     throw Error(path + ": cannot replace: " + reason);
   }
-  const auto dir = std::filesystem::path(path).parent_path();
+  const auto dir = fs::path(target).parent_path();
   fsync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+  struct stat st {};
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {
+    write_through(path, content);
+    return;
+  }
+  replace_atomically(path, resolve_links(path), content, exists ? st.st_mode & 07777 : 0644);
+}
+
+void write_standard_output(std::string_view content) {
+  errno = 0;
+  std::cout.flush();
+  const bool ok = std::fwrite(content.data(), 1, content.size(), stdout) == content.size() &&
+                  std::fflush(stdout) == 0 && std::cout.good() && !std::ferror(stdout);
+  if (!ok) {
+    throw Error(std::string("standard output: ") +
+                (errno != 0 ? errno_text() : std::string("write error")));
+  }
 }
 
 void ensure_writable_dir(const std::string& dir, const std::string& key) {

@@ -1,5 +1,5 @@
-// File-system helpers: atomic writes (so a crash never leaves a half-written file) and
-// the writable-directory check done before any long job starts.
+// File-system helpers: atomic writes (so a crash never leaves a half-written file), checked
+// writes to standard output, and the writable-directory check done before any long job starts.
 #pragma once
 
 #include <string>
@@ -7,9 +7,19 @@
 
 namespace nmt {
 
-/// Writes `content` to `path` through `path.tmp`: write, flush, fsync, rename, then fsync
-/// the directory. Readers see the old file or the new one, never a partial one.
+/// Writes `content` to `path` so that readers see the old file or the new one, never a
+/// partial one: through a uniquely named temporary file in the same folder (write, fsync,
+/// rename, fsync the folder), so concurrent writers do not collide and a failed write leaves
+/// the old file and no temporary behind. A new file gets mode 0644, a replaced one keeps its
+/// mode. A symlink stays a link: the file it points to is replaced (or created). An existing
+/// path that is not a regular file (/dev/null, a FIFO) is written through, not replaced; a
+/// FIFO without a reader is an error. Throws Error naming `path` and the reason.
 void write_file_atomic(const std::string& path, std::string_view content);
+
+/// Writes `content` to standard output and flushes it, with whatever std::cout holds before
+/// it. Throws Error "standard output: <reason>" when that fails (a full disk, a closed
+/// descriptor): buffered output fails only when flushed, and would otherwise be lost silently.
+void write_standard_output(std::string_view content);
 
 /// Creates `dir` if needed and checks that files can be created in it; throws Error naming
 /// `key` (the config key it came from) and the directory otherwise.

@@ -56,6 +56,12 @@ std::vector<std::string> read_lines(const std::string& path) {
     buffer.append(chunk.data(), n);
     take_lines(buffer, lines);
   }
+  // gzread reports a gzip stream that ends early only through gzerror, as Z_BUF_ERROR.
+  int errnum = Z_OK;
+  gzerror(file.get(), &errnum);
+  if (errnum == Z_BUF_ERROR) {
+    throw DataError(path + ": truncated gzip file (unexpected end of file)");
+  }
   if (!buffer.empty()) lines.push_back(std::move(buffer));
   finish_lines(lines, path);
   return lines;

@@ -10,7 +10,7 @@ namespace nmt {
 /// Reads a UTF-8 text file (plain or gzip, detected by content) into lines, as sacreBLEU
 /// does: only '\n' ends a line, a trailing '\r' is dropped (CRLF reads as LF), a final line
 /// without '\n' counts, empty lines count. Throws DataError naming the file (and the line
-/// for invalid UTF-8).
+/// for invalid UTF-8), also for a gzip file that ends early.
 std::vector<std::string> read_lines(const std::string& path);
 
 /// Reads lines from an open stream (e.g. standard input) with the same rules; `name` is used

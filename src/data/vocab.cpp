@@ -9,6 +9,7 @@
 #include "common/config.h"
 #include "common/errors.h"
 #include "common/files.h"
+#include "common/utf8.h"
 #include "data/corpus.h"
 #include "data/sentencepiece_backend.h"
 
@@ -70,6 +71,33 @@ void train_subword_model(const std::vector<const std::vector<std::string>*>& sen
   write_file_atomic(model_file, proto);
 }
 
+namespace {
+
+// Code points SentencePiece's normalisation (nmt_nfkc) removes or turns into a space:
+// controls, Unicode spaces, zero-width and other invisible format characters.
+bool is_blank(char32_t c) {
+  return c <= 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || c == 0x1680 || c == 0x180e ||
+         (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
+         (c >= 0x205f && c <= 0x206f) || c == 0x3000 || (c >= 0xfe00 && c <= 0xfe0f) ||
+         c == 0xfeff || (c >= 0xfff0 && c <= 0xfffb) || c == 0xfffd ||
+         (c >= 0xe0000 && c <= 0xe0fff);
+}
+
+// SentencePiece crashes (SIGSEGV) on a corpus with no character left after normalisation, so
+// such a corpus is refused before it gets there.
+bool has_text(const std::vector<const std::vector<std::string>*>& corpora) {
+  for (const auto* lines : corpora) {
+    for (const auto& line : *lines) {
+      for (char32_t c : decode_utf8(line)) {
+        if (!is_blank(c)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Vocabs prepare_vocabs(const DataConfig& data, const std::string& model_dir,
                       const ParallelCorpus& train) {
   const auto files = subword_model_files(data, model_dir);
@@ -77,6 +105,15 @@ Vocabs prepare_vocabs(const DataConfig& data, const std::string& model_dir,
   const std::vector<Corpora> inputs = data.subwords.joint
                                           ? std::vector<Corpora>{{&train.src, &train.trg}}
                                           : std::vector<Corpora>{{&train.src}, {&train.trg}};
+  const std::vector<std::string> sources =
+      data.subwords.joint ? std::vector<std::string>{train.src_file + " and " + train.trg_file}
+                          : std::vector<std::string>{train.src_file, train.trg_file};
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!std::filesystem::exists(files[i]) && !has_text(inputs[i])) {
+      throw DataError("data.train: " + sources[i] +
+                      ": no text to learn subwords from (every line is empty or whitespace)");
+    }
+  }
   std::vector<std::shared_ptr<Vocab>> vocabs;
   for (size_t i = 0; i < files.size(); ++i) {
     if (std::filesystem::exists(files[i])) {

@@ -109,3 +109,24 @@ TEST_CASE("corpus: differing line counts name both files and counts", "[data][co
       nmt::read_parallel(prefix, "en", "de", "data.dev"),
       "data.dev: line counts differ: " + prefix + ".en has 3 lines, " + prefix + ".de has 2");
 }
+
+TEST_CASE("corpus: a truncated gzip file is an error naming it", "[data][corpus][robustness]") {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "line " + std::to_string(i) + "\n";
+  write_gzip(dir.file("full.gz"), text);
+  const std::string packed = nmt::test::read_text(dir.file("full.gz"));
+  write_text(dir.file("half.gz"), packed.substr(0, packed.size() / 2));
+  // Only the 8-byte trailer (CRC and length) missing: every line is there, the check is not.
+  write_text(dir.file("no_trailer.gz"), packed.substr(0, packed.size() - 8));
+
+  CHECK(nmt::read_lines(dir.file("full.gz")).size() == 5000);
+  CHECK_THROWS_AS(nmt::read_lines(dir.file("half.gz")), nmt::DataError);
+  CHECK_THROWS_WITH(nmt::read_lines(dir.file("half.gz")),
+                    Contains(dir.file("half.gz")) && Contains("truncated"));
+  CHECK_THROWS_WITH(nmt::read_lines(dir.file("no_trailer.gz")),
+                    Contains(dir.file("no_trailer.gz")) && Contains("truncated"));
+  // A plain file that merely starts like gzip is not affected.
+  write_text(dir.file("plain.txt"), "\x1f not gzip\nsecond\n");
+  CHECK(nmt::read_lines(dir.file("plain.txt")) == Lines{"\x1f not gzip", "second"});
+}
