@@ -87,14 +87,14 @@ std::vector<Field> schema_of(Config& c) {
            "how the decoder scores encoder states: one of the types in attention/registry.cpp "
            "(dot, scaled_dot and cosine compare the decoder state with the encoder states: "
            "where their sizes differ, a learned key projection is added and logged)"),
-      integer("model.attention.heads", &a.heads, 1, "multi_head: number of heads"),
+      integer("model.attention.heads", &a.heads, 1, kMaxSize, "multi_head: number of heads"),
       real("model.attention.temperature", &a.temperature, {0, kInf, true},
            "cosine: softmax(cos / temperature); the initial value if learned"),
       flag("model.attention.learn_temperature", &a.learn_temperature,
            "cosine: learn the temperature"),
       choice("model.attention.score", &a.score, {"dot", "scaled_dot", "cosine", "mlp", "bilinear"},
              "local_m, local_p, hard: the global type that scores source positions"),
-      integer("model.attention.window", &a.window, 0,
+      integer("model.attention.window", &a.window, 0, kMaxSize,
               "local_m, local_p: D, attend to [p_t - D, p_t + D]"),
       real("model.attention.baseline_decay", &a.baseline_decay, {0, 1, false, true},
            "hard: decay of the REINFORCE moving-average baseline"),

@@ -18,17 +18,11 @@ namespace {
 
 std::string quoted(const std::string& path) { return "'" + path + "'"; }
 
-// A tiny model trained for a few steps in dir/model, and an input file dir/in.txt.
-std::string train_tiny_model(const TempDir& dir) {
-  nmt::test::write_reverse_corpus(dir, 100, 0);
-  const auto config = dir.file("c.yaml");
-  write_text(config, nmt::test::tiny_train_yaml(dir, dir.file("model"), false));
-  const auto r = run_command(nmt::test::nmt_binary() + " train " + quoted(config) +
-                             " --set train.max_steps=2");
-  INFO(r.output);
-  REQUIRE(r.status == 0);
+// nmt::test::train_tiny_model's model, and an input file dir/in.txt.
+std::string tiny_model_and_input(const TempDir& dir) {
+  const auto model = nmt::test::train_tiny_model(dir);
   write_text(dir.file("in.txt"), "red dog\ncat sun tree\n");
-  return dir.file("model");
+  return model;
 }
 
 // A gzip file of `lines` numbered lines cut to half its size.
@@ -46,7 +40,7 @@ void write_truncated_gzip(const std::string& path, int lines) {
 TEST_CASE("robustness: translate options out of range name the option",
           "[robustness][translate]") {
   TempDir dir;
-  const auto model = train_tiny_model(dir);
+  const auto model = tiny_model_and_input(dir);
   write_text(dir.file("out.txt"), "previous output\n");
   const auto translate = "translate --model " + quoted(model) + " --input " +
                          quoted(dir.file("in.txt")) + " --output " + quoted(dir.file("out.txt"));
