@@ -14,6 +14,7 @@ namespace rnn_utils = torch::nn::utils::rnn;
 
 struct Reference {
   torch::Tensor outputs, h;  // [B, T, H * directions] (0 past each length), [L * D, B, H]
+  std::shared_ptr<torch::nn::Module> module;  // LibTorch's, holding copies of the parameters
 };
 
 // LibTorch's module of the same kind, holding `rnn`'s parameters (the same names).
@@ -33,9 +34,9 @@ Reference run_reference(Module& module, nmt::RnnImpl& rnn, const torch::Tensor& 
   auto [outputs, out_lengths] =
       rnn_utils::pad_packed_sequence(packed_out, /*batch_first=*/true, 0.0, input.size(1));
   if constexpr (std::is_same_v<decltype(state), torch::Tensor>) {
-    return {outputs, state};
+    return {outputs, state, module.ptr()};
   } else {
-    return {outputs, std::get<0>(state)};
+    return {outputs, std::get<0>(state), module.ptr()};
   }
 }
 
@@ -112,29 +113,11 @@ TEST_CASE("rnn: parameter gradients equal LibTorch's", "[model][rnn]") {
   const auto w_out = torch::randn_like(outputs), w_h = torch::randn_like(h);
   ((outputs * w_out).sum() + (h * w_h).sum()).backward();
 
-  // A copy of rnn whose gradients come from LibTorch's module holding the same values.
-  const auto& o = rnn->options();
-  torch::nn::GRU gru{nullptr};
-  torch::nn::LSTM lstm{nullptr};
-  std::shared_ptr<torch::nn::Module> module;
-  Reference ref;
-  if (cell == "gru") {
-    gru = torch::nn::GRU(
-        torch::nn::GRUOptions(o.input, o.hidden).num_layers(2).bidirectional(true).batch_first(true));
-    gru->to(torch::kDouble);
-    ref = run_reference(gru, *rnn, input, lengths);
-    module = gru.ptr();
-  } else {
-    lstm = torch::nn::LSTM(
-        torch::nn::LSTMOptions(o.input, o.hidden).num_layers(2).bidirectional(true).batch_first(true));
-    lstm->to(torch::kDouble);
-    ref = run_reference(lstm, *rnn, input, lengths);
-    module = lstm.ptr();
-  }
+  const auto ref = reference_for(*rnn, input, lengths);
   ((ref.outputs * w_out).sum() + (ref.h * w_h).sum()).backward();
   auto ours = rnn->named_parameters();
   size_t compared = 0;
-  for (const auto& p : module->named_parameters()) {
+  for (const auto& p : ref.module->named_parameters()) {
     INFO(p.key());
     nmt::test::require_close(ours[cell + "." + p.key()].grad(), p.value().grad(), 1e-10);
     ++compared;
