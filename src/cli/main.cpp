@@ -65,12 +65,15 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+  } catch (const CLI::Success& e) {  // --help, --help-all, --version: printed to std::cout
+    const int status = app.exit(e);
+    try {
+      nmt::write_standard_output("");
+    } catch (const std::exception& error) {
+      std::cerr << "nmt: error: " << error.what() << "\n";
+      return 1;
+    }
+    return status;
   } catch (const CLI::RequiredError& e) {
     std::cerr << "nmt: error: " << e.what() << " (commands: " << names << ")\n";
     return 2;

@@ -84,6 +84,8 @@ TEST_CASE("robustness: a write error on standard output is an error",
   if (std::filesystem::is_character_file("/dev/full")) {
     const auto line = require_one_line_error(run_nmt(evaluate + " > /dev/full"));
     CHECK_THAT(line, Contains("standard output") && Contains("No space left on device"));
+    const auto help = require_one_line_error(run_nmt("evaluate --help > /dev/full"));
+    CHECK_THAT(help, Contains("standard output") && Contains("No space left on device"));
   } else {
     WARN("skipped: no /dev/full here");
   }
