@@ -12,12 +12,11 @@
 #include "support/temp_dir.h"
 
 using Catch::Contains;
+using nmt::test::quoted;
 using nmt::test::nmt_binary;
 using nmt::test::run_command;
 
 namespace {
-
-std::string quoted(const std::string& path) { return "'" + path + "'"; }
 
 const nmt::test::ExpectedScores& drop15_row() {
   static const auto rows = nmt::test::load_expected_scores();

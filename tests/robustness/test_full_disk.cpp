@@ -12,6 +12,7 @@
 #include "train/train_fixtures.h"
 
 using Catch::Contains;
+using nmt::test::quoted;
 using nmt::test::require_one_line_error;
 using nmt::test::run_command;
 using nmt::test::run_nmt;
@@ -20,8 +21,6 @@ using nmt::test::TempDir;
 using nmt::test::write_text;
 
 namespace {
-
-std::string quoted(const std::string& path) { return "'" + path + "'"; }
 
 // A 1 MiB tmpfs mounted on `dir` for the object's lifetime.
 class SmallTmpfs {

@@ -7,6 +7,7 @@
 #include "train/train_fixtures.h"
 
 using Catch::Contains;
+using nmt::test::quoted;
 using nmt::test::require_one_line_error;
 using nmt::test::run_command;
 using nmt::test::run_nmt;
@@ -15,8 +16,6 @@ using nmt::test::TempDir;
 using nmt::test::write_text;
 
 namespace {
-
-std::string quoted(const std::string& path) { return "'" + path + "'"; }
 
 // nmt::test::train_tiny_model's model, and an input file dir/in.txt.
 std::string tiny_model_and_input(const TempDir& dir) {

@@ -26,7 +26,10 @@ inline CommandResult run_command(const std::string& command) {
   return result;
 }
 
+/// `path` in single quotes, for a shell command line (paths here hold no quote).
+inline std::string quoted(const std::string& path) { return "'" + path + "'"; }
+
 /// The `nmt` binary under test, quoted for the shell.
-inline std::string nmt_binary() { return std::string("'") + NMT_BINARY + "'"; }
+inline std::string nmt_binary() { return quoted(NMT_BINARY); }
 
 }  // namespace nmt::test
