@@ -32,12 +32,22 @@ struct AttentionQuery {
 struct AttentionResult {
   torch::Tensor context;  // [B, Dv]
   torch::Tensor weights;  // [B, S], rows sum to 1 over real positions, exactly 0 on padding
+  // Stochastic types in training (hard): log a(s) of the sampled position and the entropy of
+  // the weights it was sampled from, [B] each; undefined otherwise.
+  torch::Tensor sample_log_prob, sample_entropy;
 };
 
 /// Sizes an attention module is built for.
 struct AttentionShape {
   int64_t query_dim = 0;  // Dq: decoder state size
   int64_t value_dim = 0;  // Dv: encoder output size
+};
+
+/// What a stochastic type sampled over a batch's target steps: the per-step sample_log_prob
+/// and sample_entropy of AttentionResult, stacked to [B, T]; undefined for other types.
+struct PolicySamples {
+  torch::Tensor log_probs, entropy;
+  bool defined() const { return log_probs.defined(); }
 };
 
 /// The REINFORCE term of a stochastic type (hard) for the samples of one batch.
@@ -52,10 +62,11 @@ class Attention : public torch::nn::Module {
   virtual AttentionMemory prepare(const torch::Tensor& enc_out, const torch::Tensor& mask) = 0;
   /// One decoder step for every row of the batch.
   virtual AttentionResult forward(const AttentionQuery& query, const AttentionMemory& memory) = 0;
-  /// Stochastic types: the loss that trains their sampling, for the samples drawn in training
-  /// since the last prepare(), given each target token's loss [B, T] (the reward is its
-  /// negation) and the target mask [B, T] (true = real token). Others return an undefined loss.
-  virtual PolicyLoss policy_loss(const torch::Tensor& /*token_loss*/,
+  /// Stochastic types: the loss that trains their sampling for `samples` (drawn by forward()
+  /// in training), given each target token's loss [B, T] (the reward is its negation) and the
+  /// target mask [B, T] (true = real token). Others return an undefined loss.
+  virtual PolicyLoss policy_loss(const PolicySamples& /*samples*/,
+                                 const torch::Tensor& /*token_loss*/,
                                  const torch::Tensor& /*target_mask*/) {
     return {};
   }

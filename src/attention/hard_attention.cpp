@@ -29,8 +29,6 @@ HardAttention::HardAttention(std::shared_ptr<Attention> scorer, double baseline_
 }
 
 AttentionMemory HardAttention::prepare(const torch::Tensor& enc_out, const torch::Tensor& mask) {
-  log_probs_.clear();
-  entropies_.clear();
   return scorer_->prepare(enc_out, mask);
 }
 
@@ -46,19 +44,19 @@ AttentionResult HardAttention::forward(const AttentionQuery& query, const Attent
       torch::multinomial(soft.weights.detach() + empty_row.to(soft.weights.scalar_type()), 1)
           .squeeze(1);  // [B]
   // Clamped logs keep the gradients finite where a weight underflows to 0.
-  const auto log_weights = soft.weights.clamp_min(1e-12).log();                  // [B, S]
-  log_probs_.push_back(log_weights.gather(1, sampled.unsqueeze(1)).squeeze(1));  // [B]
-  entropies_.push_back(-(soft.weights * log_weights).sum(/*dim=*/1));            // [B]
-  return attend_to(sampled, memory.mask, memory.values);
+  const auto log_weights = soft.weights.clamp_min(1e-12).log();  // [B, S]
+  auto result = attend_to(sampled, memory.mask, memory.values);
+  result.sample_log_prob = log_weights.gather(1, sampled.unsqueeze(1)).squeeze(1);  // [B]
+  result.sample_entropy = -(soft.weights * log_weights).sum(/*dim=*/1);             // [B]
+  return result;
 }
 
-PolicyLoss HardAttention::policy_loss(const torch::Tensor& token_loss,
+PolicyLoss HardAttention::policy_loss(const PolicySamples& samples,
+                                      const torch::Tensor& token_loss,
                                       const torch::Tensor& target_mask) {
-  if (log_probs_.empty()) return {};
-  const auto log_probs = torch::stack(log_probs_, /*dim=*/1);  // [B, T]
-  const auto entropy = torch::stack(entropies_, /*dim=*/1);    // [B, T]
-  log_probs_.clear();
-  entropies_.clear();
+  if (!samples.defined()) return {};
+  const auto& log_probs = samples.log_probs;  // [B, T]
+  const auto& entropy = samples.entropy;      // [B, T]
   const auto real = target_mask.to(log_probs.scalar_type());  // [B, T]
   const auto reward = -token_loss.detach().to(log_probs.scalar_type());
   const double tokens = std::max(1.0, real.sum().item<double>());

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <memory>
-#include <vector>
 
 #include "attention/attention.h"
 
@@ -21,12 +20,11 @@ class HardAttention : public Attention {
   HardAttention(std::shared_ptr<Attention> scorer, double baseline_decay, double entropy_weight,
                 bool expected_at_inference);
 
-  /// Also forgets the samples of the previous batch.
   AttentionMemory prepare(const torch::Tensor& enc_out, const torch::Tensor& mask) override;
-  /// weights: one-hot at the sampled (training) or argmax position, or the soft weights
-  /// (inference: expected).
+  /// weights: one-hot at the sampled (training, with sample_log_prob and sample_entropy) or
+  /// argmax position, or the soft weights (inference: expected).
   AttentionResult forward(const AttentionQuery& query, const AttentionMemory& memory) override;
-  PolicyLoss policy_loss(const torch::Tensor& token_loss,
+  PolicyLoss policy_loss(const PolicySamples& samples, const torch::Tensor& token_loss,
                          const torch::Tensor& target_mask) override;
 
  private:
@@ -34,7 +32,6 @@ class HardAttention : public Attention {
   double baseline_decay_, entropy_weight_;
   bool expected_at_inference_;
   torch::Tensor baseline_;  // [] buffer (kept in checkpoints); NaN until the first batch
-  std::vector<torch::Tensor> log_probs_, entropies_;  // per training step since prepare(), [B]
 };
 
 }  // namespace nmt

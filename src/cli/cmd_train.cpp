@@ -1,19 +1,27 @@
 // `nmt prepare` (check a config, train its subword models, load and batch its corpora) and
 // `nmt train`. Both take a config file and --set overrides.
 #include <spdlog/spdlog.h>
+#include <torch/torch.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <numeric>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
+#include "cli/error_message.h"
+#include "cli/launcher.h"
+#include "cli/stop_signals.h"
 #include "common/config.h"
 #include "common/directory_lock.h"
+#include "common/errors.h"
 #include "common/files.h"
 #include "data/batching.h"
 #include "data/dataset.h"
 #include "model/config_check.h"
+#include "train/collective.h"
 #include "train/trainer.h"
 
 namespace nmt::cli {
@@ -58,6 +66,108 @@ void prepare(const Config& config) {
                     config_to_yaml(config, unused_config_keys(config)));
 }
 
+struct TrainOptions {
+  ConfigOptions config;
+  bool resume = false;
+  int nproc = 0, nnodes = 0, node_rank = -1;  // 0 / -1: not given
+  std::string master;
+};
+
+// An integer environment variable of the torchrun convention, or `fallback` if unset.
+int env_int(const char* name, int fallback, int min) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') {
+    if (fallback >= min) return fallback;
+    throw ConfigError(std::string(name) + " is not set (a worker needs WORLD_SIZE, RANK, " +
+                      "MASTER_ADDR and MASTER_PORT)");
+  }
+  char* end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || value < min || value > 1 << 20) {
+    throw ConfigError(std::string(name) + "='" + text + "': expected an integer >= " +
+                      std::to_string(min));
+  }
+  return static_cast<int>(value);
+}
+
+// A worker's place among the others, from the environment (set by `nmt train --nproc`,
+// torchrun or a cluster's job script).
+WorkerAddress worker_address_from_environment() {
+  WorkerAddress a;
+  a.world_size = env_int("WORLD_SIZE", 1, 1);
+  a.rank = env_int("RANK", -1, 0);
+  if (a.rank >= a.world_size) {
+    throw ConfigError("RANK=" + std::to_string(a.rank) + " is not below WORLD_SIZE=" +
+                      std::to_string(a.world_size) + " (ranks count from 0)");
+  }
+  const char* addr = std::getenv("MASTER_ADDR");
+  if (addr == nullptr || *addr == '\0') {
+    throw ConfigError("MASTER_ADDR is not set (the address of the machine of rank 0)");
+  }
+  a.master_addr = addr;
+  a.master_port = env_int("MASTER_PORT", -1, 1);
+  if (a.master_port > 65535) throw ConfigError("MASTER_PORT: expected a port below 65536");
+  a.local_rank = env_int("LOCAL_RANK", a.rank, 0);
+  a.local_world_size = env_int("LOCAL_WORLD_SIZE", 1, 1);
+  return a;
+}
+
+// train.threads is per machine: each of its workers takes its share.
+void set_threads(const TrainConfig& train, int local_workers) {
+  if (train.threads == 0 && local_workers == 1) return;  // LibTorch's default
+  const int total = train.threads > 0 ? static_cast<int>(train.threads)
+                                      : static_cast<int>(std::thread::hardware_concurrency());
+  torch::set_num_threads(std::max(1, total / local_workers));
+}
+
+int train_worker(const TrainOptions& options, const WorkerAddress& address) {
+  if (address.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 speaks for all
+  const Config config = load_for_run(options.config);
+  set_threads(config.train, address.local_world_size);
+  spdlog::info("[runtime] {}", cpu_runtime_summary());
+  const auto timeout = std::chrono::milliseconds(
+      static_cast<int64_t>(config.train.distributed_timeout * 1000));
+  const auto workers = connect_workers(address, timeout);
+  StopSignals signals;
+  const TrainingStart start = start_training(config, options.resume, *workers);
+  TrainControl control;
+  control.resume_from = start.resume_from;
+  control.stop_request = &signals.received();
+  control.workers = workers.get();
+  train(config, start.data, control);
+  return 0;
+}
+
+bool launching(const TrainOptions& o) { return o.nproc > 0 || o.nnodes > 0 || !o.master.empty(); }
+
+int launch(const TrainOptions& o) {
+  LaunchPlan plan;
+  plan.nproc = o.nproc > 0 ? o.nproc : 1;
+  plan.nnodes = o.nnodes > 0 ? o.nnodes : 1;
+  plan.node_rank = o.node_rank >= 0 ? o.node_rank : 0;
+  if (plan.node_rank >= plan.nnodes) {
+    throw ConfigError("--node-rank " + std::to_string(plan.node_rank) + " is not below --nnodes " +
+                      std::to_string(plan.nnodes) + " (machines count from 0)");
+  }
+  if (!o.master.empty()) parse_master(o.master, "--master", plan);
+  if (plan.nnodes > 1 && o.master.empty()) {
+    throw ConfigError("--nnodes " + std::to_string(plan.nnodes) +
+                      " needs --master HOST:PORT (the machine of --node-rank 0, and a free port "
+                      "there)");
+  }
+  std::string why;
+  if (plan.nnodes * plan.nproc > 1 && !has_c10d(&why)) throw Error(why);
+  // Checked here once rather than by every worker.
+  check_model_config(load_config(o.config.config_file, o.config.overrides));
+  std::vector<std::string> args = {"nmt", "train", o.config.config_file};
+  for (const auto& s : o.config.overrides) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  if (o.resume) args.push_back("--resume");
+  return run_workers(plan, args);
+}
+
 }  // namespace
 
 Command add_prepare_command(CLI::App& app) {
@@ -72,16 +182,42 @@ Command add_prepare_command(CLI::App& app) {
 }
 
 Command add_train_command(CLI::App& app) {
-  auto options = std::make_shared<ConfigOptions>();
-  auto resume = std::make_shared<bool>(false);
+  auto options = std::make_shared<TrainOptions>();
   auto* sub = app.add_subcommand("train", "Train a model from a YAML config");
-  add_config_options(sub, *options);
-  sub->add_flag("--resume", *resume, "Continue from the last checkpoint in model_dir");
-  return {sub, [options, resume] {
-            const Config config = load_for_run(*options);
-            spdlog::info("[runtime] {}", cpu_runtime_summary());
-            train(config, *resume);
-            return 0;
+  add_config_options(sub, options->config);
+  sub->add_flag("--resume", options->resume, "Continue from the last checkpoint in model_dir");
+  sub->add_option("--nproc", options->nproc,
+                  "Data-parallel worker processes on this machine (each with train.threads/N)")
+      ->check(CLI::Range(1, 1024));
+  sub->add_option("--nnodes", options->nnodes, "Machines that train together (default 1)")
+      ->check(CLI::Range(1, 1 << 16));
+  sub->add_option("--node-rank", options->node_rank, "This machine's number, from 0")
+      ->check(CLI::Range(0, 1 << 16));
+  sub->add_option("--master", options->master,
+                  "HOST:PORT of the machine with --node-rank 0, where the workers meet")
+      ->type_name("HOST:PORT");
+  sub->footer(
+      "Several processes: --nproc N on one machine; on several, the same command on each with "
+      "--nnodes, --node-rank and --master. Under torchrun or a cluster's job script, the "
+      "variables WORLD_SIZE, RANK, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT "
+      "make each `nmt train` one worker.");
+  return {sub, [options] {
+            if (launching(*options)) return launch(*options);
+            if (std::getenv("WORLD_SIZE") == nullptr) {
+              return train_worker(*options, WorkerAddress{});
+            }
+            const auto address = worker_address_from_environment();
+            try {
+              return train_worker(*options, address);
+            } catch (const WorkerStopped& e) {
+              // Under `nmt train --nproc`, the worker that failed or the launcher says why.
+              if (std::getenv(kLaunchedMarker) != nullptr) return kLostContactStatus;
+              throw Error("rank " + std::to_string(address.rank) + ": " + e.what());
+            } catch (...) {
+              if (address.world_size == 1) throw;
+              throw Error("rank " + std::to_string(address.rank) + ": " +
+                          error_message(std::current_exception(), "train"));
+            }
           }};
 }
 

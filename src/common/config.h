@@ -75,6 +75,7 @@ struct TrainConfig {
   double max_minutes = 0;       // wall-clock budget; 0: no limit
   int64_t valid_every = 1000;   // steps
   int64_t threads = 0;          // 0: LibTorch's default
+  double distributed_timeout = 300;  // seconds a worker waits for the others
   int64_t seed = 42;
   // Adam
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_eps = 1e-8, weight_decay = 0;

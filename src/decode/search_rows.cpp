@@ -30,7 +30,7 @@ torch::Tensor SearchRows::step() {
   const auto prev = steps() == 0 ? torch::full({rows}, kBosId, ids_.options())
                                  : ids_.select(1, steps() - 1);  // [R]
   const auto out = decoder_->step(prev, state_, memory_, steps());
-  last_ = out.weights;  // [R, S]
+  last_ = out.attended.weights;  // [R, S]
   auto log_probs = torch::log_softmax(decoder_->logits(out.output).to(torch::kFloat),
                                       /*dim=*/-1);  // [R, V]
   // Masked after the softmax: scores stay the model's own log-probs of the output.

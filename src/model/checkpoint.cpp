@@ -198,6 +198,7 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   archive.write("bad_validations", progress.bad_validations);
   archive.write("schedule_state", progress.schedule_state);
   archive.write("config_yaml", progress.config_yaml);
+  if (!progress.worker_rng.empty()) archive.write("worker_rng", torch::stack(progress.worker_rng));
 
   std::ostringstream bytes;
   archive.save_to(bytes);
@@ -226,6 +227,13 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
     p.config_yaml = read_string(archive, "config_yaml", path);
     const auto rng = read_value(archive, "rng", path);
     if (!rng.isTensor()) throw DataError(path + ": checkpoint field 'rng' is not a tensor");
+    c10::IValue worker_rng;
+    if (archive.try_read("worker_rng", worker_rng)) {
+      if (!worker_rng.isTensor() || worker_rng.toTensor().dim() != 2) {
+        throw DataError(path + ": checkpoint field 'worker_rng' is not a matrix");
+      }
+      p.worker_rng = worker_rng.toTensor().unbind(0);
+    }
 
     // Everything is read and checked: now change the model, optimiser and generator.
     {

@@ -23,6 +23,8 @@ struct TrainingProgress {
   int64_t bad_validations = 0;  // validations since the best
   std::string schedule_state;
   std::string config_yaml;  // the resolved config the model was built from
+  // Data-parallel training: the RNG states of ranks 1, 2, ... (rank 0's is this process's).
+  std::vector<torch::Tensor> worker_rng;
 };
 
 /// Writes a checkpoint to `path` atomically. `optimizer` may be null (model only).
@@ -30,7 +32,7 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
                      const torch::optim::Optimizer* optimizer, const TrainingProgress& progress);
 
 /// Loads parameters into `model` (and state into `optimizer` if not null) and restores the
-/// RNG. Throws DataError naming the file and the first parameter whose name or shape differs
+/// RNG (rank 0's; the others' come back in worker_rng). Throws DataError naming the file and the first parameter whose name or shape differs
 /// from the model's (a checkpoint of another architecture), before changing anything.
 TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& model,
                                  torch::optim::Optimizer* optimizer);

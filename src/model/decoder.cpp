@@ -66,10 +66,9 @@ DecoderState DecoderImpl::initial_state(const EncoderOutput& encoded) {
   return state;
 }
 
-DecoderStep DecoderImpl::attend_and_output(const torch::Tensor& z, const torch::Tensor& context,
-                                           const torch::Tensor& weights) {
-  const auto combined = dropout_(torch::cat({z, context}, /*dim=*/-1));  // [B, H + Dv]
-  return {torch::tanh(attentional_(combined)), weights};                 // [B, H]
+DecoderStep DecoderImpl::attend_and_output(const torch::Tensor& z, AttentionResult attended) {
+  const auto combined = dropout_(torch::cat({z, attended.context}, /*dim=*/-1));  // [B, H + Dv]
+  return {torch::tanh(attentional_(combined)), std::move(attended)};             // [B, H]
 }
 
 DecoderStep DecoderImpl::step(const torch::Tensor& prev, DecoderState& state,
@@ -88,14 +87,14 @@ DecoderStep DecoderImpl::step_from(const torch::Tensor& embedded, DecoderState& 
     auto [z, next] =
         rnn_->step(embedded + rnn_->project_input(attended.context, extra_from), state.rnn);
     state.rnn = next;
-    return attend_and_output(z, attended.context, attended.weights);
+    return attend_and_output(z, attended);
   }
   const auto input =
       input_feeding_ ? embedded + rnn_->project_input(state.feed, extra_from) : embedded;
   auto [z, next] = rnn_->step(input, state.rnn);  // z [B, H]
   state.rnn = next;
   const auto attended = attention_->forward({z, t}, memory);
-  auto result = attend_and_output(z, attended.context, attended.weights);
+  auto result = attend_and_output(z, attended);
   if (input_feeding_) state.feed = result.output;
   return result;
 }
@@ -106,13 +105,19 @@ DecoderOutput DecoderImpl::forward(const torch::Tensor& trg_in, DecoderState sta
   // (not select) so that the backward pass stacks the steps' gradients once.
   const auto embedded =
       rnn_->project_input(dropout_(embedding_(trg_in))).unbind(1);  // T x [B, G*H]
-  std::vector<torch::Tensor> outputs, weights;
+  std::vector<torch::Tensor> outputs, weights, log_probs, entropies;
   for (int64_t t = 0; t < trg_in.size(1); ++t) {
     auto s = step_from(embedded[static_cast<size_t>(t)], state, memory, t);
     outputs.push_back(s.output);
-    weights.push_back(s.weights);
+    weights.push_back(s.attended.weights);
+    if (s.attended.sample_log_prob.defined()) {
+      log_probs.push_back(s.attended.sample_log_prob);
+      entropies.push_back(s.attended.sample_entropy);
+    }
   }
-  return {torch::stack(outputs, 1), torch::stack(weights, 1)};  // [B, T, H], [B, T, S]
+  DecoderOutput out{torch::stack(outputs, 1), torch::stack(weights, 1), {}};  // [B, T, H|S]
+  if (!log_probs.empty()) out.policy = {torch::stack(log_probs, 1), torch::stack(entropies, 1)};
+  return out;
 }
 
 torch::Tensor DecoderImpl::logits(const torch::Tensor& outputs) {
@@ -120,9 +125,9 @@ torch::Tensor DecoderImpl::logits(const torch::Tensor& outputs) {
   return torch::nn::functional::linear(outputs, embedding_->weight);  // tied: [..., V]
 }
 
-PolicyLoss DecoderImpl::policy_loss(const torch::Tensor& token_loss,
+PolicyLoss DecoderImpl::policy_loss(const PolicySamples& samples, const torch::Tensor& token_loss,
                                     const torch::Tensor& target_mask) {
-  return attention_->policy_loss(token_loss, target_mask);
+  return attention_->policy_loss(samples, token_loss, target_mask);
 }
 
 }  // namespace nmt

@@ -31,13 +31,14 @@ struct DecoderState {
 };
 
 struct DecoderStep {
-  torch::Tensor output;   // [B, H] attentional vector o_t
-  torch::Tensor weights;  // [B, S] attention weights
+  torch::Tensor output;     // [B, H] attentional vector o_t
+  AttentionResult attended;  // the step's attention (context, weights, a stochastic sample)
 };
 
 struct DecoderOutput {
   torch::Tensor outputs;  // [B, T, H]
   torch::Tensor weights;  // [B, T, S]
+  PolicySamples policy;   // a stochastic attention's samples (training), else undefined
 };
 
 class DecoderImpl : public torch::nn::Module {
@@ -57,15 +58,15 @@ class DecoderImpl : public torch::nn::Module {
                         const AttentionMemory& memory);
   /// outputs [..., H] -> unnormalised scores [..., V].
   torch::Tensor logits(const torch::Tensor& outputs);
-  /// The attention's REINFORCE term for the last forward() (see Attention::policy_loss).
-  PolicyLoss policy_loss(const torch::Tensor& token_loss, const torch::Tensor& target_mask);
+  /// The attention's REINFORCE term for a forward()'s samples (see Attention::policy_loss).
+  PolicyLoss policy_loss(const PolicySamples& samples, const torch::Tensor& token_loss,
+                         const torch::Tensor& target_mask);
 
  private:
   /// step() from the projection of the step's target embedding into the RNN's input gates.
   DecoderStep step_from(const torch::Tensor& embedded, DecoderState& state,
                         const AttentionMemory& memory, int64_t t);
-  DecoderStep attend_and_output(const torch::Tensor& z, const torch::Tensor& context,
-                                const torch::Tensor& weights);
+  DecoderStep attend_and_output(const torch::Tensor& z, AttentionResult attended);
 
   bool luong_ = true, input_feeding_ = true;
   int64_t hidden_ = 0;

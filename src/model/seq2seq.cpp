@@ -40,7 +40,7 @@ Seq2SeqOutput Seq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor
   const auto encoded = encode(src, src_lengths);
   const auto memory = decoder_->prepare(encoded);
   const auto decoded = decoder_->forward(trg_in, decoder_->initial_state(encoded), memory);
-  return {decoder_->logits(decoded.outputs), decoded.weights};
+  return {decoder_->logits(decoded.outputs), decoded.weights, decoded.policy};
 }
 
 }  // namespace nmt

@@ -17,6 +17,7 @@ struct ModelConfig;
 struct Seq2SeqOutput {
   torch::Tensor logits;   // [B, T, V]
   torch::Tensor weights;  // [B, T, S] attention
+  PolicySamples policy;   // a stochastic attention's samples (training), else undefined
 };
 
 class Seq2SeqImpl : public torch::nn::Module {

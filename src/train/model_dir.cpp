@@ -55,7 +55,7 @@ const std::vector<std::string>& resumable_keys() {
       "model_dir",         "device",          "data.dev",          "data.test",
       "train.max_steps",   "train.max_epochs", "train.max_minutes", "train.valid_every",
       "train.log_every",   "train.keep_last", "train.patience",    "train.threads",
-      "train.valid_batch_size"};
+      "train.valid_batch_size", "train.distributed_timeout"};
   return keys;
 }
 

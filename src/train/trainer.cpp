@@ -3,54 +3,32 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "common/config.h"
-#include "common/directory_lock.h"
 #include "common/errors.h"
 #include "common/files.h"
 #include "data/batch.h"
 #include "data/batching.h"
-#include "data/dataset.h"
-#include "data/vocab.h"
 #include "model/checkpoint.h"
 #include "model/config_check.h"
 #include "model/seq2seq.h"
-#include "train/model_dir.h"
+#include "train/collective.h"
+#include "train/objective.h"
 #include "train/progress.h"
 #include "train/schedule.h"
-#include "train/update_gradients.h"
 #include "train/validation.h"
 
 namespace nmt {
 namespace {
 
-std::atomic<int> stop_signal{0};
-extern "C" void on_stop_signal(int signal) { stop_signal = signal; }
+using Clock = std::chrono::steady_clock;
 
-// SIGINT and SIGTERM ask the loop to checkpoint and stop; a second one kills as usual.
-class StopSignals {
- public:
-  StopSignals() {
-    stop_signal = 0;
-    struct sigaction action = {};
-    action.sa_handler = on_stop_signal;
-    action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ = {}, old_term_ = {};
-};
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 torch::Device training_device(const std::string& device) {
   if (device == "cuda" && !torch::cuda::is_available()) {
@@ -62,103 +40,154 @@ torch::Device training_device(const std::string& device) {
   return device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
+// This rank's share of a batch: the pairs [size * rank / world, size * (rank + 1) / world).
+// Batches hold pairs of similar lengths, so equal counts are close to equal work.
+std::vector<int64_t> share_of(const std::vector<int64_t>& pairs, int rank, int world) {
+  const auto size = static_cast<int64_t>(pairs.size());
+  return {pairs.begin() + size * rank / world, pairs.begin() + size * (rank + 1) / world};
+}
+
+// What the workers sum after each update's backward pass, and before each decision to go on.
+enum UpdateSum { kLossSum, kReward, kBaseline, kEntropy, kPolicyTokens, kUpdateSums };
+enum StopFlag { kStopRequested, kMaxMinutes, kTimeBudget, kStopFlags };
+
 class Trainer {
  public:
-  Trainer(const Config& config, bool resume);
-  void run();
+  Trainer(const Config& config, const PreparedData& data, const TrainControl& control);
+  TrainResult run();
 
  private:
   void update(const std::vector<BatchIndices>& batches);
+  std::vector<double> stop_flags() const;
   void validate_and_keep();
   void save_step_checkpoint();
-  std::string stop_reason() const;
-  double elapsed() const;
+  std::string stop_reason(const std::vector<double>& flags) const;
+  double elapsed() const { return elapsed_before_ + seconds_since(started_); }
 
   const Config& config_;
   const TrainConfig& train_;
+  const PreparedData& data_;
+  const TrainControl& control_;
+  std::unique_ptr<Collective> alone_;
+  Collective& workers_;
   torch::Device device_;
-  std::unique_ptr<DirectoryLock> lock_;
-  PreparedData data_;
+  std::vector<int64_t> trg_lengths_;
   Seq2Seq model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
   LrSchedule schedule_;
   TrainingProgress progress_;
-  std::unique_ptr<ProgressReporter> reporter_;
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::unique_ptr<ProgressReporter> reporter_;  // rank 0 only
+  Clock::time_point started_ = Clock::now();
   double elapsed_before_ = 0;
+  int64_t first_step_ = 0;
   int64_t validated_at_ = -1;
-  // Pure training (no validation or checkpoints) of this process, for the stop event.
+  // This call's pure training (no validation or checkpoints), tokens of all workers.
   int64_t trained_tokens_ = 0;
   double training_seconds_ = 0;
   // Throughput since the last progress line.
   int64_t window_tokens_ = 0;
-  std::chrono::steady_clock::time_point window_start_ = started_;
+  Clock::time_point window_start_ = started_;
 };
 
-Trainer::Trainer(const Config& config, bool resume)
+Trainer::Trainer(const Config& config, const PreparedData& data, const TrainControl& control)
     : config_(config),
       train_(config.train),
+      data_(data),
+      control_(control),
+      alone_(control.workers ? nullptr : single_process()),
+      workers_(control.workers ? *control.workers : *alone_),
       device_(training_device(config.device)),
+      trg_lengths_(data.train.trg_lengths()),
       schedule_(config.train) {
-  ensure_writable_dir(config.model_dir, "model_dir");
-  lock_ = std::make_unique<DirectoryLock>(config.model_dir, "model_dir");
-  const std::string resume_from = resume ? checkpoint_to_resume(config) : "";
-  if (!resume) check_no_trained_model(config);
-  if (train_.threads > 0) torch::set_num_threads(static_cast<int>(train_.threads));
+  if (data_.train.size() == 0) throw DataError("data.train: no training pairs");
   torch::manual_seed(static_cast<uint64_t>(train_.seed));
-
-  data_ = prepare_data(config);
-  if (data_.train.size() == 0) {
-    throw DataError("data.train: no training pairs left (all empty or longer than data.max_len=" +
-                    std::to_string(config.data.max_len) + ")");
-  }
   model_ = Seq2Seq(config.model, data_.vocabs.src->size(), data_.vocabs.trg->size());
   model_->to(device_);
+  for (auto& p : model_->parameters()) workers_.broadcast(p);  // one model, whatever happened
+  // Each rank's own random stream (dropout, sampling); rank 0's is that of one process.
+  const int rank = workers_.rank();
+  if (rank > 0) torch::manual_seed(static_cast<uint64_t>(train_.seed + rank));
   optimizer_ = std::make_unique<torch::optim::Adam>(
       model_->parameters(), torch::optim::AdamOptions(train_.lr)
                                 .betas({train_.adam_beta1, train_.adam_beta2})
                                 .eps(train_.adam_eps)
                                 .weight_decay(train_.weight_decay));
-  progress_.config_yaml = config_to_yaml(config, unused_config_keys(config));
-  if (!resume_from.empty()) {
-    progress_ = load_checkpoint(resume_from, *model_, optimizer_.get());
-    progress_.config_yaml = config_to_yaml(config, unused_config_keys(config));
+  const std::string config_yaml = config_to_yaml(config, unused_config_keys(config));
+  progress_.config_yaml = config_yaml;
+  if (!control.resume_from.empty()) {
+    progress_ = load_checkpoint(control.resume_from, *model_, optimizer_.get());
+    progress_.config_yaml = config_yaml;
+    if (rank > 0 && static_cast<size_t>(rank) <= progress_.worker_rng.size()) {
+      auto generator = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(progress_.worker_rng[static_cast<size_t>(rank - 1)]);
+    } else if (rank > 0) {  // resumed with more workers than the run had
+      torch::manual_seed(static_cast<uint64_t>(train_.seed + rank) * 1000003u +
+                         static_cast<uint64_t>(progress_.step));
+    }
     schedule_.load_state(progress_.schedule_state);
     elapsed_before_ = progress_.elapsed_seconds;
-    spdlog::info("[train] resumed from {} at step {}", resume_from, progress_.step);
-  } else if (resume) {
-    spdlog::info("[train] --resume: no checkpoint in {}, starting afresh", config.model_dir);
+    spdlog::info("[train] resumed from {} at step {}", control.resume_from, progress_.step);
   }
-  write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
-                    progress_.config_yaml);
-  reporter_ = std::make_unique<ProgressReporter>(
-      (std::filesystem::path(config.model_dir) / "metrics.jsonl").string(), train_.log_every);
+  first_step_ = progress_.step;
+  if (rank == 0) {
+    write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
+                      progress_.config_yaml);
+    reporter_ = std::make_unique<ProgressReporter>(
+        (std::filesystem::path(config.model_dir) / "metrics.jsonl").string(), train_.log_every);
+  }
   int64_t parameters = 0;
   for (const auto& p : model_->parameters()) parameters += p.numel();
   spdlog::info("[model] {} parameters", parameters);
-  started_ = window_start_ = std::chrono::steady_clock::now();  // the budget is training time
+  if (workers_.world_size() > 1) {
+    spdlog::info("[train] {} workers, each with its share of every update",
+                 workers_.world_size());
+  }
+  started_ = window_start_ = Clock::now();  // the budget is training time
 }
 
-double Trainer::elapsed() const {
-  return elapsed_before_ +
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+// This worker's stop request, and (on rank 0, whose clock decides) whether time is up: summed
+// over the workers, every one of them takes the same decision.
+std::vector<double> Trainer::stop_flags() const {
+  std::vector<double> flags(kStopFlags, 0.0);
+  if (control_.stop_request && control_.stop_request->load() != 0) flags[kStopRequested] = 1;
+  if (workers_.rank() == 0) {
+    if (train_.max_minutes > 0 && elapsed() >= 60 * train_.max_minutes) flags[kMaxMinutes] = 1;
+    const double budget = control_.budget.training_seconds;
+    if (budget > 0 && training_seconds_ >= budget) flags[kTimeBudget] = 1;
+  }
+  return flags;
 }
 
-// One optimiser update from the next train.accumulate batches of this epoch. The loss is
-// normalised by the target tokens of all of them together.
+// One optimiser update from the next train.accumulate batches of this epoch, each worker
+// taking its share of every batch. The loss is normalised by the target tokens of the whole
+// update.
 void Trainer::update(const std::vector<BatchIndices>& batches) {
-  const auto update_start = std::chrono::steady_clock::now();
+  const auto update_start = Clock::now();
   const auto first = static_cast<size_t>(progress_.batch_in_epoch);
   const size_t last = std::min(batches.size(), first + static_cast<size_t>(train_.accumulate));
-  std::vector<Batch> group;
+  std::vector<Batch> mine;
+  int64_t tokens = 0;
   for (size_t i = first; i < last; ++i) {
-    group.push_back(make_batch(data_.train, batches[i].pairs).to(device_));
+    for (const auto pair : batches[i].pairs) tokens += trg_lengths_[static_cast<size_t>(pair)];
+    const auto share = share_of(batches[i].pairs, workers_.rank(), workers_.world_size());
+    if (!share.empty()) mine.push_back(make_batch(data_.train, share).to(device_));
   }
   optimizer_->zero_grad();
-  const UpdateLoss loss = backward_update(*model_, group, train_.label_smoothing);
-  const int64_t tokens = loss.tokens;
-  if (!std::isfinite(loss.loss_sum)) {
-    throw Error("train: the loss became " + std::to_string(loss.loss_sum) + " at update " +
+  const UpdateLoss loss = backward_update(*model_, mine, train_.label_smoothing, tokens);
+  std::vector<double> sums(kUpdateSums, 0.0);
+  sums[kLossSum] = loss.loss_sum;
+  if (loss.policy) {
+    sums[kReward] = loss.policy->reward;
+    sums[kBaseline] = loss.policy->baseline;
+    sums[kEntropy] = loss.policy->entropy;
+    sums[kPolicyTokens] = static_cast<double>(loss.tokens);
+  }
+  sums = sum_values(workers_, sums);
+  sum_gradients(workers_, model_->parameters());
+  const double loss_sum = sums[kLossSum];
+  if (!std::isfinite(loss_sum)) {
+    throw Error("train: the loss became " + std::to_string(loss_sum) + " at update " +
                 std::to_string(progress_.step + 1) +
                 ": training diverged and stops here (the checkpoints before it are kept); "
                 "lower train.lr or set train.clip_grad_norm, and train afresh");
@@ -174,17 +203,24 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   ++progress_.step;
   progress_.batch_in_epoch = static_cast<int64_t>(last);
 
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = Clock::now();
   trained_tokens_ += tokens;
   training_seconds_ += std::chrono::duration<double>(now - update_start).count();
   window_tokens_ += tokens;
-  const double window = std::chrono::duration<double>(now - window_start_).count();
-  const double tok_per_s = window > 0 ? window_tokens_ / window : 0;
-  const int64_t steps_to_validation = train_.valid_every - progress_.step % train_.valid_every;
-  const double step_seconds =
-      window / std::max<int64_t>(1, (progress_.step - 1) % train_.log_every + 1);
-  reporter_->update({progress_.step, progress_.epoch, loss.loss_sum / static_cast<double>(tokens),
-                     tok_per_s, lr, steps_to_validation * step_seconds, loss.policy});
+  if (reporter_) {
+    const double window = std::chrono::duration<double>(now - window_start_).count();
+    const double tok_per_s = window > 0 ? window_tokens_ / window : 0;
+    const int64_t steps_to_validation = train_.valid_every - progress_.step % train_.valid_every;
+    const double step_seconds =
+        window / std::max<int64_t>(1, (progress_.step - 1) % train_.log_every + 1);
+    std::optional<TrainProgressLine::Policy> policy;
+    if (const double n = sums[kPolicyTokens]; n > 0) {
+      policy = TrainProgressLine::Policy{sums[kReward] / n, sums[kBaseline] / n,
+                                         sums[kEntropy] / n};
+    }
+    reporter_->update({progress_.step, progress_.epoch, loss_sum / static_cast<double>(tokens),
+                       tok_per_s, lr, steps_to_validation * step_seconds, policy});
+  }
   if (progress_.step % train_.log_every == 0) {
     window_tokens_ = 0;
     window_start_ = now;
@@ -192,6 +228,23 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
 }
 
 void Trainer::save_step_checkpoint() {
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::string rng;
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    const auto state = generator.get_state();
+    rng.assign(static_cast<const char*>(state.data_ptr()), static_cast<size_t>(state.nbytes()));
+  }
+  const auto states = workers_.gather_text(rng);
+  if (workers_.rank() != 0) return;
+  progress_.worker_rng.clear();
+  for (size_t r = 1; r < states.size(); ++r) {
+    const auto& bytes = states[r];
+    progress_.worker_rng.push_back(
+        torch::from_blob(const_cast<char*>(bytes.data()), {static_cast<int64_t>(bytes.size())},
+                         torch::kUInt8)
+            .clone());
+  }
   progress_.elapsed_seconds = elapsed();
   progress_.schedule_state = schedule_.state();
   save_checkpoint(step_checkpoint_path(config_.model_dir, progress_.step), *model_,
@@ -202,33 +255,41 @@ void Trainer::save_step_checkpoint() {
   }
 }
 
+// Rank 0 validates; its verdict (improved or not, the best so far, patience) reaches every rank.
 void Trainer::validate_and_keep() {
   validated_at_ = progress_.step;
   if (data_.dev.size() == 0) {
     save_step_checkpoint();
     return;
   }
-  model_->eval();
-  const auto result = validate(*model_, data_, train_);
-  model_->train();
-  const double value = result.value(train_.valid_metric);
-  const bool higher = ValidationResult::higher_is_better(train_.valid_metric);
-  const bool improved = std::isnan(progress_.best_metric) ||
-                        (higher ? value > progress_.best_metric : value < progress_.best_metric);
-  if (improved) {
-    progress_.best_metric = value;
-    progress_.best_step = progress_.step;
-    progress_.bad_validations = 0;
-  } else {
-    ++progress_.bad_validations;
+  auto verdict = torch::zeros({4}, torch::kDouble);
+  ValidationResult result;
+  if (workers_.rank() == 0) {
+    model_->eval();
+    result = validate(*model_, data_, train_);
+    model_->train();
+    const double value = result.value(train_.valid_metric);
+    const bool higher = ValidationResult::higher_is_better(train_.valid_metric);
+    const bool improved = std::isnan(progress_.best_metric) ||
+                          (higher ? value > progress_.best_metric : value < progress_.best_metric);
+    verdict[0] = improved ? 1.0 : 0.0;
+    verdict[1] = improved ? value : progress_.best_metric;
+    verdict[2] = static_cast<double>(improved ? progress_.step : progress_.best_step);
+    verdict[3] = static_cast<double>(improved ? 0 : progress_.bad_validations + 1);
   }
+  workers_.broadcast(verdict);
+  const bool improved = verdict[0].item<double>() != 0;
+  progress_.best_metric = verdict[1].item<double>();
+  progress_.best_step = static_cast<int64_t>(verdict[2].item<double>());
+  progress_.bad_validations = static_cast<int64_t>(verdict[3].item<double>());
   schedule_.on_validation(improved);
   // best.ckpt before the step checkpoint that records it as the best: a crash between the
   // two then leaves an older record of the best, never one that best.ckpt does not hold.
-  if (improved) {
+  if (improved && workers_.rank() == 0) {
     save_checkpoint(best_checkpoint_path(config_.model_dir), *model_, nullptr, progress_);
   }
   save_step_checkpoint();
+  if (!reporter_) return;
   const nlohmann::json j = {
       {"event", "valid"},    {"step", progress_.step},   {"epoch", progress_.epoch + 1},
       {"loss", result.loss}, {"ppl", result.perplexity}, {"bleu", result.bleu},
@@ -240,61 +301,90 @@ void Trainer::validate_and_keep() {
                                          progress_.best_metric, progress_.best_step, elapsed()));
 }
 
-std::string Trainer::stop_reason() const {
-  if (stop_signal != 0) return "signal " + std::to_string(stop_signal.load());
+// `flags`: stop_flags() summed over the workers.
+std::string Trainer::stop_reason(const std::vector<double>& flags) const {
+  if (flags[kStopRequested] != 0) {
+    const int signal = control_.stop_request ? control_.stop_request->load() : 0;
+    return signal != 0 ? "signal " + std::to_string(signal) : "another worker was asked to stop";
+  }
   if (train_.max_steps > 0 && progress_.step >= train_.max_steps) return "max_steps reached";
-  if (train_.max_minutes > 0 && elapsed() >= 60 * train_.max_minutes) return "max_minutes reached";
+  if (flags[kMaxMinutes] != 0) return "max_minutes reached";
+  if (flags[kTimeBudget] != 0) return "training time budget reached";
+  const auto& budget = control_.budget;
+  if (budget.updates > 0 && progress_.step - first_step_ >= budget.updates) {
+    return "update budget reached";
+  }
+  if (budget.target_tokens > 0 && trained_tokens_ >= budget.target_tokens) {
+    return "token budget reached";
+  }
   if (train_.patience > 0 && progress_.bad_validations >= train_.patience) {
     return "no improvement in " + std::to_string(train_.patience) + " validations";
   }
   return "";
 }
 
-void Trainer::run() {
-  StopSignals signals;
+TrainResult Trainer::run() {
   model_->train();
-  const int64_t first_step = progress_.step;
-  std::string reason = stop_reason();  // a resumed run may have reached its end already
+  // Agreed again after every update; a resumed run may be at its end already.
+  std::vector<double> flags = sum_values(workers_, stop_flags());
+  std::string reason = stop_reason(flags);
   while (reason.empty()) {
     if (train_.max_epochs > 0 && progress_.epoch >= train_.max_epochs) {
       reason = "max_epochs reached";
       break;
     }
     const auto batches =
-        make_batches(data_.train.src_lengths(), data_.train.trg_lengths(), train_.batch_tokens,
+        make_batches(data_.train.src_lengths(), trg_lengths_, train_.batch_tokens,
                      static_cast<uint64_t>(train_.seed), progress_.epoch);
     while (reason.empty() && progress_.batch_in_epoch < static_cast<int64_t>(batches.size())) {
       update(batches);
       if (progress_.step % train_.valid_every == 0) validate_and_keep();
-      reason = stop_reason();
+      flags = sum_values(workers_, stop_flags());
+      reason = stop_reason(flags);
     }
     if (progress_.batch_in_epoch >= static_cast<int64_t>(batches.size())) {
       ++progress_.epoch;
       progress_.batch_in_epoch = 0;
     }
   }
-  const bool trained = progress_.step > first_step;
-  if (trained && stop_signal != 0) {
+  const bool trained = progress_.step > first_step_;
+  if (trained && flags[kStopRequested] != 0) {
     save_step_checkpoint();  // quick: no validation on the way out
   } else if (trained && validated_at_ != progress_.step) {
     validate_and_keep();
   }
   const double tok_per_s = training_seconds_ > 0 ? trained_tokens_ / training_seconds_ : 0;
-  const nlohmann::json j = {{"event", "stop"},
-                            {"step", progress_.step},
-                            {"reason", reason},
-                            {"elapsed_s", elapsed()},
-                            {"train_tokens", trained_tokens_},
-                            {"train_s", training_seconds_},
-                            {"train_tok_per_s", tok_per_s}};
-  reporter_->event(
-      j.dump(), fmt::format("[train] stopped at step {}: {} ({} target tokens in {:.1f} s of "
-                            "training, {:.0f} tokens/s)",
-                            progress_.step, reason, trained_tokens_, training_seconds_, tok_per_s));
+  if (reporter_) {
+    const nlohmann::json j = {{"event", "stop"},
+                              {"step", progress_.step},
+                              {"reason", reason},
+                              {"elapsed_s", elapsed()},
+                              {"train_tokens", trained_tokens_},
+                              {"train_s", training_seconds_},
+                              {"train_tok_per_s", tok_per_s},
+                              {"workers", workers_.world_size()}};
+    reporter_->event(j.dump(),
+                     fmt::format("[train] stopped at step {}: {} ({} target tokens in {:.1f} s of "
+                                 "training, {:.0f} tokens/s)",
+                                 progress_.step, reason, trained_tokens_, training_seconds_,
+                                 tok_per_s));
+  }
+  return {progress_.step,   reason, trained_tokens_, training_seconds_, progress_.best_metric,
+          progress_.best_step};
 }
 
 }  // namespace
 
-void train(const Config& config, bool resume) { Trainer(config, resume).run(); }
+TrainResult train(const Config& config, const PreparedData& data, const TrainControl& control) {
+  return Trainer(config, data, control).run();
+}
+
+TrainResult train(const Config& config, bool resume) {
+  const auto alone = single_process();
+  const TrainingStart start = start_training(config, resume, *alone);
+  TrainControl control;
+  control.resume_from = start.resume_from;
+  return train(config, start.data, control);
+}
 
 }  // namespace nmt

@@ -1,0 +1,32 @@
+// `nmt train --nproc N`: starts N data-parallel workers on this machine (each `nmt train` with
+// the torchrun variables RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and
+// MASTER_PORT set), passes SIGINT and SIGTERM on to them, and stops them all when one dies.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nmt::cli {
+
+/// The environment variable set in the workers run_workers() starts.
+inline constexpr const char* kLaunchedMarker = "NMT_LAUNCHED_WORKER";
+/// The exit status of such a worker that stopped because another one did (it prints nothing).
+inline constexpr int kLostContactStatus = 3;
+
+struct LaunchPlan {
+  int nproc = 1;       // workers on this machine
+  int nnodes = 1;      // machines
+  int node_rank = 0;   // this machine's place: its workers have ranks node_rank * nproc + i
+  std::string master_addr = "127.0.0.1";
+  int master_port = 0;  // 0: a free port on this machine (one machine only)
+};
+
+/// Parses "HOST:PORT"; throws Error naming `option` if it is not one.
+void parse_master(const std::string& text, const std::string& option, LaunchPlan& plan);
+
+/// Runs the workers (`nmt` with `worker_args`) to the end. Returns 0 when all of them
+/// succeeded, else the status of one that failed and printed its error; throws Error naming
+/// the rank when a worker was killed by a signal, or lost contact with workers elsewhere.
+int run_workers(const LaunchPlan& plan, const std::vector<std::string>& worker_args);
+
+}  // namespace nmt::cli

@@ -1,0 +1,175 @@
+// connect_workers() through LibTorch's c10d: a TCPStore hosted by rank 0 for the rendezvous
+// and for short texts, and ProcessGroupGloo for the tensors.
+#include <spdlog/spdlog.h>
+
+#include "build_info.h"
+#include "common/errors.h"
+#include "train/collective.h"
+
+#if NMT_HAVE_C10D
+#define USE_C10D_GLOO 1  // ProcessGroupGloo.hpp declares nothing without it
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <cstdlib>
+#include <torch/torch.h>
+#endif
+
+namespace nmt {
+
+#if NMT_HAVE_C10D
+namespace {
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string describe(const c10::Error& e) { return first_line(e.what_without_backtrace()); }
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
+}
+
+class C10dWorkers : public Collective {
+ public:
+  C10dWorkers(const WorkerAddress& address, std::chrono::milliseconds timeout)
+      : rank_(address.rank), world_size_(address.world_size) {
+    const std::string where = address.master_addr + ":" + std::to_string(address.master_port);
+    const auto seconds = std::to_string(timeout.count() / 1000);
+    c10d::TCPStoreOptions options;
+    options.port = static_cast<uint16_t>(address.master_port);
+    options.isServer = rank_ == 0;
+    options.numWorkers = static_cast<size_t>(world_size_);
+    options.timeout = timeout;
+    try {
+      store_ = c10::make_intrusive<c10d::TCPStore>(address.master_addr, options);
+    } catch (const c10::Error& e) {
+      const auto why = describe(e);
+      if (rank_ != 0) {
+        throw Error("cannot reach the master " + where + " within " + seconds +
+                    " s (is the worker of rank 0 running there? train.distributed_timeout sets "
+                    "the wait): " + why);
+      }
+      if (why.find("imed out") != std::string::npos) {
+        throw Error("the other workers did not all join " + where + " within " + seconds +
+                    " s (train.distributed_timeout sets the wait): " + why);
+      }
+      throw Error("cannot listen on " + where +
+                  " for the other workers (is the port in use? choose another with --master or "
+                  "MASTER_PORT): " + why);
+    }
+    auto gloo = c10d::ProcessGroupGloo::Options::create(timeout);
+    const char* interface = std::getenv("GLOO_SOCKET_IFNAME");
+    try {
+      if (interface != nullptr && *interface != '\0') {
+        gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(interface));
+      } else if (is_loopback(address.master_addr)) {
+        gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
+      } else {
+        gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+      }
+      group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(store_, rank_, world_size_, gloo);
+    } catch (const c10::Error& e) {
+      throw Error("cannot connect the " + std::to_string(world_size_) +
+                  " workers to each other through Gloo (GLOO_SOCKET_IFNAME names the network "
+                  "interface to use): " + describe(e));
+    }
+  }
+
+  int rank() const override { return rank_; }
+  int world_size() const override { return world_size_; }
+
+  void sum(std::vector<torch::Tensor>& tensors) override {
+    guarded([&] { group_->allreduce(tensors)->wait(); });
+  }
+
+  void broadcast(torch::Tensor& tensor) override {
+    std::vector<torch::Tensor> tensors = {tensor};
+    guarded([&] { group_->broadcast(tensors)->wait(); });
+  }
+
+  std::string broadcast_text(const std::string& text) override {
+    const std::string key = "text/" + std::to_string(next_key_++);
+    std::string out = text;
+    guarded([&] {
+      if (rank_ == 0) {
+        store_->set(key, std::vector<uint8_t>(text.begin(), text.end()));
+      } else {
+        const auto bytes = store_->get(key);
+        out.assign(bytes.begin(), bytes.end());
+      }
+    });
+    return out;
+  }
+
+  std::vector<std::string> gather_text(const std::string& text) override {
+    const std::string key = "gather/" + std::to_string(next_key_++) + "/";
+    std::vector<std::string> out;
+    guarded([&] {
+      if (rank_ != 0) {
+        store_->set(key + std::to_string(rank_), std::vector<uint8_t>(text.begin(), text.end()));
+        return;
+      }
+      out.push_back(text);
+      for (int r = 1; r < world_size_; ++r) {
+        const auto bytes = store_->get(key + std::to_string(r));
+        out.emplace_back(bytes.begin(), bytes.end());
+        store_->deleteKey(key + std::to_string(r));
+      }
+    });
+    return out;
+  }
+
+ private:
+  // A collective fails when another worker stopped (its connections close) or did not answer
+  // within the timeout.
+  template <class F>
+  void guarded(F&& operation) {
+    try {
+      operation();
+    } catch (const c10::Error& e) {
+      throw WorkerStopped("lost contact with the other workers (one of them stopped, or did not "
+                          "answer within train.distributed_timeout): " + describe(e));
+    } catch (const std::runtime_error& e) {
+      throw WorkerStopped("lost contact with the other workers (one of them stopped, or did not answer "
+                  "within train.distributed_timeout): " + first_line(e.what()));
+    }
+  }
+
+  int rank_, world_size_;
+  int64_t next_key_ = 0;
+  c10::intrusive_ptr<c10d::Store> store_;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collective> connect_workers(const WorkerAddress& address,
+                                            std::chrono::milliseconds timeout) {
+  if (address.world_size == 1) return single_process();
+  return std::make_unique<C10dWorkers>(address, timeout);
+}
+
+bool has_c10d(std::string* /*why_not*/) { return true; }
+
+#else
+
+std::unique_ptr<Collective> connect_workers(const WorkerAddress& address,
+                                            std::chrono::milliseconds /*timeout*/) {
+  if (address.world_size == 1) return single_process();
+  std::string why;
+  has_c10d(&why);
+  throw Error(why);
+}
+
+bool has_c10d(std::string* why_not) {
+  if (why_not) {
+    *why_not =
+        "this nmt was built without c10d (Gloo's headers, from libgloo-dev, were missing at "
+        "configure time), so it trains in one process only: install libgloo-dev (or run "
+        "scripts/setup.sh) and rebuild to train with several";
+  }
+  return false;
+}
+
+#endif
+
+}  // namespace nmt

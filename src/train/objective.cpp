@@ -1,0 +1,41 @@
+#include "train/objective.h"
+
+#include <torch/torch.h>
+
+#include "data/batch.h"
+#include "data/vocab.h"
+#include "model/seq2seq.h"
+
+namespace nmt {
+
+Objective training_objective(Seq2SeqImpl& model, const Batch& batch, double label_smoothing) {
+  const auto out = model.forward(batch.src, batch.src_lengths, batch.trg_in);
+  Objective objective;
+  objective.loss = label_smoothed_loss(out.logits, batch.trg_out, label_smoothing);
+  objective.value = objective.loss.loss;
+  objective.policy = model.decoder()->policy_loss(out.policy, objective.loss.token_nll,
+                                                  batch.trg_out.ne(kPadId));
+  if (objective.policy.loss.defined()) objective.value = objective.value + objective.policy.loss;
+  return objective;
+}
+
+UpdateLoss backward_update(Seq2SeqImpl& model, const std::vector<Batch>& batches,
+                           double label_smoothing, int64_t normaliser) {
+  UpdateLoss out;
+  for (const auto& b : batches) {
+    const auto objective = training_objective(model, b, label_smoothing);
+    (objective.value / static_cast<double>(normaliser)).backward();
+    out.loss_sum += objective.loss.loss.item<double>();
+    out.tokens += b.trg_tokens;
+    if (objective.policy.loss.defined()) {
+      const auto weight = static_cast<double>(b.trg_tokens);
+      if (!out.policy) out.policy.emplace();
+      out.policy->reward += weight * objective.policy.reward;
+      out.policy->baseline += weight * objective.policy.baseline;
+      out.policy->entropy += weight * objective.policy.entropy;
+    }
+  }
+  return out;
+}
+
+}  // namespace nmt
