@@ -1,8 +1,6 @@
 // `nmt prepare` (check a config, train its subword models, load and batch its corpora) and
 // `nmt train`. Both take a config file and --set overrides.
 #include <spdlog/spdlog.h>
-#include <torch/torch.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -117,7 +115,7 @@ void set_threads(const TrainConfig& train, int local_workers) {
   if (train.threads == 0 && local_workers == 1) return;  // LibTorch's default
   const int total = train.threads > 0 ? static_cast<int>(train.threads)
                                       : static_cast<int>(std::thread::hardware_concurrency());
-  torch::set_num_threads(std::max(1, total / local_workers));
+  set_cpu_threads(std::max(1, total / local_workers));
 }
 
 int train_worker(const TrainOptions& options, const WorkerAddress& address) {

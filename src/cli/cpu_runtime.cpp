@@ -9,6 +9,7 @@
 #include "cli/cpu_runtime.h"
 
 #include <dlfcn.h>
+#include <torch/torch.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -64,6 +65,14 @@ void tune_cpu_runtime(char** argv) {
   if (!changed) return;
   setenv(kTunedMarker, "1", 1);
   execv("/proc/self/exe", argv);  // returns only on failure: go on untuned
+}
+
+void set_cpu_threads(int threads) {
+  torch::set_num_threads(threads);
+  using SetThreadsFn = void (*)(int);
+  auto set_openblas_threads =
+      reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (set_openblas_threads != nullptr) set_openblas_threads(threads);
 }
 
 std::string cpu_runtime_summary() {

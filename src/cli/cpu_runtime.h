@@ -13,6 +13,10 @@ namespace nmt::cli {
 /// (at most once) if that changed anything; otherwise, or if exec fails, it returns.
 void tune_cpu_runtime(char** argv);
 
+/// Sets LibTorch's threads and, when the BLAS is OpenBLAS, its own pool (which LibTorch leaves
+/// alone): data-parallel workers sharing a machine would otherwise each run a GEMM on every core.
+void set_cpu_threads(int threads);
+
 /// One line for the log, e.g. "OpenBLAS core SkylakeX, OPENBLAS_THREAD_TIMEOUT=4, OMP_WAIT_POLICY=passive".
 std::string cpu_runtime_summary();
 

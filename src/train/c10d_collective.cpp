@@ -22,7 +22,23 @@ namespace {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-std::string describe(const c10::Error& e) { return first_line(e.what_without_backtrace()); }
+// LibTorch's errors carry a backtrace after their first line (c10::Error) or not (c10d's).
+std::string describe(const std::exception& e) {
+  if (const auto* error = dynamic_cast<const c10::Error*>(&e)) {
+    return first_line(error->what_without_backtrace());
+  }
+  return first_line(e.what());
+}
+
+bool is_timeout(const std::string& why) {
+  return why.find("imeout") != std::string::npos || why.find("imed out") != std::string::npos;
+}
+
+Error not_joined(const std::string& where, const std::string& seconds, const std::string& why) {
+  return Error("the other workers did not all join " + where + " within " + seconds +
+               " s (are they all started, with the same --nnodes and --master? "
+               "train.distributed_timeout sets the wait): " + why);
+}
 
 bool is_loopback(const std::string& host) {
   return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
@@ -41,17 +57,14 @@ class C10dWorkers : public Collective {
     options.timeout = timeout;
     try {
       store_ = c10::make_intrusive<c10d::TCPStore>(address.master_addr, options);
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) {
       const auto why = describe(e);
       if (rank_ != 0) {
         throw Error("cannot reach the master " + where + " within " + seconds +
                     " s (is the worker of rank 0 running there? train.distributed_timeout sets "
                     "the wait): " + why);
       }
-      if (why.find("imed out") != std::string::npos) {
-        throw Error("the other workers did not all join " + where + " within " + seconds +
-                    " s (train.distributed_timeout sets the wait): " + why);
-      }
+      if (is_timeout(why)) throw not_joined(where, seconds, why);
       throw Error("cannot listen on " + where +
                   " for the other workers (is the port in use? choose another with --master or "
                   "MASTER_PORT): " + why);
@@ -67,10 +80,12 @@ class C10dWorkers : public Collective {
         gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
       }
       group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(store_, rank_, world_size_, gloo);
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) {
+      const auto why = describe(e);
+      if (is_timeout(why)) throw not_joined(where, seconds, why);
       throw Error("cannot connect the " + std::to_string(world_size_) +
                   " workers to each other through Gloo (GLOO_SOCKET_IFNAME names the network "
-                  "interface to use): " + describe(e));
+                  "interface to use): " + why);
     }
   }
 
@@ -125,12 +140,9 @@ class C10dWorkers : public Collective {
   void guarded(F&& operation) {
     try {
       operation();
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) {
       throw WorkerStopped("lost contact with the other workers (one of them stopped, or did not "
                           "answer within train.distributed_timeout): " + describe(e));
-    } catch (const std::runtime_error& e) {
-      throw WorkerStopped("lost contact with the other workers (one of them stopped, or did not answer "
-                  "within train.distributed_timeout): " + first_line(e.what()));
     }
   }
 

@@ -32,38 +32,56 @@ std::vector<double> sum_values(Collective& workers, const std::vector<double>& v
   return {summed, summed + values.size()};
 }
 
-void sum_gradients(Collective& workers, const std::vector<torch::Tensor>& parameters) {
-  if (workers.world_size() == 1) return;
-  torch::NoGradGuard no_grad;
+GradientBuckets::GradientBuckets(std::vector<torch::Tensor> parameters)
+    : parameters_(std::move(parameters)) {
   size_t first = 0;
-  while (first < parameters.size()) {
+  while (first < parameters_.size()) {
     size_t last = first;
     int64_t elements = 0;
-    while (last < parameters.size() && (last == first || elements + parameters[last].numel() <=
-                                                             kBucketElements)) {
-      elements += parameters[last].numel();
+    while (last < parameters_.size() &&
+           (last == first || elements + parameters_[last].numel() <= kBucketElements)) {
+      elements += parameters_[last].numel();
       ++last;
     }
-    std::vector<torch::Tensor> pieces;
-    for (size_t i = first; i < last; ++i) {
-      const auto& p = parameters[i];
-      pieces.push_back(p.grad().defined() ? p.grad().reshape({-1})
-                                          : torch::zeros({p.numel()}, p.options()));
-    }
-    std::vector<torch::Tensor> bucket = {torch::cat(pieces)};
-    workers.sum(bucket);
+    buckets_.push_back(torch::zeros({elements}, parameters_[first].options()));
     int64_t offset = 0;
     for (size_t i = first; i < last; ++i) {
-      auto p = parameters[i];
-      const auto summed = bucket[0].narrow(0, offset, p.numel()).view_as(p);
-      if (p.grad().defined()) {
-        p.mutable_grad().copy_(summed);
-      } else {
-        p.mutable_grad() = summed.clone();
-      }
+      const auto& p = parameters_[i];
+      views_.push_back(buckets_.back().narrow(0, offset, p.numel()).view_as(p));
       offset += p.numel();
     }
     first = last;
+  }
+  attach();
+}
+
+// Autograd accumulates into a gradient that exists in place, so the views stay the gradients;
+// anything that replaced one (a set_to_none zero_grad) is copied back and re-attached.
+void GradientBuckets::attach() {
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    auto& grad = parameters_[i].mutable_grad();
+    if (grad.defined() && grad.data_ptr() == views_[i].data_ptr()) continue;
+    if (grad.defined()) {
+      views_[i].copy_(grad);
+    } else {
+      views_[i].zero_();
+    }
+    grad = views_[i];
+  }
+}
+
+void GradientBuckets::zero() {
+  attach();
+  for (auto& bucket : buckets_) bucket.zero_();
+}
+
+void GradientBuckets::sum(Collective& workers) {
+  attach();
+  if (workers.world_size() == 1) return;
+  for (auto& bucket : buckets_) {
+    std::vector<torch::Tensor> one = {bucket};
+    workers.sum(one);
   }
 }
 

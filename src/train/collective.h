@@ -60,8 +60,22 @@ bool has_c10d(std::string* why_not);
 /// Each value summed over ranks (fp64): counts, losses and flags the workers agree on.
 std::vector<double> sum_values(Collective& workers, const std::vector<double>& values);
 
-/// Sums the gradients of `parameters` over ranks, through a few fixed flat buckets (so that
-/// the sums do not depend on the bucket layout). A parameter without a gradient counts as 0.
-void sum_gradients(Collective& workers, const std::vector<torch::Tensor>& parameters);
+/// The gradients of a model's parameters as views into a few fixed flat buckets, so that they
+/// are summed over the workers without copies, one collective per bucket (the bucket layout
+/// is fixed, so the sums do not depend on it).
+class GradientBuckets {
+ public:
+  explicit GradientBuckets(std::vector<torch::Tensor> parameters);
+  /// Zeroes every gradient (instead of the optimiser's zero_grad(), which would detach them).
+  void zero();
+  /// Replaces every gradient with its sum over the workers.
+  void sum(Collective& workers);
+
+ private:
+  void attach();
+  std::vector<torch::Tensor> parameters_;
+  std::vector<torch::Tensor> buckets_;  // flat
+  std::vector<torch::Tensor> views_;    // per parameter, into its bucket
+};
 
 }  // namespace nmt

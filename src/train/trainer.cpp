@@ -40,11 +40,14 @@ torch::Device training_device(const std::string& device) {
   return device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
-// This rank's share of a batch: the pairs [size * rank / world, size * (rank + 1) / world).
-// Batches hold pairs of similar lengths, so equal counts are close to equal work.
+// This rank's share of a batch: every world-th pair from the rank-th. A batch is sorted by
+// length, so each share has pairs of every length in it: close to equal work.
 std::vector<int64_t> share_of(const std::vector<int64_t>& pairs, int rank, int world) {
-  const auto size = static_cast<int64_t>(pairs.size());
-  return {pairs.begin() + size * rank / world, pairs.begin() + size * (rank + 1) / world};
+  std::vector<int64_t> share;
+  for (size_t i = static_cast<size_t>(rank); i < pairs.size(); i += static_cast<size_t>(world)) {
+    share.push_back(pairs[i]);
+  }
+  return share;
 }
 
 // What the workers sum after each update's backward pass, and before each decision to go on.
@@ -74,6 +77,7 @@ class Trainer {
   std::vector<int64_t> trg_lengths_;
   Seq2Seq model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<GradientBuckets> gradients_;
   LrSchedule schedule_;
   TrainingProgress progress_;
   std::unique_ptr<ProgressReporter> reporter_;  // rank 0 only
@@ -112,6 +116,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
                                 .betas({train_.adam_beta1, train_.adam_beta2})
                                 .eps(train_.adam_eps)
                                 .weight_decay(train_.weight_decay));
+  gradients_ = std::make_unique<GradientBuckets>(model_->parameters());
   const std::string config_yaml = config_to_yaml(config, unused_config_keys(config));
   progress_.config_yaml = config_yaml;
   if (!control.resume_from.empty()) {
@@ -173,7 +178,7 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
     const auto share = share_of(batches[i].pairs, workers_.rank(), workers_.world_size());
     if (!share.empty()) mine.push_back(make_batch(data_.train, share).to(device_));
   }
-  optimizer_->zero_grad();
+  gradients_->zero();
   const UpdateLoss loss = backward_update(*model_, mine, train_.label_smoothing, tokens);
   std::vector<double> sums(kUpdateSums, 0.0);
   sums[kLossSum] = loss.loss_sum;
@@ -184,7 +189,7 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
     sums[kPolicyTokens] = static_cast<double>(loss.tokens);
   }
   sums = sum_values(workers_, sums);
-  sum_gradients(workers_, model_->parameters());
+  gradients_->sum(workers_);
   const double loss_sum = sums[kLossSum];
   if (!std::isfinite(loss_sum)) {
     throw Error("train: the loss became " + std::to_string(loss_sum) + " at update " +

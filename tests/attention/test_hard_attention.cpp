@@ -33,6 +33,12 @@ struct Toy {
   torch::Tensor soft() const { return torch::softmax((h[0] * z).sum(1), 0); }  // [5]
 };
 
+// One step's sample as the decoder hands it to policy_loss: [B, T = 1].
+nmt::PolicySamples samples_of(const nmt::AttentionResult& r) {
+  if (!r.sample_log_prob.defined()) return {};
+  return {r.sample_log_prob.unsqueeze(1), r.sample_entropy.unsqueeze(1)};
+}
+
 }  // namespace
 
 TEST_CASE("hard attention: sampled positions follow the soft weights (chi-square)",
@@ -79,8 +85,8 @@ TEST_CASE("hard attention: the REINFORCE gradient matches the exact expected gra
   const auto mask = torch::ones({kSamples, 5}, torch::kBool);
   const auto r = nmt::test::attend(*attention, z, h, mask);
   const auto reward = rewards.index_select(0, r.weights.argmax(1));  // [N]
-  const auto policy =
-      attention->policy_loss(-reward.unsqueeze(1), torch::ones({kSamples, 1}, torch::kBool));
+  const auto policy = attention->policy_loss(samples_of(r), -reward.unsqueeze(1),
+                                             torch::ones({kSamples, 1}, torch::kBool));
   REQUIRE(policy.loss.defined());
   CHECK(policy.reward == Approx(reward.mean().item<double>()));
   // policy.loss = -sum_i (r_i - b) log a(s_i): each row's gradient is one sample of -estimate.
@@ -100,8 +106,8 @@ TEST_CASE("hard attention: the baseline is a moving average of the mean reward",
   const Toy toy;
   const auto mask = torch::ones({1, 5}, torch::kBool);
   const auto step = [&](double token_loss) {
-    nmt::test::attend(*attention, toy.z, toy.h, mask);
-    return attention->policy_loss(torch::full({1, 1}, token_loss, torch::kDouble),
+    const auto r = nmt::test::attend(*attention, toy.z, toy.h, mask);
+    return attention->policy_loss(samples_of(r), torch::full({1, 1}, token_loss, torch::kDouble),
                                   torch::ones({1, 1}, torch::kBool));
   };
   CHECK(step(2.0).baseline == Approx(-2.0));  // starts at the first batch's mean reward
@@ -114,9 +120,9 @@ TEST_CASE("hard attention: the entropy bonus pushes towards higher entropy", "[a
   attention->train();
   const Toy toy;
   auto z = toy.z.clone().requires_grad_();
-  nmt::test::attend(*attention, z, toy.h, torch::ones({1, 5}, torch::kBool));
+  const auto r = nmt::test::attend(*attention, z, toy.h, torch::ones({1, 5}, torch::kBool));
   // Zero advantage (the first batch's baseline is its own reward): only -H(a) remains.
-  const auto policy = attention->policy_loss(torch::zeros({1, 1}, torch::kDouble),
+  const auto policy = attention->policy_loss(samples_of(r), torch::zeros({1, 1}, torch::kDouble),
                                              torch::ones({1, 1}, torch::kBool));
   const auto soft = torch::softmax((toy.h[0] * toy.z[0]).sum(1), 0);
   CHECK(policy.entropy == Approx(-(soft * soft.log()).sum().item<double>()));
@@ -134,7 +140,8 @@ TEST_CASE("hard attention: at inference the context is the argmax position's sta
   require_close(r.context[0], toy.h[0][best], 0.0);
   REQUIRE(r.weights[0][best].item<double>() == 1.0);
   REQUIRE(r.weights.sum().item<double>() == 1.0);
-  REQUIRE_FALSE(argmax->policy_loss(torch::zeros({1, 1}), mask).loss.defined());
+  REQUIRE_FALSE(r.sample_log_prob.defined());
+  REQUIRE_FALSE(argmax->policy_loss(samples_of(r), torch::zeros({1, 1}), mask).loss.defined());
 
   const auto expected = make_hard("expected");
   expected->eval();

@@ -6,20 +6,17 @@
 #include "attention/registry.h"
 #include "model/model_fixtures.h"
 #include "model/seq2seq.h"
-#include "train/loss.h"
+#include "data/batch.h"
+#include "train/objective.h"
 
 namespace {
 
 constexpr int64_t kSymbols = 8;  // ids 4..11 after the 4 specials
 constexpr int64_t kVocab = 4 + kSymbols;
 
-struct Batch {
-  torch::Tensor src, src_len, trg_in, trg_out;
-};
-
 // Random sequences x of length 2..6: src = x </s>, trg_in = <s> reverse(x),
 // trg_out = reverse(x) </s>.
-Batch reverse_batch(std::mt19937& rng, int64_t size) {
+nmt::Batch reverse_batch(std::mt19937& rng, int64_t size) {
   std::uniform_int_distribution<int64_t> len(2, 6), sym(4, kVocab - 1);
   std::vector<std::vector<int64_t>> src, trg_in, trg_out;
   for (int64_t i = 0; i < size; ++i) {
@@ -33,10 +30,11 @@ Batch reverse_batch(std::mt19937& rng, int64_t size) {
     trg_out.push_back(r);
     trg_out.back().push_back(nmt::kEosId);
   }
-  Batch b;
-  std::tie(b.src, b.src_len) = nmt::test::pad_rows(src);
+  nmt::Batch b;
+  std::tie(b.src, b.src_lengths) = nmt::test::pad_rows(src);
   b.trg_in = nmt::test::pad_rows(trg_in).first;
   b.trg_out = nmt::test::pad_rows(trg_out).first;
+  b.trg_tokens = b.trg_out.ne(nmt::kPadId).sum().item<int64_t>();
   return b;
 }
 
@@ -51,15 +49,11 @@ void require_loss_halves(const nmt::ModelConfig& config) {
   constexpr int kSteps = 300, kWindow = 20;
   for (int step = 0; step < kSteps; ++step) {
     const auto b = reverse_batch(rng, 32);
-    const auto logits = model->forward(b.src, b.src_len, b.trg_in).logits;  // [B, T, V]
-    const auto loss = nmt::label_smoothed_loss(logits, b.trg_out, /*smoothing=*/0.0);
-    auto objective = loss.loss;
-    const auto policy = model->decoder()->policy_loss(loss.token_nll, b.trg_out.ne(nmt::kPadId));
-    if (policy.loss.defined()) objective = objective + policy.loss;
+    const auto objective = nmt::training_objective(*model, b, /*label_smoothing=*/0.0);
     optimizer.zero_grad();
-    (objective / static_cast<double>(loss.tokens)).backward();
+    (objective.value / static_cast<double>(b.trg_tokens)).backward();
     optimizer.step();
-    const double mean = loss.nll.item<double>() / static_cast<double>(loss.tokens);
+    const double mean = objective.loss.nll.item<double>() / static_cast<double>(b.trg_tokens);
     if (step < kWindow) first += mean / kWindow;
     if (step >= kSteps - kWindow) last += mean / kWindow;
   }

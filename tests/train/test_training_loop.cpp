@@ -11,7 +11,7 @@
 #include "model/model_fixtures.h"
 #include "train/train_fixtures.h"
 #include "train/trainer.h"
-#include "train/update_gradients.h"
+#include "train/objective.h"
 
 namespace fs = std::filesystem;
 using nmt::test::checkpoint_progress;
@@ -47,7 +47,9 @@ TEST_CASE("train: accumulate k batches gives the gradients of one batch holding 
     model->train();
     std::vector<nmt::Batch> batches;
     for (const auto& g : groups) batches.push_back(nmt::make_batch(corpus, g));
-    const auto loss = nmt::backward_update(*model, batches, 0.1);
+    int64_t tokens = 0;
+    for (const auto& b : batches) tokens += b.trg_tokens;
+    const auto loss = nmt::backward_update(*model, batches, 0.1, tokens);
     std::map<std::string, torch::Tensor> grads;
     for (const auto& p : model->named_parameters()) {
       if (p.value().grad().defined()) grads[p.key()] = p.value().grad().clone();

@@ -1,0 +1,320 @@
+// `nmt train` with several worker processes (c10d/Gloo on loopback): N workers train the same
+// model as one process, two "machines" started by hand train the same model as --nproc 2, a
+// killed worker stops them all with the newest checkpoint usable, and bad launches are one
+// clear line each.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/config.h"
+#include "model/checkpoint.h"
+#include "model/seq2seq.h"
+#include "support/one_line_error.h"
+#include "support/run_command.h"
+#include "train/train_fixtures.h"
+
+namespace fs = std::filesystem;
+using Catch::Contains;
+using nmt::test::nmt_binary;
+using nmt::test::quoted;
+using nmt::test::run_command;
+using nmt::test::TempDir;
+
+namespace {
+
+// Deterministic training (no dropout) of the tiny model: 20 updates, validated every 10 on a
+// dev set, a loss logged at every update.
+std::string write_config(const TempDir& dir) {
+  nmt::test::write_reverse_corpus(dir, 240, 20);
+  const auto config = dir.file("c.yaml");
+  nmt::test::write_text(config, nmt::test::tiny_train_yaml(dir, dir.file("unused"), true));
+  return config;
+}
+
+std::string sets(const std::string& model_dir, int steps = 20) {
+  return " --set model_dir=" + quoted(model_dir) + " --set train.max_steps=" +
+         std::to_string(steps) +
+         " --set model.encoder.dropout=0 --set model.decoder.dropout=0"
+         " --set train.valid_every=10 --set train.log_every=1 --set train.distributed_timeout=20";
+}
+
+// A port the kernel just handed out and took back: free for the next moment.
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::map<std::string, torch::Tensor> final_parameters(const std::string& model_dir) {
+  const auto checkpoints = nmt::list_step_checkpoints(model_dir);
+  REQUIRE(!checkpoints.empty());
+  const auto& path = checkpoints.back();
+  const auto config = nmt::parse_config(nmt::checkpoint_config(path), path);
+  nmt::Seq2Seq model(config.model, 24, 24);
+  nmt::load_checkpoint(path, *model, nullptr);
+  std::map<std::string, torch::Tensor> parameters;
+  for (const auto& p : model->named_parameters()) parameters[p.key()] = p.value().clone();
+  return parameters;
+}
+
+std::vector<double> train_losses(const std::string& model_dir) {
+  std::vector<double> losses;
+  for (const auto& e : nmt::test::metrics_events(model_dir, "train")) {
+    losses.push_back(e["loss"].get<double>());
+  }
+  return losses;
+}
+
+int workers_of_run(const std::string& model_dir) {
+  const auto stops = nmt::test::metrics_events(model_dir, "stop");
+  REQUIRE(stops.size() == 1);
+  return stops[0].value("workers", 0);
+}
+
+// Every parameter tensor the same within 1e-5 relative (the norm of the difference against
+// the norm of the tensor), and the same loss at every update. The sums of the gradients run in
+// another order, so they differ in the last bits of fp32, and Adam divides by the gradients'
+// running scale, which makes such differences larger in weights whose gradients are ~0.
+void require_same_model(const std::string& expected_dir, const std::string& actual_dir) {
+  const auto expected = final_parameters(expected_dir);
+  const auto actual = final_parameters(actual_dir);
+  REQUIRE(expected.size() == actual.size());
+  for (const auto& [name, value] : expected) {
+    INFO(name);
+    const double difference = (actual.at(name) - value).norm().item<double>();
+    CHECK(difference <= 1e-5 * value.norm().item<double>());
+  }
+  const auto expected_losses = train_losses(expected_dir);
+  const auto actual_losses = train_losses(actual_dir);
+  REQUIRE(expected_losses.size() == 20);
+  REQUIRE(actual_losses.size() == expected_losses.size());
+  for (size_t i = 0; i < expected_losses.size(); ++i) {
+    INFO("update " << i + 1);
+    CHECK(actual_losses[i] == Approx(expected_losses[i]).epsilon(1e-5));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train][parallel]") {
+  TempDir dir;
+  const auto config = write_config(dir);
+  const auto one = run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")));
+  INFO(one.output);
+  REQUIRE(one.status == 0);
+  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
+                               sets(dir.file("two")));
+  INFO(two.output);
+  REQUIRE(two.status == 0);
+  REQUIRE(workers_of_run(dir.file("one")) == 1);
+  REQUIRE(workers_of_run(dir.file("two")) == 2);
+  require_same_model(dir.file("one"), dir.file("two"));
+  // Validation ran once, on rank 0, and its verdict is the one process's.
+  const auto valid_one = nmt::test::metrics_events(dir.file("one"), "valid");
+  const auto valid_two = nmt::test::metrics_events(dir.file("two"), "valid");
+  REQUIRE(valid_two.size() == 2);
+  REQUIRE(valid_one.size() == 2);
+  CHECK(valid_two[1]["best_step"] == valid_one[1]["best_step"]);
+  CHECK(valid_two[1]["loss"].get<double>() == Approx(valid_one[1]["loss"].get<double>()));
+}
+
+TEST_CASE("data parallel: two machines started by hand train the same model as --nproc 2",
+          "[train][parallel]") {
+  TempDir dir;
+  const auto config = write_config(dir);
+  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
+                               sets(dir.file("two")));
+  INFO(two.output);
+  REQUIRE(two.status == 0);
+  const auto master = " --nnodes 2 --master 127.0.0.1:" + std::to_string(free_port());
+  const auto node = [&](int rank) {
+    return "timeout -s KILL 120 " + nmt_binary() + " train " + quoted(config) + master +
+           " --node-rank " + std::to_string(rank) + sets(dir.file("nodes"));
+  };
+  const auto nodes = run_command("{ " + node(1) + " > " + quoted(dir.file("node1.log")) +
+                                 " 2>&1 & n1=$!; " + node(0) + "; n0=$?; wait $n1; n1=$?; " +
+                                 "cat " + quoted(dir.file("node1.log")) +
+                                 "; exit $((n0 | n1)); }");
+  INFO(nodes.output);
+  REQUIRE(nodes.status == 0);
+  REQUIRE(workers_of_run(dir.file("nodes")) == 2);
+  require_same_model(dir.file("two"), dir.file("nodes"));
+}
+
+TEST_CASE("data parallel: resuming with another number of workers goes on with the same model",
+          "[train][parallel]") {
+  TempDir dir;
+  const auto config = write_config(dir);
+  const auto whole = run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")));
+  INFO(whole.output);
+  REQUIRE(whole.status == 0);
+  // 1 process for 10 updates, then 2 workers to 20.
+  const auto first = run_command(nmt_binary() + " train " + quoted(config) +
+                                 sets(dir.file("grown"), 10));
+  INFO(first.output);
+  REQUIRE(first.status == 0);
+  const auto second = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
+                                  sets(dir.file("grown")) + " --resume");
+  INFO(second.output);
+  REQUIRE(second.status == 0);
+  require_same_model(dir.file("one"), dir.file("grown"));
+}
+
+TEST_CASE("data parallel: a worker killed by SIGKILL stops them all; the run resumes with 1",
+          "[train][parallel][kill][slow]") {
+  TempDir dir;
+  const auto config = write_config(dir);
+  const auto model_dir = dir.file("model");
+  const auto log = dir.file("launcher.log");
+  // Long enough to be killed in the middle: checkpoints every 10 updates.
+  const pid_t launcher = fork();
+  if (launcher == 0) {
+    freopen(log.c_str(), "w", stderr);
+    execl(NMT_BINARY, NMT_BINARY, "train", config.c_str(), "--nproc", "2", "--set",
+          ("model_dir=" + model_dir).c_str(), "--set", "train.max_steps=100000", "--set",
+          "train.valid_every=10", nullptr);
+    _exit(127);
+  }
+  // The workers are the launcher's children; wait for a checkpoint, then kill rank 1's.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (nmt::list_step_checkpoints(model_dir).size() < 2 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(nmt::list_step_checkpoints(model_dir).size() >= 2);
+  const auto children = nmt::test::read_text("/proc/" + std::to_string(launcher) + "/task/" +
+                                             std::to_string(launcher) + "/children");
+  std::istringstream pids(children);
+  std::vector<pid_t> workers;
+  for (pid_t pid; pids >> pid;) workers.push_back(pid);
+  REQUIRE(workers.size() == 2);
+  const auto environ = nmt::test::read_text("/proc/" + std::to_string(workers[1]) + "/environ");
+  const pid_t victim = environ.find(std::string("RANK=1") + '\0') != std::string::npos
+                           ? workers[1]
+                           : workers[0];
+  const auto killed_at = std::chrono::steady_clock::now();
+  kill(victim, SIGKILL);
+  int status = 0;
+  REQUIRE(waitpid(launcher, &status, 0) == launcher);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed_at).count();
+  const auto output = nmt::test::read_text(log);
+  INFO(output);
+  CHECK(seconds < 60);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) != 0);
+  for (const pid_t worker : workers) CHECK(kill(worker, 0) == -1);  // gone (and reaped)
+  CHECK_THAT(output, Contains("nmt: error: worker rank 1 (pid " + std::to_string(victim) +
+                              ") was killed by signal 9"));
+  CHECK(output.find("nmt: error:") == output.rfind("nmt: error:"));
+
+  const auto newest = nmt::list_step_checkpoints(model_dir).back();
+  const auto translated = run_command("echo 'red cat' | " + nmt_binary() + " translate --model " +
+                                      quoted(model_dir) + " --checkpoint " + quoted(newest));
+  INFO(translated.output);
+  CHECK(translated.status == 0);
+  const int64_t step = nmt::test::checkpoint_progress(newest).step;
+  const auto resumed = run_command(nmt_binary() + " train " + quoted(config) +
+                                   " --nproc 1 --resume --set model_dir=" + quoted(model_dir) +
+                                   " --set train.valid_every=10 --set train.max_steps=" +
+                                   std::to_string(step + 10));
+  INFO(resumed.output);
+  REQUIRE(resumed.status == 0);
+  CHECK_THAT(resumed.output, Contains("resumed from"));
+  const auto stops = nmt::test::metrics_events(model_dir, "stop");
+  REQUIRE(!stops.empty());
+  CHECK(stops.back()["step"] == step + 10);
+}
+
+TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][parallel][cli]") {
+  TempDir dir;
+  const auto config = write_config(dir);
+  const auto train = " train " + quoted(config) + sets(dir.file("model")) +
+                     " --set train.distributed_timeout=3";
+  const auto timed = [&](const std::string& command) {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = nmt::test::run_nmt(command);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(seconds < 30);
+    return r;
+  };
+
+  SECTION("the port is in use") {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address = {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(listen(fd, 4) == 0);
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    const auto port = std::to_string(ntohs(address.sin_port));
+    const auto line = nmt::test::require_one_line_error(
+        timed(train + " --nproc 2 --master 127.0.0.1:" + port));
+    close(fd);
+    CHECK_THAT(line, Contains("cannot listen on 127.0.0.1:" + port));
+  }
+  SECTION("the master does not answer") {
+    const auto port = std::to_string(free_port());
+    const auto line = nmt::test::require_one_line_error(
+        timed(train + " --nnodes 2 --node-rank 1 --master 127.0.0.1:" + port));
+    CHECK_THAT(line, Contains("cannot reach the master 127.0.0.1:" + port + " within 3 s"));
+  }
+  SECTION("the other machine never joins") {
+    const auto line = nmt::test::require_one_line_error(timed(
+        train + " --nnodes 2 --node-rank 0 --master 127.0.0.1:" + std::to_string(free_port())));
+    CHECK_THAT(line, Contains("did not all join"));
+  }
+  SECTION("RANK is not below WORLD_SIZE") {
+    const auto r = run_command("RANK=2 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=1234 "
+                               "timeout -s KILL 60 " + nmt_binary() + train);
+    const auto line = nmt::test::require_one_line_error(r);
+    CHECK_THAT(line, Contains("RANK=2 is not below WORLD_SIZE=2"));
+  }
+  SECTION("the machines' configs differ") {
+    const auto master = " --nnodes 2 --master 127.0.0.1:" + std::to_string(free_port());
+    const auto log1 = dir.file("node1.log");
+    const auto r = run_command("{ timeout -s KILL 60 " + nmt_binary() + train + master +
+                               " --node-rank 1 --set train.lr=0.02 > " + quoted(log1) +
+                               " 2>&1 & n1=$!; timeout -s KILL 60 " + nmt_binary() + train +
+                               master + " --node-rank 0; n0=$?; wait $n1; echo $? > " +
+                               quoted(dir.file("status1")) + "; exit $n0; }");
+    const auto line = nmt::test::require_one_line_error(r);
+    CHECK_THAT(line, Contains("configs differ"));
+    CHECK_THAT(line, Contains("train.lr"));
+    const nmt::test::CommandResult node1{std::stoi(nmt::test::read_text(dir.file("status1"))),
+                                         nmt::test::read_text(log1)};
+    const auto line1 = nmt::test::require_one_line_error(node1);
+    CHECK_THAT(line1, Contains("configs differ"));
+  }
+  SECTION("--node-rank is not below --nnodes") {
+    const auto line = nmt::test::require_one_line_error(
+        timed(train + " --nnodes 2 --node-rank 2 --master 127.0.0.1:1234"));
+    CHECK_THAT(line, Contains("--node-rank 2 is not below --nnodes 2"));
+  }
+  SECTION("several machines without --master") {
+    const auto line =
+        nmt::test::require_one_line_error(timed(train + " --nnodes 2 --node-rank 0"));
+    CHECK_THAT(line, Contains("--nnodes 2 needs --master HOST:PORT"));
+  }
+  SECTION("--master is not HOST:PORT") {
+    const auto line = nmt::test::require_one_line_error(timed(train + " --nproc 2 --master x"));
+    CHECK_THAT(line, Contains("--master 'x': expected HOST:PORT"));
+  }
+}
