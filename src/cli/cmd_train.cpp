@@ -132,6 +132,7 @@ int train_worker(const TrainOptions& options, const WorkerAddress& address) {
   control.resume_from = start.resume_from;
   control.stop_request = &signals.received();
   control.workers = workers.get();
+  control.cuda_device = address.local_rank;
   train(config, start.data, control);
   return 0;
 }

@@ -30,14 +30,20 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-torch::Device training_device(const std::string& device) {
+torch::Device training_device(const std::string& device, int cuda_device) {
   if (device == "cuda" && !torch::cuda::is_available()) {
     throw ConfigError(
         "device: cuda is not available: this LibTorch has no CUDA support or "
         "sees no GPU (Debian's libtorch is CPU-only; build against an official "
         "CUDA LibTorch through CMAKE_PREFIX_PATH)");
   }
-  return device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  if (device == "cpu") return torch::Device(torch::kCPU);
+  if (cuda_device >= static_cast<int>(torch::cuda::device_count())) {
+    throw ConfigError("device: cuda: this worker's GPU cuda:" + std::to_string(cuda_device) +
+                      " does not exist (" + std::to_string(torch::cuda::device_count()) +
+                      " GPUs seen): start at most as many workers per machine as it has GPUs");
+  }
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(cuda_device));
 }
 
 // This rank's share of a batch: every world-th pair from the rank-th. A batch is sorted by
@@ -100,7 +106,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
       control_(control),
       alone_(control.workers ? nullptr : single_process()),
       workers_(control.workers ? *control.workers : *alone_),
-      device_(training_device(config.device)),
+      device_(training_device(config.device, control.cuda_device)),
       trg_lengths_(data.train.trg_lengths()),
       schedule_(config.train) {
   if (data_.train.size() == 0) throw DataError("data.train: no training pairs");

@@ -34,6 +34,7 @@ struct TrainControl {
   TrainBudget budget;
   /// The workers that train together (gradient synchronisation); null: this process alone.
   Collective* workers = nullptr;
+  int cuda_device = 0;  // device: cuda: the GPU this process trains on (a worker's LOCAL_RANK)
 };
 
 struct TrainResult {
