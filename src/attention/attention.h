@@ -34,7 +34,7 @@ struct AttentionResult {
   torch::Tensor weights;  // [B, S], rows sum to 1 over real positions, exactly 0 on padding
   // Stochastic types in training (hard): log a(s) of the sampled position and the entropy of
   // the weights it was sampled from, [B] each; undefined otherwise.
-  torch::Tensor sample_log_prob, sample_entropy;
+  torch::Tensor sample_log_prob{}, sample_entropy{};
 };
 
 /// Sizes an attention module is built for.

@@ -112,7 +112,8 @@ std::vector<Field> schema_of(Config& c) {
       integer("train.threads", &t.threads, 0, 1024,
               "CPU threads (0: LibTorch's default); with --nproc N, each worker has 1/N of them"),
       real("train.distributed_timeout", &t.distributed_timeout, {0, kInf, true},
-           "seconds a data-parallel worker waits for the others (to join, in a collective)"),
+           "seconds a data-parallel worker waits for the others: to join, in a collective, and "
+           "while rank 0 validates (longer than a validation takes)"),
       integer("train.seed", &t.seed, 0, "seed of every random choice"),
       real("train.adam_beta1", &t.adam_beta1, {0, 1, false, true}, "Adam beta1"),
       real("train.adam_beta2", &t.adam_beta2, {0, 1, false, true}, "Adam beta2"),

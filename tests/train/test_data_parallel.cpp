@@ -175,7 +175,7 @@ TEST_CASE("data parallel: resuming with another number of workers goes on with t
   require_same_model(dir.file("one"), dir.file("grown"));
 }
 
-TEST_CASE("data parallel: a worker killed by SIGKILL stops them all; the run resumes with 1",
+TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run resumes with 1",
           "[train][parallel][kill][slow]") {
   TempDir dir;
   const auto config = write_config(dir);
