@@ -21,8 +21,8 @@ OUT=${OUT:-/tmp/nmt_parallel}
 rm -rf "$OUT" && mkdir -p "$OUT"
 scripts/get_data.sh multi30k --from "$DATA" --to "$OUT/data" >/dev/null
 # A 20-sentence dev set: the validation at the end of each run is not what is measured.
-zcat -f "$OUT"/data/val.en* | head -20 >"$OUT/dev.en"
-zcat -f "$OUT"/data/val.de* | head -20 >"$OUT/dev.de"
+zcat -f "$OUT"/data/val.en* | awk "NR <= 20" >"$OUT/dev.en"
+zcat -f "$OUT"/data/val.de* | awk "NR <= 20" >"$OUT/dev.de"
 common=(--set data.train="$OUT/data/train" --set data.dev="$OUT/dev" --set train.threads=2
         --set train.max_steps="$STEPS" --set train.valid_every=1000000 --set train.max_minutes=0)
 # The subword models once; every run copies them.

@@ -113,7 +113,8 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
   torch::manual_seed(static_cast<uint64_t>(train_.seed));
   model_ = Seq2Seq(config.model, data_.vocabs.src->size(), data_.vocabs.trg->size());
   model_->to(device_);
-  for (auto& p : model_->parameters()) workers_.broadcast(p);  // one model, whatever happened
+  // The same initial weights on every rank, whatever their generators did before.
+  for (auto& p : model_->parameters()) workers_.broadcast(p);
   // Each rank's own random stream (dropout, sampling); rank 0's is that of one process.
   const int rank = workers_.rank();
   if (rank > 0) torch::manual_seed(static_cast<uint64_t>(train_.seed + rank));

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <filesystem>
 
 #include "common/config.h"
@@ -10,8 +11,9 @@
 #include "data/batch.h"
 #include "model/model_fixtures.h"
 #include "train/train_fixtures.h"
-#include "train/trainer.h"
+#include "train/collective.h"
 #include "train/objective.h"
+#include "train/trainer.h"
 
 namespace fs = std::filesystem;
 using nmt::test::checkpoint_progress;
@@ -189,4 +191,46 @@ TEST_CASE("train: a loss that becomes NaN stops training with a clear error",
     nmt::load_checkpoint(checkpoint, *m, nullptr);
     for (const auto& p : m->parameters()) CHECK(torch::isfinite(p).all().item<bool>());
   }
+}
+
+TEST_CASE("train: the caller's budget and stop request end a run, with a checkpoint to resume",
+          "[train][control]") {
+  nmt::test::TempDir dir;
+  nmt::test::write_reverse_corpus(dir, 60, 0);
+  const auto model = dir.file("model");
+  const auto config = tiny_config(dir, model, false, {"train.valid_every=1000"});
+  const auto alone = nmt::single_process();
+  const auto start = nmt::start_training(config, /*resume=*/false, *alone);
+  nmt::TrainControl control;
+
+  control.budget.updates = 7;
+  auto result = nmt::train(config, start.data, control);
+  CHECK(result.step == 7);
+  CHECK(result.stop_reason == "update budget reached");
+  REQUIRE(nmt::list_step_checkpoints(model).size() == 1);
+
+  // Tokens: the run ends at the first update that reaches them.
+  control = {};
+  control.resume_from = nmt::list_step_checkpoints(model).back();
+  control.budget.target_tokens = 1;
+  result = nmt::train(config, start.data, control);
+  CHECK(result.step == 8);
+  CHECK(result.stop_reason == "token budget reached");
+  CHECK(result.trained_tokens > 0);
+
+  // A stop request made before the run starts: it ends before its first update.
+  std::atomic<int> stop{15};
+  control = {};
+  control.resume_from = nmt::list_step_checkpoints(model).back();
+  control.stop_request = &stop;
+  result = nmt::train(config, start.data, control);
+  CHECK(result.step == 8);
+  CHECK(result.stop_reason == "signal 15");
+
+  stop = 0;
+  control.budget.training_seconds = 1e-9;
+  result = nmt::train(config, start.data, control);
+  CHECK(result.step == 9);
+  CHECK(result.stop_reason == "training time budget reached");
+  CHECK(checkpoint_progress(nmt::list_step_checkpoints(model).back()).step == 9);
 }
