@@ -1,6 +1,12 @@
 // `nmt prepare` (check a config, train its subword models, load and batch its corpora) and
 // `nmt train`. Both take a config file and --set overrides.
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -88,6 +94,30 @@ int env_int(const char* name, int fallback, int min) {
   return static_cast<int>(value);
 }
 
+// The address of this machine that the kernel would send from to reach `host` ("127.0.0.1"
+// for a loopback master), or "" if that cannot be told: where the other workers reach this
+// one. (The host name's address, Gloo's default, is often 127.0.1.1 on Debian.)
+std::string local_address_towards(const std::string& host) {
+  addrinfo hints = {};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), "9", &hints, &found) != 0 || found == nullptr) return "";
+  std::string address;
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in local = {};
+  socklen_t length = sizeof local;
+  char text[INET_ADDRSTRLEN] = {};
+  if (fd >= 0 && ::connect(fd, found->ai_addr, found->ai_addrlen) == 0 &&  // sends nothing
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0 &&
+      ::inet_ntop(AF_INET, &local.sin_addr, text, sizeof text) != nullptr) {
+    address = text;
+  }
+  if (fd >= 0) ::close(fd);
+  ::freeaddrinfo(found);
+  return address;
+}
+
 // A worker's place among the others, from the environment (set by `nmt train --nproc`,
 // torchrun or a cluster's job script).
 WorkerAddress worker_address_from_environment() {
@@ -107,6 +137,8 @@ WorkerAddress worker_address_from_environment() {
   if (a.master_port > 65535) throw ConfigError("MASTER_PORT: expected a port below 65536");
   a.local_rank = env_int("LOCAL_RANK", a.rank, 0);
   a.local_world_size = env_int("LOCAL_WORLD_SIZE", 1, 1);
+  if (const char* interface = std::getenv("GLOO_SOCKET_IFNAME")) a.gloo_interface = interface;
+  a.gloo_address = local_address_towards(a.master_addr);
   return a;
 }
 
@@ -119,6 +151,8 @@ void set_threads(const TrainConfig& train, int local_workers) {
 }
 
 int train_worker(const TrainOptions& options, const WorkerAddress& address) {
+  // Under the launcher, a second signal is the launcher's to act on (it kills).
+  StopSignals signals(/*once=*/std::getenv(kLaunchedMarker) == nullptr);
   if (address.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 speaks for all
   const Config config = load_for_run(options.config);
   set_threads(config.train, address.local_world_size);
@@ -126,7 +160,6 @@ int train_worker(const TrainOptions& options, const WorkerAddress& address) {
   const auto timeout = std::chrono::milliseconds(
       static_cast<int64_t>(config.train.distributed_timeout * 1000));
   const auto workers = connect_workers(address, timeout);
-  StopSignals signals;
   const TrainingStart start = start_training(config, options.resume, *workers);
   TrainControl control;
   control.resume_from = start.resume_from;
@@ -202,15 +235,20 @@ Command add_train_command(CLI::App& app) {
       "make each `nmt train` one worker.");
   return {sub, [options] {
             if (launching(*options)) return launch(*options);
-            if (std::getenv("WORLD_SIZE") == nullptr) {
+            const char* world = std::getenv("WORLD_SIZE");
+            if (world == nullptr || std::string(world) == "1") {
               return train_worker(*options, WorkerAddress{});
             }
             const auto address = worker_address_from_environment();
+            const bool launched = std::getenv(kLaunchedMarker) != nullptr;
             try {
               return train_worker(*options, address);
             } catch (const WorkerStopped& e) {
               // Under `nmt train --nproc`, the worker that failed or the launcher says why.
-              if (std::getenv(kLaunchedMarker) != nullptr) return kLostContactStatus;
+              if (launched) return kLostContactStatus;
+              throw Error("rank " + std::to_string(address.rank) + ": " + e.what());
+            } catch (const AgreedError& e) {
+              if (launched && address.rank != 0) return kLostContactStatus;  // rank 0 says it
               throw Error("rank " + std::to_string(address.rank) + ": " + e.what());
             } catch (...) {
               if (address.world_size == 1) throw;

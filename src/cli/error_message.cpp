@@ -5,15 +5,11 @@
 #include <new>
 #include <string_view>
 
+#include "common/errors.h"
+
 namespace nmt::cli {
 namespace {
 
-std::string first_line(std::string_view text) {
-  const auto start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) return "";
-  text = text.substr(start, text.find('\n', start) - start);
-  return std::string(text.substr(0, text.find_last_not_of(" \t\r") + 1));
-}
 
 // LibTorch's internal asserts ask users to report a bug to PyTorch; from nmt, that request
 // belongs to nmt.

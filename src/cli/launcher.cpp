@@ -98,6 +98,10 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
   action.sa_handler = on_launcher_signal;
   sigaction(SIGINT, &action, &old_int);
   sigaction(SIGTERM, &action, &old_term);
+  const auto restore_signals = [&] {
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+  };
 
   const pid_t launcher = ::getpid();
   std::vector<Worker> workers(static_cast<size_t>(plan.nproc));
@@ -107,8 +111,13 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
     w.pid = ::fork();
     if (w.pid == 0) exec_worker(plan, i, worker_args, launcher);
     if (w.pid < 0) {
+      const std::string why = std::strerror(errno);
       signal_all(workers, SIGKILL);
-      throw Error(std::string("cannot start a worker: ") + std::strerror(errno));
+      for (const auto& started : workers) {
+        if (started.running) ::waitpid(started.pid, nullptr, 0);
+      }
+      restore_signals();
+      throw Error("cannot start worker rank " + std::to_string(w.rank) + ": " + why);
     }
     w.running = true;
   }
@@ -117,21 +126,21 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
   // checkpoint, a worker may be printing its error); then they are killed.
   constexpr auto kGrace = std::chrono::seconds(5);
   auto kill_at = std::chrono::steady_clock::time_point::max();
-  bool killed_by_us = false;
+  bool killed_after_failure = false;
   int passed_on = 0;  // signals passed on to the workers
   std::string death;  // the first worker that died of a signal we did not send
+  std::string interrupted;  // a worker that a signal to us ended before it could checkpoint
   int error_status = 0, lost_contact_rank = -1;
   size_t running = workers.size();
   while (running > 0) {
     // The first SIGINT/SIGTERM asks the workers to checkpoint and stop; another kills them.
     const int received = signals_received.load();
     if (received > passed_on) {
-      killed_by_us |= passed_on > 0;
       signal_all(workers, passed_on == 0 ? SIGTERM : SIGKILL);
       passed_on = received;
     }
-    if (std::chrono::steady_clock::now() >= kill_at && !killed_by_us) {
-      killed_by_us = true;
+    if (std::chrono::steady_clock::now() >= kill_at && !killed_after_failure) {
+      killed_after_failure = true;
       signal_all(workers, SIGKILL);
     }
     int status = 0;
@@ -146,23 +155,32 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
       --running;
       if (WIFEXITED(status) && WEXITSTATUS(status) == 0) break;
       kill_at = std::min(kill_at, std::chrono::steady_clock::now() + kGrace);
-      if (WIFSIGNALED(status) && !killed_by_us && death.empty()) {
+      const std::string who = "worker rank " + std::to_string(w.rank) + " (pid " +
+                              std::to_string(pid) + ")";
+      if (WIFSIGNALED(status) && killed_after_failure) {
+        continue;  // the failure that made us kill it is reported
+      } else if (WIFSIGNALED(status) && passed_on > 0) {
+        if (interrupted.empty()) {
+          interrupted = who + " was ended by signal " + std::to_string(WTERMSIG(status)) +
+                        " after the stop request, before it could save a checkpoint; "
+                        "`nmt train ... --resume` continues from the newest one";
+        }
+      } else if (WIFSIGNALED(status) && death.empty() && error_status == 0) {
         const int signal = WTERMSIG(status);
-        death = "worker rank " + std::to_string(w.rank) + " (pid " + std::to_string(pid) +
-                ") was killed by signal " + std::to_string(signal) + " (" + strsignal(signal) +
-                "); the other workers were stopped, and `nmt train ... --resume` continues "
-                "from the newest checkpoint";
+        death = who + " was killed by signal " + std::to_string(signal) + " (" +
+                strsignal(signal) + "); the other workers were stopped, and `nmt train ... "
+                "--resume` continues from the newest checkpoint";
       } else if (WIFEXITED(status) && WEXITSTATUS(status) == kLostContactStatus) {
         if (lost_contact_rank < 0) lost_contact_rank = w.rank;
-      } else if (WIFEXITED(status) && error_status == 0) {
+      } else if (WIFEXITED(status) && error_status == 0 && death.empty()) {
         error_status = WEXITSTATUS(status);  // the worker printed its error
       }
     }
   }
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
+  restore_signals();
   if (!death.empty()) throw Error(death);
   if (error_status != 0) return error_status;
+  if (!interrupted.empty()) throw Error(interrupted);
   if (lost_contact_rank >= 0) {
     throw Error("worker rank " + std::to_string(lost_contact_rank) +
                 " lost contact with the other workers: one of them stopped (on another machine, "

@@ -12,11 +12,11 @@ struct sigaction old_int = {}, old_term = {};
 
 }  // namespace
 
-StopSignals::StopSignals() {
+StopSignals::StopSignals(bool once) {
   stop_signal = 0;
   struct sigaction action = {};
   action.sa_handler = on_stop_signal;
-  action.sa_flags = SA_RESETHAND;
+  action.sa_flags = once ? SA_RESETHAND : 0;
   sigaction(SIGINT, &action, &old_int);
   sigaction(SIGTERM, &action, &old_term);
 }

@@ -111,7 +111,7 @@ std::vector<Field> schema_of(Config& c) {
       integer("train.valid_every", &t.valid_every, 1, "validate every this many updates"),
       integer("train.threads", &t.threads, 0, 1024,
               "CPU threads (0: LibTorch's default); with --nproc N, each worker has 1/N of them"),
-      real("train.distributed_timeout", &t.distributed_timeout, {0, kInf, true},
+      real("train.distributed_timeout", &t.distributed_timeout, {0, 1e6, true},
            "seconds a data-parallel worker waits for the others: to join, in a collective, and "
            "while rank 0 validates (longer than a validation takes)"),
       integer("train.seed", &t.seed, 0, "seed of every random choice"),

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace nmt {
 
@@ -37,5 +38,21 @@ class DataError : public Error {
  public:
   using Error::Error;
 };
+
+/// An error every data-parallel worker meets alike (a verdict they share, a loss all of them
+/// summed): the worker of rank 0 reports it, and the others stop without repeating it.
+class AgreedError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// The first non-blank line of `text`, trimmed: messages of other libraries carry backtraces
+/// or notes after it.
+inline std::string first_line(std::string_view text) {
+  const auto start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return "";
+  text = text.substr(start, text.find('\n', start) - start);
+  return std::string(text.substr(0, text.find_last_not_of(" \t\r") + 1));
+}
 
 }  // namespace nmt

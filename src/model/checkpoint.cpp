@@ -27,11 +27,6 @@ std::string shape_text(const torch::Tensor& t) {
   return out.str();
 }
 
-std::string first_line(const char* text) {
-  const std::string s(text);
-  return s.substr(0, s.find('\n'));
-}
-
 torch::serialize::InputArchive open_archive(const std::string& path) {
   if (!fs::is_regular_file(path)) throw DataError(path + ": no such checkpoint");
   torch::serialize::InputArchive archive;

@@ -7,11 +7,12 @@
 #include "train/collective.h"
 
 #if NMT_HAVE_C10D
+#ifndef USE_C10D_GLOO  // LibTorch's CMake config defines it where its build has Gloo
 #define USE_C10D_GLOO 1  // ProcessGroupGloo.hpp declares nothing without it
+#endif
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
-#include <cstdlib>
 #include <torch/torch.h>
 #endif
 
@@ -19,8 +20,6 @@ namespace nmt {
 
 #if NMT_HAVE_C10D
 namespace {
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // LibTorch's errors carry a backtrace after their first line (c10::Error) or not (c10d's).
 std::string describe(const std::exception& e) {
@@ -38,10 +37,6 @@ Error not_joined(const std::string& where, const std::string& seconds, const std
   return Error("the other workers did not all join " + where + " within " + seconds +
                " s (are they all started, with the same --nnodes and --master? "
                "train.distributed_timeout sets the wait): " + why);
-}
-
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
 }
 
 class C10dWorkers : public Collective {
@@ -70,12 +65,13 @@ class C10dWorkers : public Collective {
                   "MASTER_PORT): " + why);
     }
     auto gloo = c10d::ProcessGroupGloo::Options::create(timeout);
-    const char* interface = std::getenv("GLOO_SOCKET_IFNAME");
     try {
-      if (interface != nullptr && *interface != '\0') {
-        gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(interface));
-      } else if (is_loopback(address.master_addr)) {
-        gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
+      if (!address.gloo_interface.empty()) {
+        gloo->devices.push_back(
+            c10d::ProcessGroupGloo::createDeviceForInterface(address.gloo_interface));
+      } else if (!address.gloo_address.empty()) {
+        gloo->devices.push_back(
+            c10d::ProcessGroupGloo::createDeviceForHostname(address.gloo_address));
       } else {
         gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
       }
@@ -102,17 +98,11 @@ class C10dWorkers : public Collective {
   }
 
   std::string broadcast_text(const std::string& text) override {
-    const std::string key = "text/" + std::to_string(next_key_++);
-    std::string out = text;
-    guarded([&] {
-      if (rank_ == 0) {
-        store_->set(key, std::vector<uint8_t>(text.begin(), text.end()));
-      } else {
-        const auto bytes = store_->get(key);
-        out.assign(bytes.begin(), bytes.end());
-      }
-    });
-    return out;
+    return broadcast_text(text, /*patient=*/false);
+  }
+
+  std::string waiting_for_rank0(const std::string& text) override {
+    return broadcast_text(text, /*patient=*/true);
   }
 
   std::vector<std::string> gather_text(const std::string& text) override {
@@ -144,6 +134,29 @@ class C10dWorkers : public Collective {
       throw WorkerStopped("lost contact with the other workers (one of them stopped, or did not "
                           "answer within train.distributed_timeout): " + describe(e));
     }
+  }
+
+  // Patient: a time-out while waiting for rank 0's key is not an error; its store closing is.
+  std::string broadcast_text(const std::string& text, bool patient) {
+    const std::string key = "text/" + std::to_string(next_key_++);
+    std::string out = text;
+    guarded([&] {
+      if (rank_ == 0) {
+        store_->set(key, std::vector<uint8_t>(text.begin(), text.end()));
+        return;
+      }
+      while (patient) {
+        try {
+          store_->wait({key});
+          break;
+        } catch (const std::exception& e) {
+          if (!is_timeout(describe(e))) throw;
+        }
+      }
+      const auto bytes = store_->get(key);
+      out.assign(bytes.begin(), bytes.end());
+    });
+    return out;
   }
 
   int rank_, world_size_;

@@ -12,6 +12,7 @@ class SingleProcess : public Collective {
   void sum(std::vector<torch::Tensor>&) override {}
   void broadcast(torch::Tensor&) override {}
   std::string broadcast_text(const std::string& text) override { return text; }
+  std::string waiting_for_rank0(const std::string& text) override { return text; }
   std::vector<std::string> gather_text(const std::string& text) override { return {text}; }
 };
 

@@ -32,6 +32,9 @@ class Collective {
   virtual void broadcast(torch::Tensor& tensor) = 0;
   /// Rank 0's `text` on every rank.
   virtual std::string broadcast_text(const std::string& text) = 0;
+  /// As broadcast_text(), for rank 0's long work (e.g. training subword models): the others
+  /// wait for as long as it takes, unless rank 0 is gone.
+  virtual std::string waiting_for_rank0(const std::string& text) = 0;
   /// On rank 0: every rank's `text`, in rank order; on the others: empty.
   virtual std::vector<std::string> gather_text(const std::string& text) = 0;
 };
@@ -46,11 +49,15 @@ struct WorkerAddress {
   int master_port = 29500;
   int world_size = 1, rank = 0;
   int local_rank = 0, local_world_size = 1;
+  // Where this worker's Gloo connections live: a network interface (GLOO_SOCKET_IFNAME), else
+  // this machine's address towards the master, else Gloo's default (the host name's address).
+  std::string gloo_interface, gloo_address;
 };
 
 /// Joins the workers at `address` through c10d (a TCPStore at the master, then Gloo). Every
 /// wait (for the others to join, for a collective to finish) gives up after `timeout` with
-/// an Error that says what was waited for. Throws Error if this build has no c10d.
+/// an Error that says what was waited for, except waiting_for_rank0() ones. Throws Error if
+/// this build has no c10d.
 std::unique_ptr<Collective> connect_workers(const WorkerAddress& address,
                                             std::chrono::milliseconds timeout);
 

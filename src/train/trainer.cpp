@@ -109,7 +109,10 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
       device_(training_device(config.device, control.cuda_device)),
       trg_lengths_(data.train.trg_lengths()),
       schedule_(config.train) {
-  if (data_.train.size() == 0) throw DataError("data.train: no training pairs");
+  if (data_.train.size() == 0) {
+    throw AgreedError("data.train: no training pairs left (all empty or longer than "
+                      "data.max_len=" + std::to_string(config.data.max_len) + ")");
+  }
   torch::manual_seed(static_cast<uint64_t>(train_.seed));
   model_ = Seq2Seq(config.model, data_.vocabs.src->size(), data_.vocabs.trg->size());
   model_->to(device_);
@@ -199,7 +202,7 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   gradients_->sum(workers_);
   const double loss_sum = sums[kLossSum];
   if (!std::isfinite(loss_sum)) {
-    throw Error("train: the loss became " + std::to_string(loss_sum) + " at update " +
+    throw AgreedError("train: the loss became " + std::to_string(loss_sum) + " at update " +
                 std::to_string(progress_.step + 1) +
                 ": training diverged and stops here (the checkpoints before it are kept); "
                 "lower train.lr or set train.clip_grad_norm, and train afresh");
@@ -212,6 +215,9 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
     static_cast<torch::optim::AdamOptions&>(group_options.options()).lr(lr);
   }
   optimizer_->step();
+  // Buffers that training changes (hard attention's baseline) follow rank 0's, so that every
+  // rank holds the model that rank 0 saves.
+  for (auto& buffer : model_->buffers()) workers_.broadcast(buffer);
   ++progress_.step;
   progress_.batch_in_epoch = static_cast<int64_t>(last);
 

@@ -30,6 +30,13 @@ std::string joined(const std::vector<std::string>& lines) {
   return text;
 }
 
+// Every rank stops with rank 0's verdict: first all of them have it (rank 0 must not exit, and
+// take its store with it, before the others read the verdict).
+[[noreturn]] void stop_everywhere(Collective& workers, const std::string& verdict) {
+  sum_values(workers, {0.0});
+  throw AgreedError(verdict);
+}
+
 // Rank 0 compares every rank's resolved config with its own and tells all of them the first
 // difference; each rank then stops with the same message.
 void check_same_config(const Config& config, Collective& workers) {
@@ -53,24 +60,27 @@ void check_same_config(const Config& config, Collective& workers) {
               " (every machine must train from the same config and --set options)";
   }
   verdict = workers.broadcast_text(verdict);
-  if (!verdict.empty()) throw ConfigError(verdict);
+  if (!verdict.empty()) stop_everywhere(workers, verdict);
 }
 
-// Runs `step` on rank 0 and makes its error, if any, every rank's error.
+// Runs `step` on rank 0 while the others wait for it, however long it takes, and makes its
+// error, if any, theirs too.
 void on_rank0_for_all(Collective& workers, const std::function<void()>& step) {
-  std::string error;
   if (workers.rank() == 0) {
     try {
       step();
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       if (workers.world_size() == 1) throw;
-      error = e.what();
-      workers.broadcast_text("error:" + error);
+      workers.waiting_for_rank0("error:" + first_line(e.what()));
+      sum_values(workers, {0.0});  // the others have read it before this process ends
       throw;
     }
   }
-  const auto told = workers.broadcast_text("");
-  if (told.rfind("error:", 0) == 0) throw WorkerStopped("rank 0 stopped: " + told.substr(6));
+  const auto told = workers.waiting_for_rank0("");
+  if (told.rfind("error:", 0) == 0) {
+    sum_values(workers, {0.0});
+    throw WorkerStopped("rank 0 stopped: " + told.substr(6));
+  }
 }
 
 std::string vocab_fingerprint(const Vocabs& vocabs) {
@@ -94,10 +104,6 @@ TrainingStart start_training(const Config& config, bool resume, Collective& work
     start.resume_from = resume ? checkpoint_to_resume(config) : "";
     if (!resume) check_no_trained_model(config);
     start.data = prepare_data(config);
-    if (start.data.train.size() == 0) {
-      throw DataError("data.train: no training pairs left (all empty or longer than "
-                      "data.max_len=" + std::to_string(config.data.max_len) + ")");
-    }
   });
   start.resume_from = workers.broadcast_text(start.resume_from);
   if (workers.rank() != 0) start.data = prepare_data(config);  // loads rank 0's subword models
@@ -111,7 +117,7 @@ TrainingStart start_training(const Config& config, bool resume, Collective& work
     }
   }
   verdict = workers.broadcast_text(verdict);
-  if (!verdict.empty()) throw DataError(verdict);
+  if (!verdict.empty()) stop_everywhere(workers, verdict);
   return start;
 }
 

@@ -303,6 +303,11 @@ TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][pa
     const auto line1 = nmt::test::require_one_line_error(node1);
     CHECK_THAT(line1, Contains("configs differ"));
   }
+  SECTION("an error every worker meets is said once") {
+    const auto line = nmt::test::require_one_line_error(
+        timed(train + " --nproc 2 --set data.max_len=1"));
+    CHECK_THAT(line, Contains("rank 0: data.train: no training pairs left"));
+  }
   SECTION("--node-rank is not below --nnodes") {
     const auto line = nmt::test::require_one_line_error(
         timed(train + " --nnodes 2 --node-rank 2 --master 127.0.0.1:1234"));
