@@ -248,7 +248,8 @@ Command add_train_command(CLI::App& app) {
               if (launched) return kLostContactStatus;
               throw Error("rank " + std::to_string(address.rank) + ": " + e.what());
             } catch (const AgreedError& e) {
-              if (launched && address.rank != 0) return kLostContactStatus;  // rank 0 says it
+              // One line per machine: its first worker says it.
+              if (launched && address.local_rank != 0) return kLostContactStatus;
               throw Error("rank " + std::to_string(address.rank) + ": " + e.what());
             } catch (...) {
               if (address.world_size == 1) throw;
