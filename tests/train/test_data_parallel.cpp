@@ -47,8 +47,8 @@ std::string sets(const std::string& model_dir, int steps = 20) {
          " --set train.valid_every=10 --set train.log_every=1 --set train.distributed_timeout=20";
 }
 
-// A port the kernel just handed out and took back: free for the next moment.
-int free_port() {
+// A TCP socket bound to a loopback port the kernel picks: {descriptor, port}.
+std::pair<int, int> bound_loopback_socket() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address = {};
   address.sin_family = AF_INET;
@@ -56,8 +56,14 @@ int free_port() {
   socklen_t length = sizeof address;
   REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
   REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  return {fd, ntohs(address.sin_port)};
+}
+
+// A port the kernel just handed out and took back: free for the next moment.
+int free_port() {
+  const auto [fd, port] = bound_loopback_socket();
   close(fd);
-  return ntohs(address.sin_port);
+  return port;
 }
 
 std::map<std::string, torch::Tensor> final_parameters(const std::string& model_dir) {
@@ -256,15 +262,9 @@ TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][pa
   };
 
   SECTION("the port is in use") {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    const auto [fd, bound_port] = bound_loopback_socket();
     REQUIRE(listen(fd, 4) == 0);
-    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    const auto port = std::to_string(ntohs(address.sin_port));
+    const auto port = std::to_string(bound_port);
     const auto line = nmt::test::require_one_line_error(
         timed(train + " --nproc 2 --master 127.0.0.1:" + port));
     close(fd);
