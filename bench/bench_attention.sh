@@ -5,8 +5,12 @@
 # test2016 BLEU and chrF). Prints a Markdown table for bench/RESULTS.md: test2016 BLEU, chrF,
 # dev perplexity and greedy dev BLEU at the last validation, updates and training tokens/s.
 #
+# With UPDATES=N each row also stops after N updates, so that rows are equal in updates whatever
+# the machine's speed (MINUTES is then a cap). The over- and under-translation counts of
+# bench/over_under.py on test2016 follow the table.
+#
 # Usage: bench/bench_attention.sh MINUTES [NAME ...]   (default: every row below)
-#   env: NMT=build/nmt OUT=/tmp/nmt_attention DATA=../shared/data/multi30k
+#   env: NMT=build/nmt OUT=/tmp/nmt_attention DATA=../shared/data/multi30k UPDATES=
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,8 +31,14 @@ declare -A VARIANTS=(
   [local_p]="model.attention.type=local_p"
   [hard]="model.attention.type=hard"
   [transformer_encoder]="model.encoder.type=transformer model.encoder.layers=2 model.encoder.hidden=256"
+  [coverage]="model.attention.type=coverage"
+  [coverage_loss]="model.attention.type=coverage train.coverage_loss=1"
+  [location]="model.attention.type=location"
+  [sparsemax]="model.attention.normalizer=sparsemax"
+  [entmax15]="model.attention.normalizer=entmax15"
 )
-ORDER=(dot scaled_dot cosine mlp bilinear multi_head local_m local_p hard transformer_encoder)
+ORDER=(dot scaled_dot cosine mlp bilinear multi_head local_m local_p hard transformer_encoder
+       coverage coverage_loss location sparsemax entmax15)
 names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=("${ORDER[@]}")
 
@@ -37,6 +47,7 @@ for name in "${names[@]}"; do
   [[ -n ${VARIANTS[$name]:-} ]] || { echo "bench_attention: unknown row '$name'" >&2; exit 2; }
   sets=()
   for kv in ${VARIANTS[$name]}; do sets+=(--set "$kv"); done
+  [[ -z ${UPDATES:-} ]] || sets+=(--set "train.max_steps=$UPDATES")
   echo "== $name: ${VARIANTS[$name]} ($minutes minutes)" >&2
   OUT="$OUT/$name" bench/bench_recipe.sh "$CONFIG" "$minutes" "${sets[@]}" >"$OUT/$name.txt"
 done
@@ -57,4 +68,8 @@ for name in names:
     print(f"| {name} | {bleu} | {chrf} | {valid['ppl']:.2f} | {valid['bleu']:.2f} | "
           f"{stop['step']} | {stop['train_tok_per_s']:.0f} |")
 EOF
+echo
+hyps=()
+for name in "${names[@]}"; do hyps+=("$name/test.hyp.de"); done
+(cd "$OUT" && "$OLDPWD/bench/over_under.py" "${names[0]}/test.de" "${hyps[@]}")
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); date $(date -u +%F); commit $(git rev-parse --short HEAD)"

@@ -8,7 +8,8 @@
 namespace nmt {
 
 AttentionMemory AttentionMemory::index_select(const torch::Tensor& rows) const {
-  return {keys.index_select(0, rows), values.index_select(0, rows), mask.index_select(0, rows)};
+  return {keys.defined() ? keys.index_select(0, rows) : keys, values.index_select(0, rows),
+          mask.index_select(0, rows)};
 }
 
 torch::Tensor masked_softmax(const torch::Tensor& scores, const torch::Tensor& mask) {
@@ -23,12 +24,12 @@ torch::nn::Linear key_projection_if_sizes_differ(const AttentionShape& shape,
   if (shape.query_dim == shape.value_dim) return nullptr;
   spdlog::warn(
       "[model] attention {}: the decoder state ({}) and the encoder states ({}) differ in size, "
-      "so the encoder states go through a learned {}x{} key projection W: the score is {}(z, Wh){}. "
+      "so the encoder states go through a learned {}x{} key projection W: the score is {}(z, "
+      "Wh){}. "
       "For the type as published, set model.decoder.hidden={}",
       type, shape.query_dim, shape.value_dim, shape.query_dim, shape.value_dim, type,
       type == "cosine" ? "" : ", the same model as bilinear", shape.value_dim);
-  return torch::nn::Linear(
-      torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false));
+  return torch::nn::Linear(torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false));
 }
 
 torch::Tensor weighted_sum(const torch::Tensor& weights, const torch::Tensor& values) {

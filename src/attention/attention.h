@@ -1,6 +1,9 @@
 // The attention interface: a decoder state z (the query) scores the encoder states h,
-// a = softmax(score(z, h)) over real (unmasked) positions, and the context is c = sum_s a_s h_s.
-// The scorer is the module; decoders and search know nothing about the type.
+// a = normalize(score(z, h)) over real (unmasked) positions, and the context is
+// c = sum_s a_s h_s. The scorer is the module; decoders and search know nothing about the type.
+// A type may carry a state from step to step (coverage: the sum of past weights): it reads it
+// in the query and returns the next one in the result; the decoder keeps it with its own state,
+// so beam search reorders it with the hypotheses.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -16,7 +19,7 @@ namespace nmt {
 struct AttentionMemory {
   // Batch first; the rest of the shape is the type's own (e.g. [B, S, Dk] projected keys, or
   // [B, heads, S, D/heads] for multi_head). Only index_select on dim 0 is asked of them.
-  torch::Tensor keys;    // type-specific precomputation from the encoder states
+  torch::Tensor keys;    // type-specific precomputation from the encoder states (may be undefined)
   torch::Tensor values;  // what the context is made of (the encoder states, or projections)
   torch::Tensor mask;    // [B, S] bool, true = real token
   /// Rows `rows` ([N] int64) of every tensor: beam search tiles and reorders with it.
@@ -27,6 +30,9 @@ struct AttentionMemory {
 struct AttentionQuery {
   torch::Tensor state;  // [B, Dq] the decoder state z
   int64_t step = 0;     // 0-based target position
+  // The type's own state from the previous step (AttentionResult::next), batch first;
+  // undefined at the first step and for types that keep none.
+  torch::Tensor carried{};
 };
 
 struct AttentionResult {
@@ -35,6 +41,8 @@ struct AttentionResult {
   // Stochastic types in training (hard): log a(s) of the sampled position and the entropy of
   // the weights it was sampled from, [B] each; undefined otherwise.
   torch::Tensor sample_log_prob{}, sample_entropy{};
+  // The state the type carries into the next step (AttentionQuery::carried); undefined if none.
+  torch::Tensor next{};
 };
 
 /// Sizes an attention module is built for.
@@ -56,6 +64,15 @@ struct PolicyLoss {
   double reward = 0, baseline = 0, entropy = 0;  // means over real target tokens, for the log
 };
 
+/// softmax over the last dimension of scores [B, ..., S] with masked positions (mask false,
+/// broadcast against scores) set to exactly 0; a row with no real position gets all zeros
+/// rather than NaN.
+torch::Tensor masked_softmax(const torch::Tensor& scores, const torch::Tensor& mask);
+
+/// Turns scores [B, ..., S] into weights over the last dimension: mask (broadcast against
+/// scores, true = real) gives padding exactly 0, and a row without a real position all zeros.
+using Normalizer = torch::Tensor (*)(const torch::Tensor& scores, const torch::Tensor& mask);
+
 class Attention : public torch::nn::Module {
  public:
   /// enc_out [B, S, Dv], mask [B, S] bool -> the memory every step of this batch uses.
@@ -70,12 +87,18 @@ class Attention : public torch::nn::Module {
                                  const torch::Tensor& /*target_mask*/) {
     return {};
   }
-};
+  /// How scores become weights (model.attention.normalizer); make_attention() sets it.
+  void set_normalizer(Normalizer normalizer) { normalizer_ = normalizer; }
 
-/// softmax over the last dimension of scores [B, ..., S] with masked positions (mask false,
-/// broadcast against scores) set to exactly 0; a row with no real position gets all zeros
-/// rather than NaN.
-torch::Tensor masked_softmax(const torch::Tensor& scores, const torch::Tensor& mask);
+ protected:
+  /// scores -> weights with this module's normalizer (softmax unless set).
+  torch::Tensor normalize(const torch::Tensor& scores, const torch::Tensor& mask) const {
+    return normalizer_(scores, mask);
+  }
+
+ private:
+  Normalizer normalizer_ = &masked_softmax;
+};
 
 /// For types that compare the query with the encoder states directly (dot, scaled_dot,
 /// cosine): when Dq != Dv, a learned projection Dv -> Dq (no bias) that makes the keys fit the

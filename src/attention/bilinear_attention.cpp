@@ -16,7 +16,7 @@ AttentionMemory BilinearAttention::prepare(const torch::Tensor& enc_out,
 AttentionResult BilinearAttention::forward(const AttentionQuery& query,
                                            const AttentionMemory& memory) {
   const auto scores = torch::bmm(memory.keys, query.state.unsqueeze(2)).squeeze(2);  // [B, S]
-  const auto weights = masked_softmax(scores, memory.mask);                          // [B, S]
+  const auto weights = normalize(scores, memory.mask);                               // [B, S]
   return {weighted_sum(weights, memory.values), weights};  // [B, Dv], [B, S]
 }
 

@@ -32,10 +32,10 @@ AttentionMemory CosineAttention::prepare(const torch::Tensor& enc_out, const tor
 
 AttentionResult CosineAttention::forward(const AttentionQuery& query,
                                          const AttentionMemory& memory) {
-  const auto z = unit_length(query.state).unsqueeze(2);                                // [B, Dq, 1]
-  const auto cosines = torch::bmm(memory.keys, z).squeeze(2);                          // [B, S]
-  const auto weights = masked_softmax(cosines / log_temperature_.exp(), memory.mask);  // [B, S]
-  return {weighted_sum(weights, memory.values), weights};  // [B, Dv], [B, S]
+  const auto z = unit_length(query.state).unsqueeze(2);                           // [B, Dq, 1]
+  const auto cosines = torch::bmm(memory.keys, z).squeeze(2);                     // [B, S]
+  const auto weights = normalize(cosines / log_temperature_.exp(), memory.mask);  // [B, S]
+  return {weighted_sum(weights, memory.values), weights};                         // [B, Dv], [B, S]
 }
 
 }  // namespace nmt

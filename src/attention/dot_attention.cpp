@@ -19,7 +19,7 @@ AttentionMemory DotAttention::prepare(const torch::Tensor& enc_out, const torch:
 AttentionResult DotAttention::forward(const AttentionQuery& query, const AttentionMemory& memory) {
   const auto scores =
       torch::bmm(memory.keys, query.state.unsqueeze(2)).squeeze(2) * scale_;  // [B, S]
-  const auto weights = masked_softmax(scores, memory.mask);                   // [B, S]
+  const auto weights = normalize(scores, memory.mask);                        // [B, S]
   return {weighted_sum(weights, memory.values), weights};                     // [B, Dv], [B, S]
 }
 

@@ -36,7 +36,9 @@ AttentionResult HardAttention::forward(const AttentionQuery& query, const Attent
   const auto soft = scorer_->forward(query, memory);  // weights [B, S]
   if (!is_training()) {
     if (expected_at_inference_) return soft;
-    return attend_to(soft.weights.argmax(/*dim=*/1), memory.mask, memory.values);
+    auto result = attend_to(soft.weights.argmax(/*dim=*/1), memory.mask, memory.values);
+    result.next = soft.next;
+    return result;
   }
   // A row with no real position has all-zero weights, which multinomial() refuses.
   const auto empty_row = memory.mask.any(/*dim=*/1).logical_not().unsqueeze(1);  // [B, 1]
@@ -46,17 +48,17 @@ AttentionResult HardAttention::forward(const AttentionQuery& query, const Attent
   // Clamped logs keep the gradients finite where a weight underflows to 0.
   const auto log_weights = soft.weights.clamp_min(1e-12).log();  // [B, S]
   auto result = attend_to(sampled, memory.mask, memory.values);
+  result.next = soft.next;
   result.sample_log_prob = log_weights.gather(1, sampled.unsqueeze(1)).squeeze(1);  // [B]
   result.sample_entropy = -(soft.weights * log_weights).sum(/*dim=*/1);             // [B]
   return result;
 }
 
-PolicyLoss HardAttention::policy_loss(const PolicySamples& samples,
-                                      const torch::Tensor& token_loss,
+PolicyLoss HardAttention::policy_loss(const PolicySamples& samples, const torch::Tensor& token_loss,
                                       const torch::Tensor& target_mask) {
   if (!samples.defined()) return {};
-  const auto& log_probs = samples.log_probs;  // [B, T]
-  const auto& entropy = samples.entropy;      // [B, T]
+  const auto& log_probs = samples.log_probs;                  // [B, T]
+  const auto& entropy = samples.entropy;                      // [B, T]
   const auto real = target_mask.to(log_probs.scalar_type());  // [B, T]
   const auto reward = -token_loss.detach().to(log_probs.scalar_type());
   const double tokens = std::max(1.0, real.sum().item<double>());

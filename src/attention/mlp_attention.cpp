@@ -22,7 +22,7 @@ AttentionMemory MlpAttention::prepare(const torch::Tensor& enc_out, const torch:
 AttentionResult MlpAttention::forward(const AttentionQuery& query, const AttentionMemory& memory) {
   const auto q = query_proj_(query.state).unsqueeze(1);             // [B, 1, Dq]
   const auto scores = v_(torch::tanh(memory.keys + q)).squeeze(2);  // [B, S, 1] -> [B, S]
-  const auto weights = masked_softmax(scores, memory.mask);         // [B, S]
+  const auto weights = normalize(scores, memory.mask);              // [B, S]
   return {weighted_sum(weights, memory.values), weights};           // [B, Dv], [B, S]
 }
 

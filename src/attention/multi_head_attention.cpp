@@ -20,9 +20,9 @@ MultiHeadAttention::MultiHeadAttention(const AttentionShape& shape, int64_t head
     : heads_(heads), head_dim_(heads > 0 ? shape.query_dim / heads : 0) {
   const int64_t d = shape.query_dim;
   if (heads < 1 || d % heads != 0) {
-    throw ConfigKeyError("model.attention.heads", std::to_string(heads) +
-                                                      " heads do not divide the query size " +
-                                                      std::to_string(d) + " (model.decoder.hidden)");
+    throw ConfigKeyError("model.attention.heads",
+                         std::to_string(heads) + " heads do not divide the query size " +
+                             std::to_string(d) + " (model.decoder.hidden)");
   }
   query_proj_ = register_module("query_proj", linear(d, d));
   key_proj_ = register_module("key_proj", linear(shape.value_dim, d));
@@ -47,8 +47,8 @@ AttentionResult MultiHeadAttention::forward(const AttentionQuery& query,
   const auto q = query_proj_(query.state).view({b * heads_, head_dim_, 1});  // [B*H, Dh, 1]
   const auto keys = memory.keys.reshape({b * heads_, s, head_dim_});         // [B*H, S, Dh]
   const auto scale = 1.0 / std::sqrt(static_cast<double>(head_dim_));
-  const auto scores = torch::bmm(keys, q).view({b, heads_, s}) * scale;   // [B, H, S]
-  const auto weights = masked_softmax(scores, memory.mask.unsqueeze(1));  // [B, H, S]
+  const auto scores = torch::bmm(keys, q).view({b, heads_, s}) * scale;  // [B, H, S]
+  const auto weights = normalize(scores, memory.mask.unsqueeze(1));      // [B, H, S]
   const auto heads = weighted_sum(weights.view({b * heads_, s}),
                                   memory.values.reshape({b * heads_, s, head_dim_}));  // [B*H, Dh]
   const auto context = out_proj_(heads.view({b, heads_ * head_dim_}));                 // [B, Dv]

@@ -6,11 +6,14 @@
 #include "attention/attention.h"
 #include "attention/bilinear_attention.h"
 #include "attention/cosine_attention.h"
+#include "attention/coverage_attention.h"
 #include "attention/dot_attention.h"
 #include "attention/hard_attention.h"
 #include "attention/local_attention.h"
+#include "attention/location_attention.h"
 #include "attention/mlp_attention.h"
 #include "attention/multi_head_attention.h"
+#include "attention/normalizer.h"
 #include "common/config.h"
 #include "common/registry.h"
 
@@ -32,21 +35,26 @@ struct AttentionEntry {
 const Registry<AttentionEntry>& registry() {
   static const Registry<AttentionEntry> attention_registry = [] {
     Registry<AttentionEntry> r("model.attention.type");
-    // One line per type: name, parameters, factory.
+    // One line per type: name, parameters (every type takes "normalizer"), factory.
     using C = const AttentionConfig&;
     using S = const AttentionShape&;
-    r.add("dot", {{}, [](C, S s) { return std::make_shared<DotAttention>(s, /*scaled=*/false); }});
-    r.add("scaled_dot",
-          {{}, [](C, S s) { return std::make_shared<DotAttention>(s, /*scaled=*/true); }});
-    r.add("cosine", {{"temperature", "learn_temperature"}, [](C c, S s) {
+    r.add("dot", {{"normalizer"},
+                  [](C, S s) { return std::make_shared<DotAttention>(s, /*scaled=*/false); }});
+    r.add("scaled_dot", {{"normalizer"}, [](C, S s) {
+                           return std::make_shared<DotAttention>(s, /*scaled=*/true);
+                         }});
+    r.add("cosine", {{"temperature", "learn_temperature", "normalizer"}, [](C c, S s) {
                        return std::make_shared<CosineAttention>(s, c.temperature,
                                                                 c.learn_temperature);
                      }});
-    r.add("mlp", {{}, [](C, S s) { return std::make_shared<MlpAttention>(s); }});
-    r.add("bilinear", {{}, [](C, S s) { return std::make_shared<BilinearAttention>(s); }});
-    r.add("multi_head",
-          {{"heads"}, [](C c, S s) { return std::make_shared<MultiHeadAttention>(s, c.heads); }});
-    const std::set<std::string> local = {"score", "window", "temperature", "learn_temperature"};
+    r.add("mlp", {{"normalizer"}, [](C, S s) { return std::make_shared<MlpAttention>(s); }});
+    r.add("bilinear",
+          {{"normalizer"}, [](C, S s) { return std::make_shared<BilinearAttention>(s); }});
+    r.add("multi_head", {{"heads", "normalizer"}, [](C c, S s) {
+                           return std::make_shared<MultiHeadAttention>(s, c.heads);
+                         }});
+    const std::set<std::string> local = {"score", "window", "temperature", "learn_temperature",
+                                         "normalizer"};
     r.add("local_m", {local, [](C c, S s) {
                         return std::make_shared<LocalAttention>(
                             s, make_scorer(c, s), LocalAttention::Alignment::monotonic, c.window);
@@ -56,12 +64,17 @@ const Registry<AttentionEntry>& registry() {
                             s, make_scorer(c, s), LocalAttention::Alignment::predictive, c.window);
                       }});
     r.add("hard", {{"score", "baseline_decay", "entropy_weight", "inference", "temperature",
-                    "learn_temperature"},
+                    "learn_temperature", "normalizer"},
                    [](C c, S s) {
                      return std::make_shared<HardAttention>(make_scorer(c, s), c.baseline_decay,
                                                             c.entropy_weight,
                                                             c.inference == "expected");
                    }});
+    r.add("coverage",
+          {{"normalizer"}, [](C, S s) { return std::make_shared<CoverageAttention>(s); }});
+    r.add("location", {{"positions", "normalizer"}, [](C c, S s) {
+                         return std::make_shared<LocationAttention>(s, c.positions);
+                       }});
     return r;
   }();
   return attention_registry;
@@ -77,7 +90,9 @@ const std::set<std::string>& attention_parameters(const std::string& type) {
 
 std::shared_ptr<Attention> make_attention(const AttentionConfig& config,
                                           const AttentionShape& shape) {
-  return registry().at(config.type).make(config, shape);
+  auto attention = registry().at(config.type).make(config, shape);
+  attention->set_normalizer(normalizer_named(config.normalizer));
+  return attention;
 }
 
 }  // namespace nmt

@@ -102,6 +102,12 @@ std::vector<Field> schema_of(Config& c) {
            "hard: weight of the entropy bonus"),
       choice("model.attention.inference", &a.inference, {"argmax", "expected"},
              "hard: context at inference: the argmax position's state, or the soft context"),
+      text("model.attention.normalizer", &a.normalizer,
+           "how scores become weights, for every type: softmax, sparsemax (Martins & Astudillo "
+           "2016) or entmax15 (Peters et al. 2019); the last two put exactly 0 on most positions"),
+      integer("model.attention.positions", &a.positions, 1, kMaxSize,
+              "location: source positions with a score of their own (later ones share the "
+              "last one's)"),
 
       real("train.lr", &t.lr, {0, kInf, true}, "learning rate"),
       integer("train.batch_tokens", &t.batch_tokens, 1, 1000000, "padded target tokens per batch"),
@@ -132,6 +138,9 @@ std::vector<Field> schema_of(Config& c) {
       real("train.label_smoothing", &t.label_smoothing, {0, 1, false, true},
            "share of probability spread evenly over the tokens that can be targets "
            "(all but <pad> and <s>)"),
+      real("train.coverage_loss", &t.coverage_loss, {0, kInf},
+           "weight of the coverage loss sum_t sum_s min(a_ts, sum_{t'<t} a_t's), which "
+           "penalises attending again to what was attended (See et al. 2017); any attention type"),
       real("train.clip_grad_norm", &t.clip_grad_norm, {0, kInf},
            "clip the gradient norm to this (0: no clipping)"),
       integer("train.accumulate", &t.accumulate, 1, "batches whose gradients make one update"),

@@ -51,14 +51,16 @@ struct DecoderConfig {
 
 struct AttentionConfig {
   std::string type = "mlp";
-  int64_t heads = 1;                 // multi_head
-  double temperature = 0.1;          // cosine: softmax(cos / temperature)
-  bool learn_temperature = true;     // cosine
-  std::string score = "mlp";         // local_m, local_p, hard: the global type that scores
-  int64_t window = 10;               // local_m, local_p: D, the window is [p_t - D, p_t + D]
-  double baseline_decay = 0.9;       // hard: REINFORCE moving-average baseline
-  double entropy_weight = 0.01;      // hard: weight of the entropy bonus
-  std::string inference = "argmax";  // hard: argmax | expected (soft context)
+  int64_t heads = 1;                   // multi_head
+  double temperature = 0.1;            // cosine: softmax(cos / temperature)
+  bool learn_temperature = true;       // cosine
+  std::string score = "mlp";           // local_m, local_p, hard: the global type that scores
+  int64_t window = 10;                 // local_m, local_p: D, the window is [p_t - D, p_t + D]
+  double baseline_decay = 0.9;         // hard: REINFORCE moving-average baseline
+  double entropy_weight = 0.01;        // hard: weight of the entropy bonus
+  std::string inference = "argmax";    // hard: argmax | expected (soft context)
+  std::string normalizer = "softmax";  // softmax | sparsemax | entmax15 (attention/normalizer.h)
+  int64_t positions = 128;             // location: source positions with a score of their own
 };
 
 struct ModelConfig {
@@ -69,12 +71,12 @@ struct ModelConfig {
 
 struct TrainConfig {
   double lr = 1e-3;
-  int64_t batch_tokens = 3000;  // padded target tokens per batch
-  int64_t max_steps = 0;        // 0: no limit
-  int64_t max_epochs = 0;       // 0: no limit
-  double max_minutes = 0;       // wall-clock budget; 0: no limit
-  int64_t valid_every = 1000;   // steps
-  int64_t threads = 0;          // 0: LibTorch's default
+  int64_t batch_tokens = 3000;       // padded target tokens per batch
+  int64_t max_steps = 0;             // 0: no limit
+  int64_t max_epochs = 0;            // 0: no limit
+  double max_minutes = 0;            // wall-clock budget; 0: no limit
+  int64_t valid_every = 1000;        // steps
+  int64_t threads = 0;               // 0: LibTorch's default
   double distributed_timeout = 300;  // seconds a worker waits for the others
   int64_t seed = 42;
   // Adam
@@ -86,6 +88,7 @@ struct TrainConfig {
   double min_lr = 1e-6;         // plateau: lower bound
   int64_t warmup_steps = 1000;  // warmup_rsqrt: linear warm-up, then lr * sqrt(warmup/step)
   double label_smoothing = 0.1;
+  double coverage_loss = 0;           // weight of the coverage loss (See et al. 2017, eq. 12)
   double clip_grad_norm = 1.0;        // 0: no clipping
   int64_t accumulate = 1;             // batches per update
   std::string valid_metric = "bleu";  // bleu | chrf | loss | ppl: picks the best checkpoint

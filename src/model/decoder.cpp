@@ -10,7 +10,10 @@
 namespace nmt {
 
 DecoderState DecoderState::index_select(const torch::Tensor& rows) const {
-  return {rnn.index_select(rows), feed.defined() ? feed.index_select(0, rows) : feed};
+  const auto rows_of = [&](const torch::Tensor& t) {
+    return t.defined() ? t.index_select(0, rows) : t;
+  };
+  return {rnn.index_select(rows), rows_of(feed), rows_of(attention)};
 }
 
 DecoderImpl::DecoderImpl(const DecoderConfig& config, const AttentionConfig& attention,
@@ -19,11 +22,10 @@ DecoderImpl::DecoderImpl(const DecoderConfig& config, const AttentionConfig& att
       input_feeding_(config.style == "luong" && config.input_feeding),
       hidden_(config.hidden) {
   if (config.tied_embeddings && config.embedding_dim != config.hidden) {
-    throw ConfigKeyError("model.decoder.tied_embeddings",
-                         "needs model.decoder.embedding_dim (" +
-                             std::to_string(config.embedding_dim) +
-                             ") equal to model.decoder.hidden (" + std::to_string(config.hidden) +
-                             ")");
+    throw ConfigKeyError("model.decoder.tied_embeddings", "needs model.decoder.embedding_dim (" +
+                                                              std::to_string(config.embedding_dim) +
+                                                              ") equal to model.decoder.hidden (" +
+                                                              std::to_string(config.hidden) + ")");
   }
   embedding_ = register_module("embedding", token_embedding(vocab_size, config.embedding_dim));
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
@@ -68,7 +70,7 @@ DecoderState DecoderImpl::initial_state(const EncoderOutput& encoded) {
 
 DecoderStep DecoderImpl::attend_and_output(const torch::Tensor& z, AttentionResult attended) {
   const auto combined = dropout_(torch::cat({z, attended.context}, /*dim=*/-1));  // [B, H + Dv]
-  return {torch::tanh(attentional_(combined)), std::move(attended)};             // [B, H]
+  return {torch::tanh(attentional_(combined)), std::move(attended)};              // [B, H]
 }
 
 DecoderStep DecoderImpl::step(const torch::Tensor& prev, DecoderState& state,
@@ -83,7 +85,8 @@ DecoderStep DecoderImpl::step_from(const torch::Tensor& embedded, DecoderState& 
   const int64_t extra_from = embedding_->options.embedding_dim();
   if (!luong_) {
     const auto query = state.rnn.h[-1];  // [B, H] previous top-layer state
-    const auto attended = attention_->forward({query, t}, memory);
+    const auto attended = attention_->forward({query, t, state.attention}, memory);
+    state.attention = attended.next;
     auto [z, next] =
         rnn_->step(embedded + rnn_->project_input(attended.context, extra_from), state.rnn);
     state.rnn = next;
@@ -93,7 +96,8 @@ DecoderStep DecoderImpl::step_from(const torch::Tensor& embedded, DecoderState& 
       input_feeding_ ? embedded + rnn_->project_input(state.feed, extra_from) : embedded;
   auto [z, next] = rnn_->step(input, state.rnn);  // z [B, H]
   state.rnn = next;
-  const auto attended = attention_->forward({z, t}, memory);
+  const auto attended = attention_->forward({z, t, state.attention}, memory);
+  state.attention = attended.next;
   auto result = attend_and_output(z, attended);
   if (input_feeding_) state.feed = result.output;
   return result;

@@ -25,13 +25,14 @@ struct AttentionConfig;
 
 /// What the decoder carries from one step to the next.
 struct DecoderState {
-  RnnState rnn;        // [layers, B, H]
-  torch::Tensor feed;  // [B, H] previous attentional vector (luong with input feeding)
+  RnnState rnn;             // [layers, B, H]
+  torch::Tensor feed;       // [B, H] previous attentional vector (luong with input feeding)
+  torch::Tensor attention;  // the attention type's own state (e.g. coverage), undefined if none
   DecoderState index_select(const torch::Tensor& rows) const;
 };
 
 struct DecoderStep {
-  torch::Tensor output;     // [B, H] attentional vector o_t
+  torch::Tensor output;      // [B, H] attentional vector o_t
   AttentionResult attended;  // the step's attention (context, weights, a stochastic sample)
 };
 

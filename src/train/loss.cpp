@@ -65,4 +65,10 @@ TokenLoss label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& 
           out[1].view_as(targets)};
 }
 
+torch::Tensor coverage_loss(const torch::Tensor& weights, const torch::Tensor& target_mask) {
+  const auto coverage = weights.cumsum(/*dim=*/1) - weights;  // [B, T, S], before step t
+  const auto per_token = torch::minimum(weights, coverage).sum(/*dim=*/2);  // [B, T]
+  return (per_token * target_mask.to(per_token.scalar_type())).sum();
+}
+
 }  // namespace nmt

@@ -8,22 +8,28 @@
 
 namespace nmt {
 
-Objective training_objective(Seq2SeqImpl& model, const Batch& batch, double label_smoothing) {
+Objective training_objective(Seq2SeqImpl& model, const Batch& batch,
+                             const ObjectiveWeights& weights) {
   const auto out = model.forward(batch.src, batch.src_lengths, batch.trg_in);
+  const auto target_mask = batch.trg_out.ne(kPadId);
   Objective objective;
-  objective.loss = label_smoothed_loss(out.logits, batch.trg_out, label_smoothing);
+  objective.loss = label_smoothed_loss(out.logits, batch.trg_out, weights.label_smoothing);
   objective.value = objective.loss.loss;
-  objective.policy = model.decoder()->policy_loss(out.policy, objective.loss.token_nll,
-                                                  batch.trg_out.ne(kPadId));
+  objective.policy =
+      model.decoder()->policy_loss(out.policy, objective.loss.token_nll, target_mask);
   if (objective.policy.loss.defined()) objective.value = objective.value + objective.policy.loss;
+  if (weights.coverage > 0) {
+    objective.coverage = coverage_loss(out.weights, target_mask);
+    objective.value = objective.value + weights.coverage * objective.coverage;
+  }
   return objective;
 }
 
 UpdateLoss backward_update(Seq2SeqImpl& model, const std::vector<Batch>& batches,
-                           double label_smoothing, int64_t normaliser) {
+                           const ObjectiveWeights& weights, int64_t normaliser) {
   UpdateLoss out;
   for (const auto& b : batches) {
-    const auto objective = training_objective(model, b, label_smoothing);
+    const auto objective = training_objective(model, b, weights);
     (objective.value / static_cast<double>(normaliser)).backward();
     out.loss_sum += objective.loss.loss.item<double>();
     out.tokens += b.trg_tokens;

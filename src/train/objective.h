@@ -1,5 +1,6 @@
-// What training minimises, for one batch and for one update: the label-smoothed loss plus a
-// stochastic attention's REINFORCE term. The trainer and the tests call the same functions.
+// What training minimises, for one batch and for one update: the label-smoothed loss, plus a
+// stochastic attention's REINFORCE term, plus the weighted coverage loss if asked for. The trainer
+// and the tests call the same functions.
 #pragma once
 
 #include <torch/types.h>
@@ -16,15 +17,23 @@ namespace nmt {
 struct Batch;
 class Seq2SeqImpl;
 
+/// The settings of the objective (from train.label_smoothing and train.coverage_loss).
+struct ObjectiveWeights {
+  double label_smoothing = 0;
+  double coverage = 0;  // weight of the coverage loss (train/loss.h); 0: not computed
+};
+
 struct Objective {
-  torch::Tensor value;  // [] smoothed loss + REINFORCE term, summed over real target tokens
-  TokenLoss loss;       // the label-smoothed loss alone
-  PolicyLoss policy;    // the REINFORCE term (undefined loss for deterministic attention)
+  torch::Tensor value;     // [] the sum of the terms below, summed over real target tokens
+  TokenLoss loss;          // the label-smoothed loss alone
+  PolicyLoss policy;       // the REINFORCE term (undefined loss for deterministic attention)
+  torch::Tensor coverage;  // [] the coverage loss before weighting; undefined if its weight is 0
 };
 
 /// The training objective of `batch` (the model in train mode): a sum over target tokens, to
 /// be divided by the number of target tokens the update normalises by.
-Objective training_objective(Seq2SeqImpl& model, const Batch& batch, double label_smoothing);
+Objective training_objective(Seq2SeqImpl& model, const Batch& batch,
+                             const ObjectiveWeights& weights);
 
 struct UpdateLoss {
   double loss_sum = 0;  // smoothed loss summed over the target tokens of `batches`
@@ -37,6 +46,6 @@ struct UpdateLoss {
 /// (train.accumulate) and processes (data-parallel workers each hold a share). Summed over the
 /// shares, the gradients are those of one batch holding all the update's pairs.
 UpdateLoss backward_update(Seq2SeqImpl& model, const std::vector<Batch>& batches,
-                           double label_smoothing, int64_t normaliser);
+                           const ObjectiveWeights& weights, int64_t normaliser);
 
 }  // namespace nmt

@@ -110,8 +110,10 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
       trg_lengths_(data.train.trg_lengths()),
       schedule_(config.train) {
   if (data_.train.size() == 0) {
-    throw AgreedError("data.train: no training pairs left (all empty or longer than "
-                      "data.max_len=" + std::to_string(config.data.max_len) + ")");
+    throw AgreedError(
+        "data.train: no training pairs left (all empty or longer than "
+        "data.max_len=" +
+        std::to_string(config.data.max_len) + ")");
   }
   torch::manual_seed(static_cast<uint64_t>(train_.seed));
   model_ = Seq2Seq(config.model, data_.vocabs.src->size(), data_.vocabs.trg->size());
@@ -155,8 +157,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
   for (const auto& p : model_->parameters()) parameters += p.numel();
   spdlog::info("[model] {} parameters", parameters);
   if (workers_.world_size() > 1) {
-    spdlog::info("[train] {} workers, each with its share of every update",
-                 workers_.world_size());
+    spdlog::info("[train] {} workers, each with its share of every update", workers_.world_size());
   }
   started_ = window_start_ = Clock::now();  // the budget is training time
 }
@@ -189,7 +190,8 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
     if (!share.empty()) mine.push_back(make_batch(data_.train, share).to(device_));
   }
   gradients_->zero();
-  const UpdateLoss loss = backward_update(*model_, mine, train_.label_smoothing, tokens);
+  const UpdateLoss loss =
+      backward_update(*model_, mine, {train_.label_smoothing, train_.coverage_loss}, tokens);
   std::vector<double> sums(kUpdateSums, 0.0);
   sums[kLossSum] = loss.loss_sum;
   if (loss.policy) {
@@ -203,9 +205,9 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   const double loss_sum = sums[kLossSum];
   if (!std::isfinite(loss_sum)) {
     throw AgreedError("train: the loss became " + std::to_string(loss_sum) + " at update " +
-                std::to_string(progress_.step + 1) +
-                ": training diverged and stops here (the checkpoints before it are kept); "
-                "lower train.lr or set train.clip_grad_norm, and train afresh");
+                      std::to_string(progress_.step + 1) +
+                      ": training diverged and stops here (the checkpoints before it are kept); "
+                      "lower train.lr or set train.clip_grad_norm, and train afresh");
   }
   if (train_.clip_grad_norm > 0) {
     torch::nn::utils::clip_grad_norm_(model_->parameters(), train_.clip_grad_norm);
@@ -233,8 +235,8 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
         window / std::max<int64_t>(1, (progress_.step - 1) % train_.log_every + 1);
     std::optional<TrainProgressLine::Policy> policy;
     if (const double n = sums[kPolicyTokens]; n > 0) {
-      policy = TrainProgressLine::Policy{sums[kReward] / n, sums[kBaseline] / n,
-                                         sums[kEntropy] / n};
+      policy =
+          TrainProgressLine::Policy{sums[kReward] / n, sums[kBaseline] / n, sums[kEntropy] / n};
     }
     reporter_->update({progress_.step, progress_.epoch, loss_sum / static_cast<double>(tokens),
                        tok_per_s, lr, steps_to_validation * step_seconds, policy});
@@ -258,10 +260,10 @@ void Trainer::save_step_checkpoint() {
   progress_.worker_rng.clear();
   for (size_t r = 1; r < states.size(); ++r) {
     const auto& bytes = states[r];
-    progress_.worker_rng.push_back(
-        torch::from_blob(const_cast<char*>(bytes.data()), {static_cast<int64_t>(bytes.size())},
-                         torch::kUInt8)
-            .clone());
+    progress_.worker_rng.push_back(torch::from_blob(const_cast<char*>(bytes.data()),
+                                                    {static_cast<int64_t>(bytes.size())},
+                                                    torch::kUInt8)
+                                       .clone());
   }
   progress_.elapsed_seconds = elapsed();
   progress_.schedule_state = schedule_.state();
@@ -351,9 +353,8 @@ TrainResult Trainer::run() {
       reason = "max_epochs reached";
       break;
     }
-    const auto batches =
-        make_batches(data_.train.src_lengths(), trg_lengths_, train_.batch_tokens,
-                     static_cast<uint64_t>(train_.seed), progress_.epoch);
+    const auto batches = make_batches(data_.train.src_lengths(), trg_lengths_, train_.batch_tokens,
+                                      static_cast<uint64_t>(train_.seed), progress_.epoch);
     while (reason.empty() && progress_.batch_in_epoch < static_cast<int64_t>(batches.size())) {
       update(batches);
       if (progress_.step % train_.valid_every == 0) validate_and_keep();
@@ -381,13 +382,13 @@ TrainResult Trainer::run() {
                               {"train_s", training_seconds_},
                               {"train_tok_per_s", tok_per_s},
                               {"workers", workers_.world_size()}};
-    reporter_->event(j.dump(),
-                     fmt::format("[train] stopped at step {}: {} ({} target tokens in {:.1f} s of "
-                                 "training, {:.0f} tokens/s)",
-                                 progress_.step, reason, trained_tokens_, training_seconds_,
-                                 tok_per_s));
+    reporter_->event(
+        j.dump(),
+        fmt::format("[train] stopped at step {}: {} ({} target tokens in {:.1f} s of "
+                    "training, {:.0f} tokens/s)",
+                    progress_.step, reason, trained_tokens_, training_seconds_, tok_per_s));
   }
-  return {progress_.step,   reason, trained_tokens_, training_seconds_, progress_.best_metric,
+  return {progress_.step,     reason, trained_tokens_, training_seconds_, progress_.best_metric,
           progress_.best_step};
 }
 

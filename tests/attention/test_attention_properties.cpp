@@ -2,6 +2,7 @@
 // match finite differences, and beam-search reordering of the memory.
 #include <catch2/catch.hpp>
 
+#include "attention/normalizer.h"
 #include "attention/registry.h"
 #include "attention_test_helpers.h"
 #include "common/config.h"
@@ -16,9 +17,11 @@ namespace {
 // A module of `type` in double precision; heads = 2 makes multi_head split its 4 dimensions.
 // Hard attention is checked here as the soft context it gives at inference with `expected`;
 // its sampling and argmax are tested in test_hard_attention.cpp.
-std::shared_ptr<nmt::Attention> make_double(const std::string& type, nmt::AttentionShape shape) {
+std::shared_ptr<nmt::Attention> make_double(const std::string& type, nmt::AttentionShape shape,
+                                            const std::string& normalizer = "softmax") {
   nmt::AttentionConfig config;
   config.type = type;
+  config.normalizer = normalizer;
   config.heads = 2;
   config.temperature = 0.5;
   config.learn_temperature = true;
@@ -39,7 +42,7 @@ torch::Tensor ragged_mask() {
 TEST_CASE("attention registry: lists every type", "[attention][properties]") {
   REQUIRE(nmt::attention_types() ==
           std::vector<std::string>{"dot", "scaled_dot", "cosine", "mlp", "bilinear", "multi_head",
-                                   "local_m", "local_p", "hard"});
+                                   "local_m", "local_p", "hard", "coverage", "location"});
 }
 
 TEST_CASE("attention types: masking and normalisation", "[attention][properties]") {
@@ -116,4 +119,55 @@ TEST_CASE("attention types: selecting memory rows then attending equals attendin
   const auto selected = attention->forward({z.index_select(0, rows)}, memory.index_select(rows));
   require_close(selected.weights, all.weights.index_select(0, rows), 1e-12);
   require_close(selected.context, all.context.index_select(0, rows), 1e-12);
+}
+
+TEST_CASE("attention types with each normalizer: distributions over the real positions",
+          "[attention][properties][normalizer]") {
+  const auto type = GENERATE(from_range(nmt::attention_types()));
+  const auto normalizer = GENERATE(from_range(nmt::normalizer_names()));
+  CAPTURE(type, normalizer);
+  const auto attention = make_double(type, {/*query_dim=*/4, /*value_dim=*/6}, normalizer);
+  torch::manual_seed(7);
+  const auto z = (torch::randn({3, 4}, torch::kDouble) * 3).requires_grad_();
+  const auto h = torch::randn({3, 5, 6}, torch::kDouble).requires_grad_();
+  const auto mask = ragged_mask();
+  const auto r = attend(*attention, z, h, mask);
+  REQUIRE((r.weights.masked_select(mask.logical_not()) == 0).all().item<bool>());
+  REQUIRE((r.weights >= 0).all().item<bool>());
+  const auto sums = r.weights.slice(/*dim=*/0, 0, 2).sum(/*dim=*/1);
+  if (type == "local_p") {
+    REQUIRE((sums <= 1 + 1e-12).all().item<bool>());
+  } else {
+    require_close(sums, torch::ones({2}, torch::kDouble), 1e-12);
+  }
+  require_close(r.weights[2], torch::zeros({5}, torch::kDouble), 0.0);
+
+  const auto context_readout = torch::randn({3, 6}, torch::kDouble);
+  const auto weights_readout = torch::randn({3, 5}, torch::kDouble);
+  const auto loss = [&] {
+    const auto out = attend(*attention, z, h, mask);
+    return (out.context * context_readout).sum() + (out.weights * weights_readout).sum();
+  };
+  nmt::test::require_gradients_match(loss, nmt::test::parameters_and(*attention, {z, h}), 1e-4);
+}
+
+TEST_CASE("attention types: the state carried between steps", "[attention][properties]") {
+  const auto type = GENERATE(from_range(nmt::attention_types()));
+  CAPTURE(type);
+  const auto attention = make_double(type, {/*query_dim=*/4, /*value_dim=*/6});
+  torch::manual_seed(8);
+  const auto z = torch::randn({3, 4}, torch::kDouble);
+  const auto memory = attention->prepare(torch::randn({3, 5, 6}, torch::kDouble), ragged_mask());
+  const auto first = attention->forward({z, 0}, memory);
+  if (type != "coverage") {
+    REQUIRE_FALSE(first.next.defined());
+    return;
+  }
+  // Coverage: the sum of the weights so far, reordered with the rows like everything else.
+  const auto second = attention->forward({z, 1, first.next}, memory);
+  require_close(second.next, first.weights + second.weights, 1e-12);
+  const auto rows = torch::tensor({2, 0, 0, 1}, torch::kLong);
+  const auto selected = attention->forward(
+      {z.index_select(0, rows), 1, first.next.index_select(0, rows)}, memory.index_select(rows));
+  require_close(selected.weights, second.weights.index_select(0, rows), 1e-12);
 }

@@ -38,7 +38,8 @@ TEST_CASE("attention: a key projection added to dot, scaled_dot or cosine is log
   CAPTURE(type);
   const auto [log, projected] = build_and_log(type, {/*query_dim=*/8, /*value_dim=*/10});
   CHECK(projected);
-  CHECK_THAT(log, Contains("attention " + type + ": the decoder state (8) and the encoder "
+  CHECK_THAT(log, Contains("attention " + type +
+                           ": the decoder state (8) and the encoder "
                            "states (10) differ in size"));
   CHECK_THAT(log, Contains("learned 8x10 key projection"));
   CHECK_THAT(log, Contains("set model.decoder.hidden=10"));

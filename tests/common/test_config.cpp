@@ -118,7 +118,7 @@ TEST_CASE("config: each error names file, line and key path", "[config]") {
   SECTION("a parameter of another attention type") {
     REQUIRE_THROWS_WITH(parse_config(with_line(12, "    type: mlp"), "x.yaml"),
                         Contains("x.yaml:13: model.attention.temperature: not a parameter of "
-                                 "attention type 'mlp' (its parameters: none)"));
+                                 "attention type 'mlp' (its parameters: normalizer)"));
   }
   SECTION("duplicate key") {
     REQUIRE_THROWS_WITH(parse_config(kValid + "  lr: 1e-3\n", "x.yaml"),
@@ -147,7 +147,7 @@ TEST_CASE("config: --set overrides any key with the same checks", "[config]") {
     CHECK(c.model.attention.heads == 4);
     REQUIRE_THROWS_WITH(parse_config(kValid, "x.yaml", {"model.attention.type=multi_head"}),
                         Contains("x.yaml:13: model.attention.temperature: not a parameter of "
-                                 "attention type 'multi_head' (its parameters: heads)"));
+                                 "attention type 'multi_head' (its parameters: heads, normalizer)"));
   }
   SECTION("bad values, unknown keys and sections are errors naming the override") {
     REQUIRE_THROWS_WITH(parse_config(kValid, "x.yaml", {"train.lr=abc"}),

@@ -29,11 +29,15 @@ inline ModelConfig tiny_model_config(const std::string& cell, int64_t layers,
   return c;
 }
 
-/// Every model the registry and the encoder types make: each attention type by name, then
-/// "transformer_encoder" (mlp attention over a self-attention encoder).
+/// Every model the registries and the encoder types make: each attention type by name, then
+/// "transformer_encoder" (mlp attention over a self-attention encoder), then each normalizer
+/// but softmax by name (mlp scores, normalised by it; coverage with entmax15, whose weights
+/// and so coverage have exact zeros).
 inline std::vector<std::string> model_variants() {
   auto variants = attention_types();
   variants.push_back("transformer_encoder");
+  variants.push_back("sparsemax");
+  variants.push_back("entmax15");
   return variants;
 }
 
@@ -42,7 +46,13 @@ inline std::vector<std::string> model_variants() {
 inline ModelConfig tiny_variant_config(const std::string& variant, const std::string& cell,
                                        int64_t layers, const std::string& style) {
   const bool transformer = variant == "transformer_encoder";
-  auto c = tiny_model_config(cell, layers, style, transformer ? "mlp" : variant);
+  const bool normalizer = variant == "sparsemax" || variant == "entmax15";
+  auto c = tiny_model_config(cell, layers, style,
+                             transformer             ? "mlp"
+                             : variant == "entmax15" ? "coverage"
+                             : normalizer            ? "mlp"
+                                                     : variant);
+  if (normalizer) c.attention.normalizer = variant;
   c.attention.heads = 2;
   c.attention.window = 1;
   if (transformer) {

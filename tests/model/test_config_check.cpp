@@ -58,10 +58,21 @@ TEST_CASE("config check: sizes that do not fit together name the file and line",
 TEST_CASE("config check: the attention type and its parameters", "[config][config_check]") {
   CHECK(error_of(kConfig, {"model.attention.type=mpl"}) ==
         "--set model.attention.type=mpl: model.attention.type: unknown value 'mpl' (expected one "
-        "of: dot, scaled_dot, cosine, mlp, bilinear, multi_head, local_m, local_p, hard)");
+        "of: dot, scaled_dot, cosine, mlp, bilinear, multi_head, local_m, local_p, hard, coverage, "
+        "location)");
   CHECK(error_of(kConfig + "    heads: 2\n") ==
         "x.yaml:10: model.attention.heads: not a parameter of attention type 'mlp' (its "
-        "parameters: none)");
+        "parameters: normalizer)");
+  CHECK(error_of(kConfig, {"model.attention.normalizer=sparsemux"}) ==
+        "--set model.attention.normalizer=sparsemux: model.attention.normalizer: unknown value "
+        "'sparsemux' (expected one of: softmax, sparsemax, entmax15)");
+  CHECK(error_of(kConfig, {"model.attention.type=location", "model.attention.positions=0"}) ==
+        "--set model.attention.positions=0: model.attention.positions: 0 is out of range "
+        "(expected >= 1)");
+  CHECK(error_of(kConfig, {"model.attention.type=location", "model.attention.positions=20"}) ==
+        "(no error)");
+  CHECK(error_of(kConfig, {"model.attention.type=mlp", "model.attention.normalizer=entmax15"}) ==
+        "(no error)");
   CHECK(error_of(kConfig + "    heads: 2\n", {"model.attention.type=multi_head"}) == "(no error)");
 }
 

@@ -4,9 +4,10 @@
 #include <random>
 
 #include "attention/registry.h"
+#include "data/batch.h"
 #include "model/model_fixtures.h"
 #include "model/seq2seq.h"
-#include "data/batch.h"
+#include "train/loss.h"
 #include "train/objective.h"
 
 namespace {
@@ -40,7 +41,8 @@ nmt::Batch reverse_batch(std::mt19937& rng, int64_t size) {
 
 // Trains `config` for 300 updates (with hard attention's REINFORCE term, as `nmt train` does) and
 // checks that the mean loss of the last 20 is at most half that of the first 20.
-void require_loss_halves(const nmt::ModelConfig& config) {
+void require_loss_halves(const nmt::ModelConfig& config,
+                         const nmt::ObjectiveWeights& weights = {}) {
   torch::manual_seed(3);
   std::mt19937 rng(5);
   nmt::Seq2Seq model(config, kVocab, kVocab);
@@ -49,7 +51,7 @@ void require_loss_halves(const nmt::ModelConfig& config) {
   constexpr int kSteps = 300, kWindow = 20;
   for (int step = 0; step < kSteps; ++step) {
     const auto b = reverse_batch(rng, 32);
-    const auto objective = nmt::training_objective(*model, b, /*label_smoothing=*/0.0);
+    const auto objective = nmt::training_objective(*model, b, weights);
     optimizer.zero_grad();
     (objective.value / static_cast<double>(b.trg_tokens)).backward();
     optimizer.step();
@@ -87,4 +89,35 @@ TEST_CASE("model: the transformer encoder learns to reverse sequences", "[model]
   config.encoder.ff_size = 32;
   config.encoder.layers = 2;
   require_loss_halves(config);
+}
+
+TEST_CASE("model: sparsemax and entmax15 attention learn to reverse sequences",
+          "[model][train][slow]") {
+  const std::string normalizer = GENERATE("sparsemax", "entmax15");
+  CAPTURE(normalizer);
+  auto config = reverse_task_config("mlp");
+  config.attention.normalizer = normalizer;
+  require_loss_halves(config);
+}
+
+TEST_CASE("model: coverage attention learns to reverse sequences with the coverage loss",
+          "[model][train][slow]") {
+  require_loss_halves(reverse_task_config("coverage"), {/*label_smoothing=*/0, /*coverage=*/1});
+}
+
+TEST_CASE("objective: the coverage loss enters with its weight", "[model][train]") {
+  torch::manual_seed(9);
+  std::mt19937 rng(9);
+  nmt::Seq2Seq model(reverse_task_config("coverage"), kVocab, kVocab);
+  model->eval();  // no dropout: the same forward pass three times
+  const auto b = reverse_batch(rng, 4);
+  const auto plain = nmt::training_objective(*model, b, {});
+  const auto weighted = nmt::training_objective(*model, b, {0, 2.5});
+  REQUIRE_FALSE(plain.coverage.defined());
+  const auto out = model->forward(b.src, b.src_lengths, b.trg_in);
+  const double expected = nmt::coverage_loss(out.weights, b.trg_out.ne(nmt::kPadId)).item<double>();
+  REQUIRE(expected > 0.1);
+  REQUIRE(weighted.coverage.item<double>() == Approx(expected).epsilon(1e-6));
+  REQUIRE(weighted.value.item<double>() ==
+          Approx(plain.value.item<double>() + 2.5 * expected).epsilon(1e-6));
 }

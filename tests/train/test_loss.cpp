@@ -13,11 +13,11 @@ TEST_CASE("loss: label smoothing and padding by hand", "[train][loss]") {
   // Smoothing goes to the tokens that can be targets: not <pad> (1) nor <s> (2), so the
   // uniform term is the mean of -ln p_v over v = 0, 3, 4, 5: ln 16 - (ln 1 + ln 1 + ln 4 +
   // ln 5) / 4 = ln 16 - ln 20 / 4. Second row's target is <pad> (id 1): ignored.
-  const auto logits = torch::tensor({{0.0, std::log(2.0), std::log(3.0), 0.0, std::log(4.0),
-                                      std::log(5.0)},
-                                     {5.0, 1.0, 2.0, 3.0, 0.0, 0.0}},
-                                    torch::kDouble)
-                          .unsqueeze(0);
+  const auto logits =
+      torch::tensor({{0.0, std::log(2.0), std::log(3.0), 0.0, std::log(4.0), std::log(5.0)},
+                     {5.0, 1.0, 2.0, 3.0, 0.0, 0.0}},
+                    torch::kDouble)
+          .unsqueeze(0);
   const auto targets = torch::tensor({{4, 1}}, torch::kInt64);
   const double nll = std::log(16.0) - std::log(4.0);
   const double uniform = std::log(16.0) - std::log(20.0) / 4;
@@ -32,8 +32,7 @@ TEST_CASE("loss: label smoothing and padding by hand", "[train][loss]") {
   CHECK(smoothed.nll.item<double>() == Approx(nll).epsilon(1e-12));
 }
 
-TEST_CASE("loss: the smoothed target distribution puts nothing on <pad> and <s>",
-          "[train][loss]") {
+TEST_CASE("loss: the smoothed target distribution puts nothing on <pad> and <s>", "[train][loss]") {
   // Against cross-entropy with the target distribution written out: (1 - e) on the
   // reference, e spread evenly over the V - 2 ids other than <pad> and <s>.
   torch::manual_seed(5);
@@ -69,4 +68,18 @@ TEST_CASE("loss: gradients match finite differences, padding gets none", "[train
   CHECK(result.token_nll[0][2].item<double>() == 0.0);
   CHECK(result.token_nll.sum().item<double>() == Approx(result.nll.item<double>()));
   CHECK(result.tokens == 3);
+}
+
+TEST_CASE("loss: the coverage loss by hand", "[train][loss]") {
+  // One sentence of three target steps over two source positions:
+  // weights t0 (0.6, 0.4), t1 (0.3, 0.7), t2 (0.8, 0.1); coverage before each step:
+  // c0 (0, 0), c1 (0.6, 0.4), c2 (0.9, 1.1); sum_s min(a, c) = 0, 0.3 + 0.4, 0.8 + 0.1.
+  // The second sentence attends to each position once: nothing to penalise.
+  const auto weights = torch::tensor(
+      {{{0.6, 0.4}, {0.3, 0.7}, {0.8, 0.1}}, {{1.0, 0.0}, {0.0, 1.0}, {0.0, 0.0}}}, torch::kDouble);
+  const auto all = torch::ones({2, 3}, torch::kBool);
+  REQUIRE(nmt::coverage_loss(weights, all).item<double>() == Approx(1.6).margin(1e-12));
+  // The last step of the first sentence is padding: 0.7 remains.
+  const auto mask = torch::tensor({{1, 1, 0}, {1, 1, 1}}).to(torch::kBool);
+  REQUIRE(nmt::coverage_loss(weights, mask).item<double>() == Approx(0.7).margin(1e-12));
 }

@@ -2,17 +2,17 @@
 // accumulation, divergence.
 #include <torch/torch.h>
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "common/config.h"
 #include "common/errors.h"
 #include "data/batch.h"
 #include "model/model_fixtures.h"
-#include "train/train_fixtures.h"
 #include "train/collective.h"
 #include "train/objective.h"
+#include "train/train_fixtures.h"
 #include "train/trainer.h"
 
 namespace fs = std::filesystem;
@@ -51,7 +51,7 @@ TEST_CASE("train: accumulate k batches gives the gradients of one batch holding 
     for (const auto& g : groups) batches.push_back(nmt::make_batch(corpus, g));
     int64_t tokens = 0;
     for (const auto& b : batches) tokens += b.trg_tokens;
-    const auto loss = nmt::backward_update(*model, batches, 0.1, tokens);
+    const auto loss = nmt::backward_update(*model, batches, {/*label_smoothing=*/0.1}, tokens);
     std::map<std::string, torch::Tensor> grads;
     for (const auto& p : model->named_parameters()) {
       if (p.value().grad().defined()) grads[p.key()] = p.value().grad().clone();
@@ -135,12 +135,12 @@ TEST_CASE("train: patience stops and plateau lowers the rate after as many bad v
   nmt::test::TempDir dir;
   nmt::test::write_reverse_corpus(dir, 100, 10);
   const auto model = dir.file("model");
-  nmt::train(tiny_config(dir, model, true,
-                         {"train.lr=1e-9", "train.valid_every=2", "train.log_every=1",
-                          "train.schedule=plateau", "train.plateau_patience=2",
-                          "train.plateau_factor=0.5", "train.min_lr=1e-12", "train.patience=3",
-                          "train.valid_metric=bleu"}),
-             false);
+  nmt::train(
+      tiny_config(dir, model, true,
+                  {"train.lr=1e-9", "train.valid_every=2", "train.log_every=1",
+                   "train.schedule=plateau", "train.plateau_patience=2", "train.plateau_factor=0.5",
+                   "train.min_lr=1e-12", "train.patience=3", "train.valid_metric=bleu"}),
+      false);
   const auto stop = metrics_events(model, "stop");
   REQUIRE(stop.size() == 1);
   CHECK(stop[0]["step"] == 8);
@@ -169,8 +169,7 @@ TEST_CASE("train: max_epochs stops at the end of that epoch", "[train][stops]") 
   CHECK(last.step == first + second);
 }
 
-TEST_CASE("train: a loss that becomes NaN stops training with a clear error",
-          "[train][stops]") {
+TEST_CASE("train: a loss that becomes NaN stops training with a clear error", "[train][stops]") {
   nmt::test::TempDir dir;
   nmt::test::write_reverse_corpus(dir, 100, 0);
   const auto model = dir.file("model");
