@@ -4,7 +4,7 @@
 //   score(z, h_s, c_s) = vᵀ tanh(W₁z + W₂h_s + w_c c_s),   c_s = sum_{t' < t} a_{t', s}.
 // The coverage c is the state the type carries from step to step (zeros at the first step).
 // The coverage loss that usually comes with it is train.coverage_loss (train/loss.h); it works
-// with any type.
+// with any type but hard.
 #pragma once
 
 #include <torch/nn/modules/linear.h>

@@ -1,7 +1,7 @@
 // 1.5-entmax with the exact sort-based threshold of Peters et al. 2019 (Algorithm 2): with
 // x = z / 2 sorted in decreasing order, for each k the threshold if the support were the top k is
-// tau_k = mean_k - sqrt(max(0, (1 - k (meansq_k - mean_k^2)) / k)); the support is the set of
-// k with tau_k <= x_(k), and p = max(x - tau, 0)^2 with tau at its size.
+// tau_k = mean_k - sqrt(max(0, (1 - k (meansq_k - mean_k^2)) / k)); the support's
+// size is the number of k with tau_k <= x_(k), and p = max(x - tau, 0)^2 with tau at that size.
 #include "attention/entmax.h"
 
 #include <torch/autograd.h>
@@ -26,8 +26,9 @@ class Entmax15Function : public torch::autograd::Function<Entmax15Function> {
     const auto mean_square = sorted.square().cumsum(/*dim=*/-1) / k;
     const auto spread = k * (mean_square - mean.square());
     const auto taus = mean - ((1 - spread) / k).clamp_min(0).sqrt();
-    const auto support = taus.le(sorted).sum(/*dim=*/-1, /*keepdim=*/true);
-    const auto tau = taus.gather(-1, support - 1);
+    // [..., 1]; at least 1 so that a row with a NaN score gives NaN weights, not a bad index.
+    const auto support = taus.le(sorted).sum(/*dim=*/-1, /*keepdim=*/true).clamp_min(1);
+    const auto tau = taus.gather(-1, support - 1);  // [..., 1]
     const auto weights = (x - tau).clamp_min(0).square().masked_fill(real.logical_not(), 0.0);
     ctx->save_for_backward({weights});
     return weights;

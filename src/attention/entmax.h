@@ -1,6 +1,6 @@
 // 1.5-entmax (Peters, Niculae & Martins 2019): p_i = max(z_i / 2 - tau, 0)^2 with tau chosen so
 // that p sums to 1. Between softmax and sparsemax: sparse, but with smoother weights than
-// sparsemax (a position drops out only when its score is 2 or more below the largest).
+// sparsemax (a position whose score is 2 or more below the largest always gets nothing).
 #pragma once
 
 #include <torch/types.h>

@@ -36,9 +36,7 @@ AttentionResult HardAttention::forward(const AttentionQuery& query, const Attent
   const auto soft = scorer_->forward(query, memory);  // weights [B, S]
   if (!is_training()) {
     if (expected_at_inference_) return soft;
-    auto result = attend_to(soft.weights.argmax(/*dim=*/1), memory.mask, memory.values);
-    result.next = soft.next;
-    return result;
+    return attend_to(soft.weights.argmax(/*dim=*/1), memory.mask, memory.values);
   }
   // A row with no real position has all-zero weights, which multinomial() refuses.
   const auto empty_row = memory.mask.any(/*dim=*/1).logical_not().unsqueeze(1);  // [B, 1]
@@ -48,7 +46,6 @@ AttentionResult HardAttention::forward(const AttentionQuery& query, const Attent
   // Clamped logs keep the gradients finite where a weight underflows to 0.
   const auto log_weights = soft.weights.clamp_min(1e-12).log();  // [B, S]
   auto result = attend_to(sampled, memory.mask, memory.values);
-  result.next = soft.next;
   result.sample_log_prob = log_weights.gather(1, sampled.unsqueeze(1)).squeeze(1);  // [B]
   result.sample_entropy = -(soft.weights * log_weights).sum(/*dim=*/1);             // [B]
   return result;

@@ -4,7 +4,7 @@
 //           position so that steps past the source end still see its last D+1 words.
 //  local_p: p_t = S · sigmoid(v_pᵀ tanh(W_p z)), S the sentence's real (unpadded) length, and
 //           each weight is multiplied by exp(-(s - p_t)² / (2σ²)), σ = D / 2 (eq. 10).
-// Inside the window a global type (model.attention.score) scores, and its softmax runs over
+// Inside the window a global type (model.attention.score) scores, and its normalizer runs over
 // the window only: positions outside it get weight exactly 0. As in the paper, local_p's
 // weights are not renormalised after the Gaussian, so they sum to at most 1.
 #pragma once

@@ -21,7 +21,9 @@ class SparsemaxFunction : public torch::autograd::Function<SparsemaxFunction> {
     const auto sorted = std::get<0>(z.sort(/*dim=*/-1, /*descending=*/true));
     const auto k = torch::arange(1, z.size(-1) + 1, z.options());  // 1..n
     const auto running_sum = sorted.cumsum(/*dim=*/-1);
-    const auto support = (1 + k * sorted).gt(running_sum).sum(/*dim=*/-1, /*keepdim=*/true);
+    // [..., 1]; at least 1 so that a row with a NaN score gives NaN weights, not a bad index.
+    const auto support =
+        (1 + k * sorted).gt(running_sum).sum(/*dim=*/-1, /*keepdim=*/true).clamp_min(1);
     const auto tau = (running_sum.gather(-1, support - 1) - 1) / support.to(z.scalar_type());
     const auto weights = (z - tau).clamp_min(0).masked_fill(real.logical_not(), 0.0);
     ctx->save_for_backward({weights});

@@ -140,7 +140,8 @@ std::vector<Field> schema_of(Config& c) {
            "(all but <pad> and <s>)"),
       real("train.coverage_loss", &t.coverage_loss, {0, kInf},
            "weight of the coverage loss sum_t sum_s min(a_ts, sum_{t'<t} a_t's), which "
-           "penalises attending again to what was attended (See et al. 2017); any attention type"),
+           "penalises attending again to what was attended (See et al. 2017); any attention type "
+           "but hard, whose weights in training are samples that no gradient reaches"),
       real("train.clip_grad_norm", &t.clip_grad_norm, {0, kInf},
            "clip the gradient norm to this (0: no clipping)"),
       integer("train.accumulate", &t.accumulate, 1, "batches whose gradients make one update"),

@@ -66,7 +66,12 @@ TokenLoss label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& 
 }
 
 torch::Tensor coverage_loss(const torch::Tensor& weights, const torch::Tensor& target_mask) {
-  const auto coverage = weights.cumsum(/*dim=*/1) - weights;  // [B, T, S], before step t
+  // c_t = sum_{t' < t} a_t': the running sum of the weights shifted one step (exact, where
+  // cumsum minus the weights could leave a rounding error below 0).
+  const auto before = torch::cat(
+      {torch::zeros_like(weights.narrow(1, 0, 1)), weights.narrow(1, 0, weights.size(1) - 1)},
+      /*dim=*/1);
+  const auto coverage = before.cumsum(/*dim=*/1);                           // [B, T, S]
   const auto per_token = torch::minimum(weights, coverage).sum(/*dim=*/2);  // [B, T]
   return (per_token * target_mask.to(per_token.scalar_type())).sum();
 }

@@ -22,7 +22,8 @@ TokenLoss label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& 
 /// The coverage loss of See et al. 2017 (eq. 12), summed over real target tokens: for attention
 /// weights [B, T, S] and the target mask [B, T] (true = real token),
 /// sum_{b, t real} sum_s min(a_{b,t,s}, c_{b,t,s}) with coverage c_t = sum_{t' < t} a_{t'}.
-/// It is 0 while no position is attended twice, and grows with repeated attention.
+/// It is 0 while no position is attended twice, and grows with repeated attention. Hard
+/// attention's training weights are one-hot samples: no gradient reaches them through it.
 torch::Tensor coverage_loss(const torch::Tensor& weights, const torch::Tensor& target_mask);
 
 }  // namespace nmt

@@ -9,30 +9,33 @@
 namespace nmt {
 
 Objective training_objective(Seq2SeqImpl& model, const Batch& batch,
-                             const ObjectiveWeights& weights) {
+                             const ObjectiveWeights& terms) {
   const auto out = model.forward(batch.src, batch.src_lengths, batch.trg_in);
   const auto target_mask = batch.trg_out.ne(kPadId);
   Objective objective;
-  objective.loss = label_smoothed_loss(out.logits, batch.trg_out, weights.label_smoothing);
+  objective.loss = label_smoothed_loss(out.logits, batch.trg_out, terms.label_smoothing);
   objective.value = objective.loss.loss;
   objective.policy =
       model.decoder()->policy_loss(out.policy, objective.loss.token_nll, target_mask);
   if (objective.policy.loss.defined()) objective.value = objective.value + objective.policy.loss;
-  if (weights.coverage > 0) {
+  if (terms.coverage > 0) {
     objective.coverage = coverage_loss(out.weights, target_mask);
-    objective.value = objective.value + weights.coverage * objective.coverage;
+    objective.value = objective.value + terms.coverage * objective.coverage;
   }
   return objective;
 }
 
 UpdateLoss backward_update(Seq2SeqImpl& model, const std::vector<Batch>& batches,
-                           const ObjectiveWeights& weights, int64_t normaliser) {
+                           const ObjectiveWeights& terms, int64_t normaliser) {
   UpdateLoss out;
   for (const auto& b : batches) {
-    const auto objective = training_objective(model, b, weights);
+    const auto objective = training_objective(model, b, terms);
     (objective.value / static_cast<double>(normaliser)).backward();
     out.loss_sum += objective.loss.loss.item<double>();
     out.tokens += b.trg_tokens;
+    if (objective.coverage.defined()) {
+      out.coverage_sum = out.coverage_sum.value_or(0) + objective.coverage.item<double>();
+    }
     if (objective.policy.loss.defined()) {
       const auto weight = static_cast<double>(b.trg_tokens);
       if (!out.policy) out.policy.emplace();

@@ -32,12 +32,12 @@ struct Objective {
 
 /// The training objective of `batch` (the model in train mode): a sum over target tokens, to
 /// be divided by the number of target tokens the update normalises by.
-Objective training_objective(Seq2SeqImpl& model, const Batch& batch,
-                             const ObjectiveWeights& weights);
+Objective training_objective(Seq2SeqImpl& model, const Batch& batch, const ObjectiveWeights& terms);
 
 struct UpdateLoss {
-  double loss_sum = 0;  // smoothed loss summed over the target tokens of `batches`
-  int64_t tokens = 0;   // real target tokens of `batches`
+  double loss_sum = 0;                 // smoothed loss summed over the target tokens of `batches`
+  std::optional<double> coverage_sum;  // the coverage loss summed likewise, if it is trained
+  int64_t tokens = 0;                  // real target tokens of `batches`
   std::optional<TrainProgressLine::Policy> policy;  // sums weighted by target tokens (hard)
 };
 
@@ -46,6 +46,6 @@ struct UpdateLoss {
 /// (train.accumulate) and processes (data-parallel workers each hold a share). Summed over the
 /// shares, the gradients are those of one batch holding all the update's pairs.
 UpdateLoss backward_update(Seq2SeqImpl& model, const std::vector<Batch>& batches,
-                           const ObjectiveWeights& weights, int64_t normaliser);
+                           const ObjectiveWeights& terms, int64_t normaliser);
 
 }  // namespace nmt

@@ -41,18 +41,22 @@ void ProgressReporter::update(const TrainProgressLine& l) {
                       {"loss", l.loss},
                       {"tok_per_s", l.tokens_per_second},
                       {"lr", l.lr}};
-  std::string policy;
+  std::string extra;
   if (l.policy) {
     j["reward"] = l.policy->reward;
     j["baseline"] = l.policy->baseline;
     j["entropy"] = l.policy->entropy;
-    policy = fmt::format(" reward={:.3f} baseline={:.3f} entropy={:.3f}", l.policy->reward,
-                         l.policy->baseline, l.policy->entropy);
+    extra = fmt::format(" reward={:.3f} baseline={:.3f} entropy={:.3f}", l.policy->reward,
+                        l.policy->baseline, l.policy->entropy);
+  }
+  if (l.coverage) {
+    j["coverage"] = *l.coverage;
+    extra += fmt::format(" coverage={:.3f}", *l.coverage);
   }
   metrics_ << j.dump() << "\n" << std::flush;
   if (!live_) {
     spdlog::info("[train] step={} epoch={} loss={:.3f} tok/s={:.0f} lr={:.2e}{}", l.step,
-                 l.epoch + 1, l.loss, l.tokens_per_second, l.lr, policy);
+                 l.epoch + 1, l.loss, l.tokens_per_second, l.lr, extra);
   }
 }
 

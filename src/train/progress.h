@@ -16,7 +16,8 @@ struct TrainProgressLine {
   struct Policy {
     double reward = 0, baseline = 0, entropy = 0;
   };
-  std::optional<Policy> policy;  // hard attention's REINFORCE estimator, means of the update
+  std::optional<Policy> policy;    // hard attention's REINFORCE estimator, means of the update
+  std::optional<double> coverage;  // the coverage loss per target token (train.coverage_loss)
 };
 
 class ProgressReporter {

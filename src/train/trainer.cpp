@@ -57,7 +57,7 @@ std::vector<int64_t> share_of(const std::vector<int64_t>& pairs, int rank, int w
 }
 
 // What the workers sum after each update's backward pass, and before each decision to go on.
-enum UpdateSum { kLossSum, kReward, kBaseline, kEntropy, kPolicyTokens, kUpdateSums };
+enum UpdateSum { kLossSum, kReward, kBaseline, kEntropy, kPolicyTokens, kCoverageSum, kUpdateSums };
 enum StopFlag { kStopRequested, kMaxMinutes, kTimeBudget, kStopFlags };
 
 class Trainer {
@@ -194,6 +194,7 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
       backward_update(*model_, mine, {train_.label_smoothing, train_.coverage_loss}, tokens);
   std::vector<double> sums(kUpdateSums, 0.0);
   sums[kLossSum] = loss.loss_sum;
+  sums[kCoverageSum] = loss.coverage_sum.value_or(0);
   if (loss.policy) {
     sums[kReward] = loss.policy->reward;
     sums[kBaseline] = loss.policy->baseline;
@@ -238,8 +239,10 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
       policy =
           TrainProgressLine::Policy{sums[kReward] / n, sums[kBaseline] / n, sums[kEntropy] / n};
     }
+    std::optional<double> coverage;
+    if (train_.coverage_loss > 0) coverage = sums[kCoverageSum] / static_cast<double>(tokens);
     reporter_->update({progress_.step, progress_.epoch, loss_sum / static_cast<double>(tokens),
-                       tok_per_s, lr, steps_to_validation * step_seconds, policy});
+                       tok_per_s, lr, steps_to_validation * step_seconds, policy, coverage});
   }
   if (progress_.step % train_.log_every == 0) {
     window_tokens_ = 0;

@@ -3,6 +3,7 @@
 // backward against finite differences.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <vector>
 
 #include "attention/entmax.h"
@@ -175,5 +176,34 @@ TEST_CASE("sparse normalizers: the closed-form backward matches finite differenc
     const auto grad = torch::autograd::grad({loss()}, {z})[0];
     const auto weights = sparse.normalize(z.detach(), mask);
     REQUIRE((grad.masked_select(weights == 0) == 0).all().item<bool>());
+  }
+}
+
+TEST_CASE("sparse normalizers: float32 rows as training has them", "[attention][normalizer]") {
+  // Long rows in single precision, with real scores far below the largest (below the -10 that
+  // padding is set to after the shift) mixed with padding: the result is that of double
+  // precision.
+  for (const auto& sparse : kSparse) {
+    CAPTURE(sparse.name);
+    torch::manual_seed(14);
+    auto z = torch::randn({8, 60}, torch::kDouble) * 4;
+    z.index_put_({torch::indexing::Slice(), torch::indexing::Slice(0, 60, 7)}, -40.0);
+    const auto mask = torch::rand({8, 60}, torch::kDouble).gt(0.3);
+    const auto single = sparse.normalize(z.to(torch::kFloat), mask);
+    REQUIRE(single.scalar_type() == torch::kFloat);
+    require_close(single.to(torch::kDouble), sparse.normalize(z, mask), 1e-5);
+    require_close(single.sum(/*dim=*/1).to(torch::kDouble), mask.any(/*dim=*/1).to(torch::kDouble),
+                  1e-5);
+  }
+}
+
+TEST_CASE("sparse normalizers: a NaN score gives NaN weights, not an error",
+          "[attention][normalizer]") {
+  for (const auto& sparse : kSparse) {
+    CAPTURE(sparse.name);
+    const auto z = torch::tensor({{0.5, std::nan(""), 0.1}, {0.5, 0.2, 0.1}}, torch::kDouble);
+    const auto weights = sparse.normalize(z, all_real(2, 3));
+    REQUIRE(weights[0].isnan().any().item<bool>());
+    REQUIRE_FALSE(weights[1].isnan().any().item<bool>());
   }
 }

@@ -65,3 +65,27 @@ TEST_CASE("model: the initial decoder state comes from the bridge or is zero", "
   const auto zero_state = zeroed->decoder()->initial_state(zeroed->encode(src, src_len));
   CHECK(zero_state.rnn.h.abs().sum().item<double>() == 0);
 }
+
+TEST_CASE("model: the decoder carries the attention's state from step to step",
+          "[model][coverage]") {
+  const std::string style = GENERATE("bahdanau", "luong");
+  CAPTURE(style);
+  nmt::Seq2Seq model(nmt::test::tiny_model_config("gru", 1, style, "coverage"), 16, 15);
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const auto [src, src_len] = nmt::test::pad_rows({{5, 6, 7, 8}, {9, 10}});
+  const auto encoded = model->encode(src, src_len);
+  const auto memory = model->decoder()->prepare(encoded);
+  auto state = model->decoder()->initial_state(encoded);
+  REQUIRE_FALSE(state.attention.defined());
+  const auto first = model->decoder()->step(torch::tensor({2, 2}), state, memory, 0);
+  REQUIRE(torch::allclose(state.attention, first.attended.weights));
+  const auto second = model->decoder()->step(torch::tensor({11, 12}), state, memory, 1);
+  // Coverage after two steps: the sum of both steps' weights.
+  REQUIRE(torch::allclose(state.attention, first.attended.weights + second.attended.weights));
+  // Teacher forcing carries it the same way: its weights are the steps' weights.
+  const auto trg_in = torch::tensor({{2, 11}, {2, 12}});
+  const auto out =
+      model->decoder()->forward(trg_in, model->decoder()->initial_state(encoded), memory);
+  REQUIRE(torch::allclose(out.weights.select(1, 1), second.attended.weights));
+}
