@@ -2,12 +2,14 @@
 # Generates a small synthetic translation task whose correct alignment is known: English
 # dates ("Tuesday, March 5, 2021") into German word order ("Dienstag, 5. März 2021").
 # Day and month swap places, so a good attention picture shows a crossing, not a diagonal.
-#   scripts/make_dates.sh [OUT_DIR]    (default data/dates; writes {train,dev,test}.{en,de})
+# {split}.align holds the gold word alignment of each pair in the Pharaoh format (i-j: English
+# word i is German word j, words split at spaces, from 0), for `nmt evaluate --metrics aer`.
+#   scripts/make_dates.sh [OUT_DIR]  (default data/dates; writes {train,dev,test}.{en,de,align})
 set -euo pipefail
 out=${1:-data/dates}
 mkdir -p "$out"
 generate() {  # name count seed
-  awk -v n="$2" -v seed="$3" -v en="$out/$1.en" -v de="$out/$1.de" 'BEGIN {
+  awk -v n="$2" -v seed="$3" -v en="$out/$1.en" -v de="$out/$1.de" -v al="$out/$1.align" 'BEGIN {
     srand(seed)
     split("January February March April May June July August September October November December", me, " ")
     split("Januar Februar März April Mai Juni Juli August September Oktober November Dezember", md, " ")
@@ -19,9 +21,11 @@ generate() {  # name count seed
       if (rand() < 0.5) {
         print we[w] ", " me[m] " " d ", " y > en
         print wd[w] ", " d ". " md[m] " " y > de
+        print "0-0 1-2 2-1 3-3" > al
       } else {
         print me[m] " " d ", " y > en
         print d ". " md[m] " " y > de
+        print "0-1 1-0 2-2" > al
       }
     }
   }'

@@ -1,9 +1,11 @@
 // `nmt evaluate`: corpus BLEU and chrF of a hypothesis file (or standard input) against one
-// reference, computed as sacreBLEU 2.x does with its default settings.
+// reference, computed as sacreBLEU 2.x does with its default settings; and the alignment error
+// rate of attention records (`nmt translate --attention-out`) against gold word alignments.
 #include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "cli/commands.h"
 #include "common/errors.h"
 #include "data/corpus.h"
+#include "eval/alignment.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
 
@@ -23,6 +26,7 @@ struct EvaluateOptions {
   std::string ref;
   std::string hyp;  // empty: standard input
   std::string metrics = "bleu,chrf";
+  std::string align, attention;  // aer: gold alignments, attention records
   bool json = false;
 };
 
@@ -65,60 +69,143 @@ MetricResult score_chrf(const Lines& hyps, const Lines& refs) {
   return {format(s) + "  " + signature, std::move(j)};
 }
 
+// AER of every record's argmax links against the gold alignment of its line; the records and
+// the gold lines must correspond one to one, and no gold link may lie outside its sentence.
+MetricResult score_aer(const EvaluateOptions& opt) {
+  if (opt.align.empty() || opt.attention.empty()) {
+    throw Error(
+        "evaluate: --metrics aer needs --align GOLD (Pharaoh links, one line per "
+        "sentence) and --attention FILE (from `nmt translate --attention-out`)");
+  }
+  const Lines gold = read_lines(opt.align);
+  const auto records = parse_attention_file(read_lines(opt.attention), opt.attention);
+  if (records.size() != gold.size()) {
+    throw DataError("evaluate: " + opt.attention + " has " + std::to_string(records.size()) +
+                    " records but " + opt.align + " has " + std::to_string(gold.size()) +
+                    " lines (one gold alignment per translated line)");
+  }
+  std::vector<bool> seen(gold.size(), false);
+  AerCounts counts;
+  for (const auto& [record, where] : records) {
+    const auto line = static_cast<size_t>(record.line);
+    if (record.line < 1 || line > gold.size() || seen[line - 1]) {
+      throw DataError(where + ": line " + std::to_string(record.line) +
+                      (record.line >= 1 && line <= gold.size() ? " appears twice"
+                                                               : " has no line in " + opt.align));
+    }
+    seen[line - 1] = true;
+    const std::string gold_where = opt.align + ":" + std::to_string(line);
+    const auto alignment = parse_pharaoh(gold[line - 1], gold_where);
+    const int64_t sources = word_count(record.source), targets = word_count(record.target);
+    for (const auto& [s, t] : alignment.possible) {
+      if (s >= sources || t >= targets) {
+        throw DataError(gold_where + ": link " + std::to_string(s) + "-" + std::to_string(t) +
+                        " lies outside the sentence of " + where + " (" + std::to_string(sources) +
+                        " source and " + std::to_string(targets) +
+                        " target words): are the attention records of this test set?");
+      }
+    }
+    counts += count_alignment(attention_links(record), alignment);
+  }
+  char text[160];
+  std::snprintf(
+      text, sizeof text, "AER = %.2f (links %lld, sure %lld, sure hits %lld, possible hits %lld)",
+      100 * counts.aer(), static_cast<long long>(counts.links), static_cast<long long>(counts.sure),
+      static_cast<long long>(counts.sure_hits), static_cast<long long>(counts.possible_hits));
+  nlohmann::json j = {{"name", "AER"},
+                      {"score", 100 * counts.aer()},
+                      {"text", text},
+                      {"links", counts.links},
+                      {"sure", counts.sure},
+                      {"sure_hits", counts.sure_hits},
+                      {"possible_hits", counts.possible_hits}};
+  return {text, std::move(j)};
+}
+
+// A metric of hypotheses against references, line by line.
 struct MetricEntry {
   std::string_view name;
   MetricResult (*score)(const Lines& hyps, const Lines& refs);
 };
 
-// Every metric --metrics accepts.
+// Every metric --metrics accepts: these, and "aer".
 constexpr MetricEntry kMetrics[] = {{"bleu", score_bleu}, {"chrf", score_chrf}};
+constexpr std::string_view kAer = "aer";
 
-// The entries named in a comma-separated list, in its order, each once.
-std::vector<MetricEntry> parse_metrics(std::string_view list) {
+// The metric names in a comma-separated list, in its order, each once.
+std::vector<std::string> parse_metrics(std::string_view list) {
   std::string known;
-  for (const auto& m : kMetrics) known += (known.empty() ? "" : ", ") + std::string(m.name);
-  std::vector<MetricEntry> chosen;
+  for (const auto& m : kMetrics) known += std::string(m.name) + ", ";
+  known += kAer;
+  std::vector<std::string> chosen;
   size_t start = 0;
   while (start <= list.size()) {
     const size_t comma = std::min(list.find(',', start), list.size());
-    const std::string_view name = list.substr(start, comma - start);
+    const std::string name(list.substr(start, comma - start));
     start = comma + 1;
-    const auto* entry = std::find_if(std::begin(kMetrics), std::end(kMetrics),
-                                     [&](const MetricEntry& m) { return m.name == name; });
-    if (entry == std::end(kMetrics)) {
-      throw Error("evaluate: --metrics: unknown metric '" + std::string(name) +
-                  "' (expected one of: " + known + ")");
+    const bool text_metric = std::any_of(std::begin(kMetrics), std::end(kMetrics),
+                                         [&](const MetricEntry& m) { return m.name == name; });
+    if (!text_metric && name != kAer) {
+      throw Error("evaluate: --metrics: unknown metric '" + name + "' (expected one of: " + known +
+                  ")");
     }
-    bool seen = false;
-    for (const auto& c : chosen) seen |= c.name == name;
-    if (!seen) chosen.push_back(*entry);
+    if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) chosen.push_back(name);
   }
   return chosen;
 }
 
-int run_evaluate(const EvaluateOptions& opt) {
-  const std::vector<MetricEntry> metrics = parse_metrics(opt.metrics);
-  const Lines refs = read_lines(opt.ref);
-  const std::string hyp_name = opt.hyp.empty() ? "<stdin>" : opt.hyp;
-  const Lines hyps = opt.hyp.empty() ? read_lines(std::cin, hyp_name) : read_lines(opt.hyp);
-  if (hyps.size() != refs.size()) {
-    throw DataError("evaluate: " + hyp_name + " has " + std::to_string(hyps.size()) +
-                    " lines but " + opt.ref + " has " + std::to_string(refs.size()) +
+// Hypotheses and references, read only if a metric compares them.
+struct TextInputs {
+  std::string hyp_name;
+  Lines hyps, refs;
+};
+
+TextInputs read_text_inputs(const EvaluateOptions& opt) {
+  if (opt.ref.empty()) throw Error("evaluate: --ref is required for bleu and chrf");
+  TextInputs in{opt.hyp.empty() ? "<stdin>" : opt.hyp, {}, read_lines(opt.ref)};
+  in.hyps = opt.hyp.empty() ? read_lines(std::cin, in.hyp_name) : read_lines(opt.hyp);
+  if (in.hyps.size() != in.refs.size()) {
+    throw DataError("evaluate: " + in.hyp_name + " has " + std::to_string(in.hyps.size()) +
+                    " lines but " + opt.ref + " has " + std::to_string(in.refs.size()) +
                     " (hypothesis and reference must align line by line)");
+  }
+  return in;
+}
+
+int run_evaluate(const EvaluateOptions& opt) {
+  const std::vector<std::string> metrics = parse_metrics(opt.metrics);
+  std::optional<TextInputs> text;
+  if (std::any_of(metrics.begin(), metrics.end(), [](const auto& m) { return m != kAer; })) {
+    text = read_text_inputs(opt);
   }
 
   nlohmann::json scores = nlohmann::json::object();
-  for (const auto& m : metrics) {
-    MetricResult result = m.score(hyps, refs);
+  for (const auto& name : metrics) {
+    MetricResult result;
+    if (name == kAer) {
+      result = score_aer(opt);
+    } else {
+      const auto* m = std::find_if(std::begin(kMetrics), std::end(kMetrics),
+                                   [&](const MetricEntry& e) { return e.name == name; });
+      result = m->score(text->hyps, text->refs);
+    }
     if (opt.json) {
-      scores[std::string(m.name)] = std::move(result.json);
+      scores[name] = std::move(result.json);
     } else {
       std::cout << result.text << '\n';
     }
   }
   if (opt.json) {
-    const nlohmann::json out = {
-        {"hyp", hyp_name}, {"ref", opt.ref}, {"segments", refs.size()}, {"metrics", scores}};
+    nlohmann::json out = {{"metrics", scores}};
+    if (text) {
+      out["hyp"] = text->hyp_name;
+      out["ref"] = opt.ref;
+      out["segments"] = text->refs.size();
+    }
+    if (!opt.align.empty()) {
+      out["align"] = opt.align;
+      out["attention"] = opt.attention;
+    }
     std::cout << out.dump(2) << '\n';
   }
   return 0;
@@ -128,13 +215,21 @@ int run_evaluate(const EvaluateOptions& opt) {
 
 Command add_evaluate_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
-      "evaluate", "Score translations against a reference: corpus BLEU and chrF as sacreBLEU");
+      "evaluate",
+      "Score translations against a reference: corpus BLEU and chrF as sacreBLEU; and the "
+      "alignment error rate of attention against gold alignments");
   auto opt = std::make_shared<EvaluateOptions>();
-  sub->add_option("--ref", opt->ref, "Reference file, one segment per line (plain or .gz)")
-      ->required();
+  sub->add_option("--ref", opt->ref,
+                  "Reference file, one segment per line (plain or .gz); for bleu and chrf");
   sub->add_option("--hyp", opt->hyp, "Hypothesis file aligned with --ref (default: stdin)");
-  sub->add_option("--metrics", opt->metrics, "Comma-separated metrics: bleu, chrf")
+  sub->add_option("--metrics", opt->metrics, "Comma-separated metrics: bleu, chrf, aer")
       ->capture_default_str();
+  sub->add_option("--align", opt->align,
+                  "aer: gold word alignments, one line per sentence: i-j sure, i?j possible links "
+                  "(source word i, target word j, from 0)");
+  sub->add_option("--attention", opt->attention,
+                  "aer: attention records from `nmt translate --attention-out`, over the words "
+                  "the gold alignments refer to");
   sub->add_flag("--json", opt->json, "Print JSON with full-precision scores and n-gram counts");
   return {sub, [opt]() { return run_evaluate(*opt); }};
 }

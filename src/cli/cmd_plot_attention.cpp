@@ -42,12 +42,13 @@ std::string plot_name(int64_t line) {
 }
 
 // Throws DataError naming every requested line that has no record, before anything is written.
-void check_requested(const std::vector<int64_t>& wanted, const std::vector<AttentionRecord>& all,
-                     const std::string& file) {
+void check_requested(const std::vector<int64_t>& wanted,
+                     const std::vector<AttentionFileRecord>& all, const std::string& file) {
   std::string missing;
   for (int64_t line : wanted) {
-    const bool found = std::any_of(all.begin(), all.end(),
-                                   [&](const AttentionRecord& r) { return r.line == line; });
+    const bool found = std::any_of(all.begin(), all.end(), [&](const AttentionFileRecord& r) {
+      return r.record.line == line;
+    });
     if (!found) missing += (missing.empty() ? "" : ", ") + std::to_string(line);
   }
   if (!missing.empty()) {
@@ -57,19 +58,11 @@ void check_requested(const std::vector<int64_t>& wanted, const std::vector<Atten
 }
 
 int run_plot_attention(const PlotAttentionOptions& o) {
-  const std::vector<std::string> text = read_lines(o.input);
-  std::vector<AttentionRecord> records;
-  std::vector<std::string> where;  // file:line of each record, for errors
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i].find_first_not_of(" \t") == std::string::npos) continue;
-    where.push_back(o.input + ":" + std::to_string(i + 1));
-    records.push_back(parse_attention_record(text[i], where.back()));
-  }
+  const auto records = parse_attention_file(read_lines(o.input), o.input);
   check_requested(o.lines, records, o.input);
   ensure_writable_dir(o.out, "--out");
 
-  for (size_t i = 0; i < records.size(); ++i) {
-    const auto& r = records[i];
+  for (const auto& [r, where] : records) {
     const bool wanted =
         o.lines.empty() || std::find(o.lines.begin(), o.lines.end(), r.line) != o.lines.end();
     if (!wanted) continue;
@@ -81,7 +74,7 @@ int run_plot_attention(const PlotAttentionOptions& o) {
     try {
       svg = attention_svg(r.source, r.target, r.weights, plot_title(r));
     } catch (const Error& e) {
-      throw DataError(where[i] + ": " + e.what());
+      throw DataError(where + ": " + e.what());
     }
     const std::string path = (std::filesystem::path(o.out) / plot_name(r.line)).string();
     write_file_atomic(path, svg);

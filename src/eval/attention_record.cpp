@@ -7,8 +7,10 @@
 namespace nmt {
 
 std::string to_json_line(const AttentionRecord& r) {
-  nlohmann::json j = {{"line", r.line},         {"source", r.source},
-                      {"target", r.target},     {"attention", r.weights},
+  nlohmann::json j = {{"line", r.line},
+                      {"source", r.source},
+                      {"target", r.target},
+                      {"attention", r.weights},
                       {"translation", r.translation}};
   if (r.score) j["score"] = *r.score;
   return j.dump();
@@ -36,6 +38,17 @@ AttentionRecord parse_attention_record(const std::string& text, const std::strin
                     std::to_string(r.source.size()) + ")");
   }
   return r;
+}
+
+std::vector<AttentionFileRecord> parse_attention_file(const std::vector<std::string>& lines,
+                                                      const std::string& file) {
+  std::vector<AttentionFileRecord> records;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find_first_not_of(" \t") == std::string::npos) continue;
+    const std::string where = file + ":" + std::to_string(i + 1);
+    records.push_back({parse_attention_record(lines[i], where), where});
+  }
+  return records;
 }
 
 }  // namespace nmt

@@ -28,4 +28,12 @@ std::string to_json_line(const AttentionRecord& record);
 /// field has the wrong type, or if the weights' shape is not [T][S].
 AttentionRecord parse_attention_record(const std::string& text, const std::string& where);
 
+/// The records of a file's lines (`file` names it in errors); blank lines are skipped.
+struct AttentionFileRecord {
+  AttentionRecord record;
+  std::string where;  // file:line
+};
+std::vector<AttentionFileRecord> parse_attention_file(const std::vector<std::string>& lines,
+                                                      const std::string& file);
+
 }  // namespace nmt

@@ -12,8 +12,8 @@
 #include "support/temp_dir.h"
 
 using Catch::Contains;
-using nmt::test::quoted;
 using nmt::test::nmt_binary;
+using nmt::test::quoted;
 using nmt::test::run_command;
 
 namespace {
@@ -94,5 +94,59 @@ TEST_CASE("evaluate: an unknown metric lists the valid ones", "[cli][evaluate]")
                              quoted(row.ref_file) + " --hyp " + quoted(row.hyp_file));
   CHECK(r.status != 0);
   CHECK_THAT(r.output,
-             Contains("unknown metric 'ter'") && Contains("(expected one of: bleu, chrf)"));
+             Contains("unknown metric 'ter'") && Contains("(expected one of: bleu, chrf, aer)"));
+}
+
+namespace {
+
+// Two attention records over single-piece words: line 1 "a b" -> "x y" attends crosswise
+// (x to b, y to a); line 2 "c" -> "z w" attends to c twice.
+const char* kRecords =
+    R"({"line": 1, "source": ["▁a", "▁b", "</s>"], "target": ["▁x", "▁y", "</s>"], )"
+    R"("attention": [[0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], "translation": "x y"})"
+    "\n"
+    R"({"line": 2, "source": ["▁c", "</s>"], "target": ["▁z", "▁w", "</s>"], )"
+    R"("attention": [[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]], "translation": "z w"})"
+    "\n";
+
+}  // namespace
+
+TEST_CASE("evaluate: AER of attention records against gold alignments", "[cli][evaluate][aer]") {
+  nmt::test::TempDir dir;
+  const auto records = dir.file("att.jsonl"), gold = dir.file("gold.txt");
+  nmt::test::write_text(records, kRecords);
+  // Links: 1-0 0-1 | 0-0 0-1. Gold: 1-0 0?1 | 0-0 (the second target word unaligned).
+  // |A| = 4, |S| = 2, |A∩S| = 2, |A∩P| = 3: AER = 1 - 5 / 6 = 16.67%.
+  nmt::test::write_text(gold, "1-0 0?1\n0-0\n");
+  const std::string aer = nmt_binary() + " evaluate --metrics aer --align " + quoted(gold) +
+                          " --attention " + quoted(records);
+  const auto r = run_command(aer);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output == "AER = 16.67 (links 4, sure 2, sure hits 2, possible hits 3)\n");
+  const auto j = nlohmann::json::parse(run_command("{ " + aer + " --json 2>/dev/null; }").output);
+  CHECK(j.at("metrics").at("aer").at("score").get<double>() == Approx(100.0 / 6));
+
+  SECTION("a gold link outside the sentence, or counts that differ, are one-line errors") {
+    nmt::test::write_text(gold, "1-0 0?1\n0-2\n");
+    const auto outside = run_command(aer);
+    CHECK(outside.status != 0);
+    CHECK_THAT(outside.output, Contains("nmt: error: " + gold +
+                                        ":2: link 0-2 lies outside the "
+                                        "sentence of " +
+                                        records +
+                                        ":2 (1 source and 2 target "
+                                        "words)"));
+    nmt::test::write_text(gold, "1-0\n");
+    const auto fewer = run_command(aer);
+    CHECK(fewer.status != 0);
+    CHECK_THAT(fewer.output, Contains("nmt: error: evaluate: " + records + " has 2 records but " +
+                                      gold + " has 1 lines"));
+    nmt::test::write_text(gold, "1-0 0x1\n0-0\n");
+    CHECK_THAT(run_command(aer).output, Contains(gold + ":1: '0x1' is not a link"));
+    const auto without_gold =
+        run_command(nmt_binary() + " evaluate --metrics aer --attention " + quoted(records));
+    CHECK(without_gold.status != 0);
+    CHECK_THAT(without_gold.output, Contains("--metrics aer needs --align GOLD"));
+  }
 }
