@@ -1,19 +1,14 @@
 #include "attention/coverage_attention.h"
 
+#include "attention/unbiased_linear.h"
+
 namespace nmt {
-namespace {
-
-torch::nn::Linear linear(int64_t in, int64_t out) {
-  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
-}
-
-}  // namespace
 
 CoverageAttention::CoverageAttention(const AttentionShape& shape)
-    : query_proj_(register_module("query_proj", linear(shape.query_dim, shape.query_dim))),
-      key_proj_(register_module("key_proj", linear(shape.value_dim, shape.query_dim))),
-      coverage_proj_(register_module("coverage_proj", linear(1, shape.query_dim))),
-      v_(register_module("v", linear(shape.query_dim, 1))) {}
+    : query_proj_(register_module("query_proj", unbiased_linear(shape.query_dim, shape.query_dim))),
+      key_proj_(register_module("key_proj", unbiased_linear(shape.value_dim, shape.query_dim))),
+      coverage_proj_(register_module("coverage_proj", unbiased_linear(1, shape.query_dim))),
+      v_(register_module("v", unbiased_linear(shape.query_dim, 1))) {}
 
 AttentionMemory CoverageAttention::prepare(const torch::Tensor& enc_out,
                                            const torch::Tensor& mask) {

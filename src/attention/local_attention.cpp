@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "attention/unbiased_linear.h"
 #include "common/errors.h"
 
 namespace nmt {
@@ -18,10 +19,8 @@ LocalAttention::LocalAttention(const AttentionShape& shape, std::shared_ptr<Atte
   }
   if (alignment == Alignment::predictive) {
     const int64_t d = shape.query_dim;
-    position_proj_ = register_module("position_proj",
-                                     torch::nn::Linear(torch::nn::LinearOptions(d, d).bias(false)));
-    position_v_ = register_module("position_v",
-                                  torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
+    position_proj_ = register_module("position_proj", unbiased_linear(d, d));
+    position_v_ = register_module("position_v", unbiased_linear(d, 1));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "attention/unbiased_linear.h"
 #include "common/errors.h"
 
 namespace nmt {
@@ -12,9 +13,7 @@ LocationAttention::LocationAttention(const AttentionShape& shape, int64_t positi
     throw ConfigKeyError("model.attention.positions",
                          "must be >= 1, got " + std::to_string(positions));
   }
-  position_proj_ = register_module(
-      "position_proj",
-      torch::nn::Linear(torch::nn::LinearOptions(shape.query_dim, positions).bias(false)));
+  position_proj_ = register_module("position_proj", unbiased_linear(shape.query_dim, positions));
 }
 
 AttentionMemory LocationAttention::prepare(const torch::Tensor& enc_out,

@@ -1,19 +1,14 @@
 // Additive attention, Bahdanau et al. 2015, A.1.2: score(z, h) = vᵀ tanh(W₁z + W₂h).
 #include "attention/mlp_attention.h"
 
+#include "attention/unbiased_linear.h"
+
 namespace nmt {
-namespace {
-
-torch::nn::Linear linear(int64_t in, int64_t out) {
-  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
-}
-
-}  // namespace
 
 MlpAttention::MlpAttention(const AttentionShape& shape)
-    : query_proj_(register_module("query_proj", linear(shape.query_dim, shape.query_dim))),
-      key_proj_(register_module("key_proj", linear(shape.value_dim, shape.query_dim))),
-      v_(register_module("v", linear(shape.query_dim, 1))) {}
+    : query_proj_(register_module("query_proj", unbiased_linear(shape.query_dim, shape.query_dim))),
+      key_proj_(register_module("key_proj", unbiased_linear(shape.value_dim, shape.query_dim))),
+      v_(register_module("v", unbiased_linear(shape.query_dim, 1))) {}
 
 AttentionMemory MlpAttention::prepare(const torch::Tensor& enc_out, const torch::Tensor& mask) {
   return {key_proj_(enc_out), enc_out, mask};  // keys [B, S, Dq], values [B, S, Dv]

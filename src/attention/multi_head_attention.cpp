@@ -5,16 +5,10 @@
 #include <cmath>
 #include <string>
 
+#include "attention/unbiased_linear.h"
 #include "common/errors.h"
 
 namespace nmt {
-namespace {
-
-torch::nn::Linear linear(int64_t in, int64_t out) {
-  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
-}
-
-}  // namespace
 
 MultiHeadAttention::MultiHeadAttention(const AttentionShape& shape, int64_t heads)
     : heads_(heads), head_dim_(heads > 0 ? shape.query_dim / heads : 0) {
@@ -24,10 +18,10 @@ MultiHeadAttention::MultiHeadAttention(const AttentionShape& shape, int64_t head
                          std::to_string(heads) + " heads do not divide the query size " +
                              std::to_string(d) + " (model.decoder.hidden)");
   }
-  query_proj_ = register_module("query_proj", linear(d, d));
-  key_proj_ = register_module("key_proj", linear(shape.value_dim, d));
-  value_proj_ = register_module("value_proj", linear(shape.value_dim, d));
-  out_proj_ = register_module("out_proj", linear(d, shape.value_dim));
+  query_proj_ = register_module("query_proj", unbiased_linear(d, d));
+  key_proj_ = register_module("key_proj", unbiased_linear(shape.value_dim, d));
+  value_proj_ = register_module("value_proj", unbiased_linear(shape.value_dim, d));
+  out_proj_ = register_module("out_proj", unbiased_linear(d, shape.value_dim));
 }
 
 torch::Tensor MultiHeadAttention::split_heads(const torch::Tensor& x) const {
