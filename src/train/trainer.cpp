@@ -17,6 +17,7 @@
 #include "model/seq2seq.h"
 #include "train/collective.h"
 #include "train/objective.h"
+#include "train/placement.h"
 #include "train/progress.h"
 #include "train/schedule.h"
 #include "train/validation.h"
@@ -28,32 +29,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-torch::Device training_device(const std::string& device, int cuda_device) {
-  if (device == "cuda" && !torch::cuda::is_available()) {
-    throw ConfigError(
-        "device: cuda is not available: this LibTorch has no CUDA support or "
-        "sees no GPU (Debian's libtorch is CPU-only; build against an official "
-        "CUDA LibTorch through CMAKE_PREFIX_PATH)");
-  }
-  if (device == "cpu") return torch::Device(torch::kCPU);
-  if (cuda_device >= static_cast<int>(torch::cuda::device_count())) {
-    throw ConfigError("device: cuda: this worker's GPU cuda:" + std::to_string(cuda_device) +
-                      " does not exist (" + std::to_string(torch::cuda::device_count()) +
-                      " GPUs seen): start at most as many workers per machine as it has GPUs");
-  }
-  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(cuda_device));
-}
-
-// This rank's share of a batch: every world-th pair from the rank-th. A batch is sorted by
-// length, so each share has pairs of every length in it: close to equal work.
-std::vector<int64_t> share_of(const std::vector<int64_t>& pairs, int rank, int world) {
-  std::vector<int64_t> share;
-  for (size_t i = static_cast<size_t>(rank); i < pairs.size(); i += static_cast<size_t>(world)) {
-    share.push_back(pairs[i]);
-  }
-  return share;
 }
 
 // What the workers sum after each update's backward pass, and before each decision to go on.
