@@ -77,36 +77,8 @@ MetricResult score_aer(const EvaluateOptions& opt) {
         "evaluate: --metrics aer needs --align GOLD (Pharaoh links, one line per "
         "sentence) and --attention FILE (from `nmt translate --attention-out`)");
   }
-  const Lines gold = read_lines(opt.align);
-  const auto records = parse_attention_file(read_lines(opt.attention), opt.attention);
-  if (records.size() != gold.size()) {
-    throw DataError("evaluate: " + opt.attention + " has " + std::to_string(records.size()) +
-                    " records but " + opt.align + " has " + std::to_string(gold.size()) +
-                    " lines (one gold alignment per translated line)");
-  }
-  std::vector<bool> seen(gold.size(), false);
-  AerCounts counts;
-  for (const auto& [record, where] : records) {
-    const auto line = static_cast<size_t>(record.line);
-    if (record.line < 1 || line > gold.size() || seen[line - 1]) {
-      throw DataError(where + ": line " + std::to_string(record.line) +
-                      (record.line >= 1 && line <= gold.size() ? " appears twice"
-                                                               : " has no line in " + opt.align));
-    }
-    seen[line - 1] = true;
-    const std::string gold_where = opt.align + ":" + std::to_string(line);
-    const auto alignment = parse_pharaoh(gold[line - 1], gold_where);
-    const int64_t sources = word_count(record.source), targets = word_count(record.target);
-    for (const auto& [s, t] : alignment.possible) {
-      if (s >= sources || t >= targets) {
-        throw DataError(gold_where + ": link " + std::to_string(s) + "-" + std::to_string(t) +
-                        " lies outside the sentence of " + where + " (" + std::to_string(sources) +
-                        " source and " + std::to_string(targets) +
-                        " target words): are the attention records of this test set?");
-      }
-    }
-    counts += count_alignment(attention_links(record), alignment);
-  }
+  const auto counts = corpus_aer(parse_attention_file(read_lines(opt.attention), opt.attention),
+                                 read_lines(opt.align), opt.align);
   char text[160];
   std::snprintf(
       text, sizeof text, "AER = %.2f (links %lld, sure %lld, sure hits %lld, possible hits %lld)",

@@ -13,7 +13,6 @@
 #include "common/files.h"
 #include "data/corpus.h"
 #include "decode/translator.h"
-#include "eval/attention_record.h"
 
 namespace nmt::cli {
 namespace {
@@ -24,25 +23,6 @@ struct TranslateOptions {
   int64_t batch_size = 64;
   int threads = 0;
 };
-
-// The attention record of input line `line` (0-based): the best hypothesis's weights.
-AttentionRecord attention_record(size_t line, const Translation& t) {
-  AttentionRecord r;
-  r.line = static_cast<int64_t>(line) + 1;
-  r.source = t.source_pieces;
-  if (t.hypotheses.empty()) return r;
-  const auto& best = t.hypotheses.front();
-  const auto weights = best.attention.contiguous();  // [T, S]
-  r.weights.resize(static_cast<size_t>(weights.size(0)));
-  for (int64_t row = 0; row < weights.size(0); ++row) {
-    const float* w = weights[row].data_ptr<float>();
-    r.weights[static_cast<size_t>(row)].assign(w, w + weights.size(1));
-  }
-  r.target = t.target_pieces.front();
-  r.translation = t.texts.front();
-  r.score = best.score;
-  return r;
-}
 
 // A finite number in [min, max]. CLI::Range lets nan through: every comparison with nan is
 // false.
@@ -81,7 +61,7 @@ int run_translate(const TranslateOptions& o) {
         text << i << " ||| " << r.texts[k] << " ||| " << r.hypotheses[k].score << "\n";
       }
     }
-    if (!o.attention_out.empty()) attention << to_json_line(attention_record(i, r)) << "\n";
+    if (!o.attention_out.empty()) attention << to_json_line(best_attention_record(static_cast<int64_t>(i) + 1, r)) << "\n";
   }
   if (o.output == "-") {
     write_standard_output(text.str());

@@ -19,5 +19,7 @@ Command add_train_command(CLI::App& app);
 Command add_translate_command(CLI::App& app);
 Command add_evaluate_command(CLI::App& app);
 Command add_plot_attention_command(CLI::App& app);
+Command add_align_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 
 }  // namespace nmt::cli

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
       add_translate_command(app),
       add_evaluate_command(app),
       add_plot_attention_command(app),
+      add_align_command(app),
+      add_compare_command(app),
   };
 
   std::string names;

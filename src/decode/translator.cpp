@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/errors.h"
+#include "data/batch.h"
 #include "data/vocab.h"
 #include "decode/sentence_search.h"
 #include "model/checkpoint.h"
@@ -47,6 +48,24 @@ void log_search_speed(const std::vector<std::vector<Hypothesis>>& results, doubl
 
 }  // namespace
 
+AttentionRecord best_attention_record(int64_t line, const Translation& t) {
+  AttentionRecord r;
+  r.line = line;
+  r.source = t.source_pieces;
+  if (t.hypotheses.empty()) return r;
+  const auto& best = t.hypotheses.front();
+  const auto weights = best.attention.contiguous();  // [T, S]
+  r.weights.resize(static_cast<size_t>(weights.size(0)));
+  for (int64_t row = 0; row < weights.size(0); ++row) {
+    const float* w = weights[row].data_ptr<float>();
+    r.weights[static_cast<size_t>(row)].assign(w, w + weights.size(1));
+  }
+  r.target = t.target_pieces.front();
+  r.translation = t.texts.front();
+  r.score = best.score;
+  return r;
+}
+
 Translator::Translator(const std::string& model_dir, const std::string& checkpoint)
     : checkpoint_(checkpoint.empty() ? default_checkpoint(model_dir) : checkpoint) {
   config_ = parse_config(checkpoint_config(checkpoint_), checkpoint_);
@@ -81,6 +100,62 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
     }
   }
   return out;
+}
+
+std::vector<Translation> Translator::force(const std::vector<std::string>& sources,
+                                           const std::vector<std::string>& references,
+                                           int64_t batch_size) {
+  if (sources.size() != references.size()) {
+    throw Error("the source has " + std::to_string(sources.size()) + " lines and the reference " +
+                std::to_string(references.size()) +
+                " (expected one reference line per source line)");
+  }
+  EncodedCorpus pairs;
+  std::vector<int64_t> readable;  // lines with a source to read
+  for (size_t i = 0; i < sources.size(); ++i) {
+    pairs.src.push_back(src_vocab_->encode(sources[i]));
+    pairs.trg.push_back(trg_vocab_->encode(references[i]));
+    if (!pairs.src.back().empty()) readable.push_back(static_cast<int64_t>(i));
+  }
+  std::vector<Translation> out(sources.size());
+  torch::NoGradGuard no_grad;
+  for (size_t first = 0; first < readable.size(); first += static_cast<size_t>(batch_size)) {
+    const std::vector<int64_t> rows(
+        readable.begin() + static_cast<std::ptrdiff_t>(first),
+        readable.begin() + static_cast<std::ptrdiff_t>(
+                               std::min(readable.size(), first + static_cast<size_t>(batch_size))));
+    const Batch batch = make_batch(pairs, rows);
+    const auto output = model_->forward(batch.src, batch.src_lengths, batch.trg_in);
+    const auto log_probs = torch::log_softmax(output.logits.to(torch::kFloat64), -1)
+                               .gather(-1, batch.trg_out.unsqueeze(-1))
+                               .squeeze(-1);  // [B, T]; padding is cut off below
+    const auto weights = output.weights.to(torch::kFloat32);
+    for (size_t b = 0; b < rows.size(); ++b) {
+      const auto line = static_cast<size_t>(rows[b]);
+      const auto row = static_cast<int64_t>(b);
+      const auto& y = pairs.trg[line];
+      const auto length = static_cast<int64_t>(y.size()) + 1;  // </s> included
+      const auto src_length = static_cast<int64_t>(pairs.src[line].size()) + 1;
+      Hypothesis h;
+      h.ids.assign(y.begin(), y.end());
+      h.complete = true;
+      h.score = log_probs[row].slice(0, 0, length).sum().item<double>();
+      h.attention = weights[row].slice(0, 0, length).slice(1, 0, src_length).contiguous();
+      auto& t = out[line];
+      t.source_pieces =
+          pieces_of(*src_vocab_, {pairs.src[line].begin(), pairs.src[line].end()}, true);
+      t.texts.push_back(references[line]);
+      t.target_pieces.push_back(pieces_of(*trg_vocab_, h.ids, true));
+      t.hypotheses.push_back(std::move(h));
+    }
+  }
+  return out;
+}
+
+int64_t Translator::parameters() const {
+  int64_t count = 0;
+  for (const auto& p : model_->parameters()) count += p.numel();
+  return count;
 }
 
 }  // namespace nmt

@@ -8,6 +8,7 @@
 
 #include "common/config.h"
 #include "decode/search.h"
+#include "eval/attention_record.h"
 #include "model/seq2seq.h"
 
 namespace nmt {
@@ -22,6 +23,9 @@ struct Translation {
   std::vector<std::vector<std::string>> target_pieces;  // pieces of each, "</s>" if complete
 };
 
+/// The attention record of a translation's best hypothesis, as input line `line` (1-based).
+AttentionRecord best_attention_record(int64_t line, const Translation& translation);
+
 class Translator {
  public:
   /// Loads `checkpoint` (default: model_dir/best.ckpt, else the newest step checkpoint).
@@ -32,6 +36,14 @@ class Translator {
   std::vector<Translation> translate(const std::vector<std::string>& lines,
                                      const SearchOptions& options, int64_t batch_size);
 
+  /// The model reading each reference after its source (teacher forcing): one hypothesis per
+  /// line whose ids are the reference's pieces, complete, with the sum of their log-probs
+  /// (</s> included, no length penalty) as score and the attention the model gave each of
+  /// them. Throws Error if the line counts differ.
+  std::vector<Translation> force(const std::vector<std::string>& sources,
+                                 const std::vector<std::string>& references, int64_t batch_size);
+
+  int64_t parameters() const;
   const Config& config() const { return config_; }
   const std::string& checkpoint() const { return checkpoint_; }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "common/errors.h"
 
@@ -106,6 +107,61 @@ Links attention_links(const AttentionRecord& record) {
     links.insert({std::max_element(row.begin(), row.end()) - row.begin(), tw});
   }
   return links;
+}
+
+AerCounts corpus_aer(const std::vector<AttentionFileRecord>& records,
+                     const std::vector<std::string>& gold, const std::string& gold_file) {
+  if (records.size() != gold.size()) {
+    const auto& where = records.empty() ? std::string("the attention") : records[0].where;
+    const std::string file = where.substr(0, where.rfind(':'));
+    throw DataError(file + " has " + std::to_string(records.size()) + " records but " + gold_file +
+                    " has " + std::to_string(gold.size()) +
+                    " lines (one gold alignment per translated line)");
+  }
+  std::vector<bool> seen(gold.size(), false);
+  AerCounts counts;
+  for (const auto& [record, where] : records) {
+    const auto line = static_cast<size_t>(record.line);
+    if (record.line < 1 || line > gold.size() || seen[line - 1]) {
+      throw DataError(where + ": line " + std::to_string(record.line) +
+                      (record.line >= 1 && line <= gold.size() ? " appears twice"
+                                                               : " has no line in " + gold_file));
+    }
+    seen[line - 1] = true;
+    const std::string gold_where = gold_file + ":" + std::to_string(line);
+    const auto alignment = parse_pharaoh(gold[line - 1], gold_where);
+    const int64_t sources = word_count(record.source), targets = word_count(record.target);
+    for (const auto& [s, t] : alignment.possible) {
+      if (s >= sources || t >= targets) {
+        throw DataError(gold_where + ": link " + std::to_string(s) + "-" + std::to_string(t) +
+                        " lies outside the sentence of " + where + " (" + std::to_string(sources) +
+                        " source and " + std::to_string(targets) +
+                        " target words): are the attention records of this test set?");
+      }
+    }
+    counts += count_alignment(attention_links(record), alignment);
+  }
+  return counts;
+}
+
+AttentionRecord uniform_attention(AttentionRecord record) {
+  const auto sources = record.source.size();
+  for (auto& row : record.weights) row.assign(sources, sources > 0 ? 1.0f / sources : 0.0f);
+  return record;
+}
+
+AttentionRecord diagonal_attention(AttentionRecord record) {
+  const auto sources = static_cast<double>(record.source.size());
+  const auto targets = static_cast<double>(record.weights.size());
+  for (size_t t = 0; t < record.weights.size(); ++t) {
+    auto& row = record.weights[t];
+    row.assign(row.size(), 0.0f);
+    if (row.empty()) continue;
+    const double position =
+        targets > 1 ? static_cast<double>(t) * (sources - 1) / (targets - 1) : 0;
+    row[static_cast<size_t>(std::lround(position))] = 1.0f;
+  }
+  return record;
 }
 
 }  // namespace nmt

@@ -52,4 +52,17 @@ int64_t word_count(const std::vector<std::string>& pieces);
 /// "</s>" on either side is no word and gets no link.
 Links attention_links(const AttentionRecord& record);
 
+/// AER of attention records against a file of gold alignments (`gold_file` names it): the
+/// record of input line k is scored against gold line k, every gold line has one record. Throws
+/// DataError naming the file and line where they do not correspond, or where a gold link lies
+/// outside its sentence (records of another test set).
+AerCounts corpus_aer(const std::vector<AttentionFileRecord>& records,
+                     const std::vector<std::string>& gold, const std::string& gold_file);
+
+/// Baselines that know nothing of the sentence: `record` with every target piece's attention
+/// spread evenly over the source pieces, or put on the diagonal (target piece t of T on source
+/// piece round(t (S - 1) / (T - 1))).
+AttentionRecord uniform_attention(AttentionRecord record);
+AttentionRecord diagonal_attention(AttentionRecord record);
+
 }  // namespace nmt

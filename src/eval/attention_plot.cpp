@@ -106,6 +106,12 @@ std::string xml(const Text& text) {
   return encode_utf8(out);
 }
 
+}  // namespace
+
+std::string xml_text(const std::string& text) { return xml(decode_checked(text)); }
+
+namespace {
+
 // Linear RGB from white (0) to kDark (1); clamped so a slightly-off weight still plots.
 std::string colour(float weight) {
   const double w = std::clamp(static_cast<double>(weight), 0.0, 1.0);

@@ -14,6 +14,10 @@ namespace nmt {
 /// a lone "▁" show as they are. Throws Error if `piece` is not valid UTF-8.
 std::string attention_label(const std::string& piece);
 
+/// `text` (UTF-8) as XML text or attribute content: & < > " ' escaped, control characters as
+/// U+FFFD. Throws Error if `text` is not valid UTF-8.
+std::string xml_text(const std::string& text);
+
 /// A standalone SVG document (starting with "<svg") drawing `weights` as a heatmap.
 /// Shapes: source [S], target [T], weights [T][S] with row t holding target piece t's
 /// weights over the source pieces. Cells go from white (0) to dark blue (1) on a linear

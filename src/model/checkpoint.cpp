@@ -164,6 +164,26 @@ void check_architecture(const torch::nn::Module& model,
   }
 }
 
+// The progress fields of a checkpoint (not worker_rng, which comes with the generators).
+TrainingProgress read_progress(torch::serialize::InputArchive& archive, const std::string& path) {
+  TrainingProgress p;
+  p.step = read_int(archive, "step", path);
+  p.epoch = read_int(archive, "epoch", path);
+  p.batch_in_epoch = read_int(archive, "batch_in_epoch", path);
+  p.elapsed_seconds = read_double(archive, "elapsed_seconds", path);
+  c10::IValue value;
+  if (archive.try_read("trained_tokens", value)) {
+    p.trained_tokens = read_int(archive, "trained_tokens", path);
+    p.training_seconds = read_double(archive, "training_seconds", path);
+  }
+  p.best_metric = read_double(archive, "best_metric", path);
+  p.best_step = read_int(archive, "best_step", path);
+  p.bad_validations = read_int(archive, "bad_validations", path);
+  p.schedule_state = read_string(archive, "schedule_state", path);
+  p.config_yaml = read_string(archive, "config_yaml", path);
+  return p;
+}
+
 }  // namespace
 
 void save_checkpoint(const std::string& path, const torch::nn::Module& model,
@@ -188,6 +208,8 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   archive.write("epoch", progress.epoch);
   archive.write("batch_in_epoch", progress.batch_in_epoch);
   archive.write("elapsed_seconds", progress.elapsed_seconds);
+  archive.write("trained_tokens", progress.trained_tokens);
+  archive.write("training_seconds", progress.training_seconds);
   archive.write("best_metric", progress.best_metric);
   archive.write("best_step", progress.best_step);
   archive.write("bad_validations", progress.bad_validations);
@@ -210,16 +232,7 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
     if (!model_value.isGenericDict()) throw DataError(path + ": checkpoint field 'model' is damaged");
     const auto stored = c10::impl::toTypedDict<std::string, torch::Tensor>(model_value.toGenericDict());
     check_architecture(model, stored, path);
-    TrainingProgress p;
-    p.step = read_int(archive, "step", path);
-    p.epoch = read_int(archive, "epoch", path);
-    p.batch_in_epoch = read_int(archive, "batch_in_epoch", path);
-    p.elapsed_seconds = read_double(archive, "elapsed_seconds", path);
-    p.best_metric = read_double(archive, "best_metric", path);
-    p.best_step = read_int(archive, "best_step", path);
-    p.bad_validations = read_int(archive, "bad_validations", path);
-    p.schedule_state = read_string(archive, "schedule_state", path);
-    p.config_yaml = read_string(archive, "config_yaml", path);
+    TrainingProgress p = read_progress(archive, path);
     const auto rng = read_value(archive, "rng", path);
     if (!rng.isTensor()) throw DataError(path + ": checkpoint field 'rng' is not a tensor");
     c10::IValue worker_rng;
@@ -247,6 +260,16 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
     std::lock_guard<std::mutex> lock(generator.mutex());
     generator.set_state(rng.toTensor());
     return p;
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
+                    ")");
+  }
+}
+
+TrainingProgress checkpoint_progress(const std::string& path) {
+  auto archive = open_archive(path);
+  try {
+    return read_progress(archive, path);
   } catch (const c10::Error& e) {
     throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
                     ")");

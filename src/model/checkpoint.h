@@ -18,6 +18,10 @@ struct TrainingProgress {
   int64_t epoch = 0;           // 0-based epoch in progress
   int64_t batch_in_epoch = 0;  // batches of `epoch` already consumed
   double elapsed_seconds = 0;  // training time so far, over all runs
+  // Pure training (no validation or checkpoints) so far, over all runs: target tokens of all
+  // workers and seconds. Checkpoints written before these were kept read as 0.
+  int64_t trained_tokens = 0;
+  double training_seconds = 0;
   double best_metric = NAN;    // best dev value of train.valid_metric so far
   int64_t best_step = 0;
   int64_t bad_validations = 0;  // validations since the best
@@ -36,6 +40,10 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
 /// from the model's (a checkpoint of another architecture), before changing anything.
 TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& model,
                                  torch::optim::Optimizer* optimizer);
+
+/// Where training stood in a checkpoint (worker_rng left empty), read without a model and
+/// without touching the random generators.
+TrainingProgress checkpoint_progress(const std::string& path);
 
 /// The config YAML stored in a checkpoint (to rebuild its model).
 std::string checkpoint_config(const std::string& path);

@@ -145,7 +145,7 @@ std::vector<double> Trainer::stop_flags() const {
   if (workers_.rank() == 0) {
     if (train_.max_minutes > 0 && elapsed() >= 60 * train_.max_minutes) flags[kMaxMinutes] = 1;
     const double budget = control_.budget.training_seconds;
-    if (budget > 0 && training_seconds_ >= budget) flags[kTimeBudget] = 1;
+    if (budget > 0 && progress_.training_seconds >= budget) flags[kTimeBudget] = 1;
   }
   return flags;
 }
@@ -200,8 +200,11 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   progress_.batch_in_epoch = static_cast<int64_t>(last);
 
   const auto now = Clock::now();
+  const double seconds = std::chrono::duration<double>(now - update_start).count();
   trained_tokens_ += tokens;
-  training_seconds_ += std::chrono::duration<double>(now - update_start).count();
+  training_seconds_ += seconds;
+  progress_.trained_tokens += tokens;
+  progress_.training_seconds += seconds;
   window_tokens_ += tokens;
   if (reporter_) {
     const double window = std::chrono::duration<double>(now - window_start_).count();
@@ -309,10 +312,8 @@ std::string Trainer::stop_reason(const std::vector<double>& flags) const {
   if (flags[kMaxMinutes] != 0) return "max_minutes reached";
   if (flags[kTimeBudget] != 0) return "training time budget reached";
   const auto& budget = control_.budget;
-  if (budget.updates > 0 && progress_.step - first_step_ >= budget.updates) {
-    return "update budget reached";
-  }
-  if (budget.target_tokens > 0 && trained_tokens_ >= budget.target_tokens) {
+  if (budget.updates > 0 && progress_.step >= budget.updates) return "update budget reached";
+  if (budget.target_tokens > 0 && progress_.trained_tokens >= budget.target_tokens) {
     return "token budget reached";
   }
   if (train_.patience > 0 && progress_.bad_validations >= train_.patience) {
@@ -359,6 +360,8 @@ TrainResult Trainer::run() {
                               {"train_tokens", trained_tokens_},
                               {"train_s", training_seconds_},
                               {"train_tok_per_s", tok_per_s},
+                              {"run_train_tokens", progress_.trained_tokens},
+                              {"run_train_s", progress_.training_seconds},
                               {"workers", workers_.world_size()}};
     reporter_->event(
         j.dump(),
@@ -366,8 +369,16 @@ TrainResult Trainer::run() {
                     "training, {:.0f} tokens/s)",
                     progress_.step, reason, trained_tokens_, training_seconds_, tok_per_s));
   }
-  return {progress_.step,     reason, trained_tokens_, training_seconds_, progress_.best_metric,
-          progress_.best_step};
+  TrainResult result;
+  result.step = progress_.step;
+  result.stop_reason = reason;
+  result.trained_tokens = trained_tokens_;
+  result.training_seconds = training_seconds_;
+  result.run_trained_tokens = progress_.trained_tokens;
+  result.run_training_seconds = progress_.training_seconds;
+  result.best_metric = progress_.best_metric;
+  result.best_step = progress_.best_step;
+  return result;
 }
 
 }  // namespace

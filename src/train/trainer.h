@@ -18,8 +18,8 @@ namespace nmt {
 struct Config;
 class Collective;
 
-/// Limits on top of the config's (0: none), counted in this call: for drivers that compare
-/// runs on equal terms.
+/// Limits on top of the config's (0: none), counted over the whole run, resumptions included:
+/// for drivers that compare runs on equal terms (`nmt compare`).
 struct TrainBudget {
   int64_t updates = 0;
   int64_t target_tokens = 0;      // of all workers together
@@ -42,6 +42,8 @@ struct TrainResult {
   std::string stop_reason;
   int64_t trained_tokens = 0;     // target tokens of this call's updates, all workers
   double training_seconds = 0;    // pure training time of this call
+  int64_t run_trained_tokens = 0;   // the same over the whole run, resumptions included
+  double run_training_seconds = 0;
   double best_metric = 0;
   int64_t best_step = 0;
 };

@@ -79,3 +79,53 @@ TEST_CASE("alignment: subword attention merged into words", "[eval][alignment]")
   empty.source = {"</s>"};
   REQUIRE(nmt::attention_links(empty).empty());
 }
+
+TEST_CASE("alignment: corpus AER sums the counts of every line", "[eval][alignment]") {
+  // Line 1: "▁a ▁b" -> "▁x ▁y", attention crossed: links 1-0, 0-1 against gold 0-1 1-0: all hit.
+  // Line 2: "▁a ▁b" -> "▁x", attention on word 0; gold 1-0 sure: a miss.
+  nmt::AttentionRecord crossed;
+  crossed.line = 1;
+  crossed.source = {"\xe2\x96\x81" "a", "\xe2\x96\x81" "b", "</s>"};
+  crossed.target = {"\xe2\x96\x81" "x", "\xe2\x96\x81" "y", "</s>"};
+  crossed.weights = {{0.1f, 0.8f, 0.1f}, {0.7f, 0.2f, 0.1f}, {0, 0, 1}};
+  nmt::AttentionRecord missed = crossed;
+  missed.line = 2;
+  missed.target = {"\xe2\x96\x81" "x", "</s>"};
+  missed.weights = {{0.6f, 0.3f, 0.1f}, {0, 0, 1}};
+  const std::vector<nmt::AttentionFileRecord> records = {{missed, "a:2"}, {crossed, "a:1"}};
+  // |A| = 3, |S| = 3, |A∩S| = 2, |A∩P| = 2: AER = 1 - 4/6.
+  const auto counts = nmt::corpus_aer(records, {"0-1 1-0", "1-0"}, "gold");
+  CHECK(counts.links == 3);
+  CHECK(counts.sure == 3);
+  CHECK(counts.sure_hits == 2);
+  CHECK(counts.aer() == Approx(1.0 - 4.0 / 6.0));
+  CHECK_THROWS_WITH(nmt::corpus_aer(records, {"0-1 1-0"}, "gold"),
+                    "a has 2 records but gold has 1 lines (one gold alignment per translated "
+                    "line)");
+  CHECK_THROWS_WITH(nmt::corpus_aer({{crossed, "a:1"}, {crossed, "a:2"}}, {"", ""}, "gold"),
+                    "a:2: line 1 appears twice");
+  CHECK_THROWS_WITH(nmt::corpus_aer(records, {"0-1 1-0", "2-0"}, "gold"),
+                    Catch::StartsWith("gold:2: link 2-0 lies outside the sentence of a:2"));
+}
+
+TEST_CASE("alignment: the uniform and diagonal baselines", "[eval][alignment]") {
+  nmt::AttentionRecord r;
+  // Source words: "▁ab" "c" (word 0, two pieces), "▁d" (word 1); target: 5 pieces, 4 words.
+  r.source = {"\xe2\x96\x81" "ab", "c", "\xe2\x96\x81" "d"};
+  r.target = {"\xe2\x96\x81" "w", "\xe2\x96\x81" "x", "\xe2\x96\x81" "y", "\xe2\x96\x81" "z",
+              "</s>"};
+  r.weights.assign(5, std::vector<float>(3, 0.0f));
+  const auto uniform = nmt::uniform_attention(r);
+  for (const auto& row : uniform.weights) CHECK(row == std::vector<float>(3, 1.0f / 3));
+  // Word 0 has two of the three pieces: every target word links to it.
+  CHECK(nmt::attention_links(uniform) == Links{{0, 0}, {0, 1}, {0, 2}, {0, 3}});
+  // Piece t of 5 on source piece round(t * 2 / 4): 0, 1 (0.5 rounds up), 1, 2 (1.5), 2.
+  const auto diagonal = nmt::diagonal_attention(r);
+  const std::vector<std::vector<float>> expected = {
+      {1, 0, 0}, {0, 1, 0}, {0, 1, 0}, {0, 0, 1}, {0, 0, 1}};
+  CHECK(diagonal.weights == expected);
+  CHECK(nmt::attention_links(diagonal) == Links{{0, 0}, {0, 1}, {0, 2}, {1, 3}});
+  r.weights = {{}};
+  r.source.clear();
+  CHECK(nmt::diagonal_attention(r).weights == std::vector<std::vector<float>>{{}});
+}

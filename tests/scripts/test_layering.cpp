@@ -22,11 +22,12 @@ TEST_CASE("layering: every include points down the folder order", "[scripts][lay
       {"model", {"common", "data", "attention"}},
       {"decode", {"common", "data", "attention", "model", "eval"}},
       {"train", below_train},
+      {"lab", {"common", "data", "attention", "model", "eval", "decode", "train"}},
       {"serve", below_train},
       {"plugins", {"data"}},
   };
   may_use["cli"] = below_train;
-  for (const auto* top : {"train", "serve", "cli"}) may_use["cli"].insert(top);
+  for (const auto* top : {"train", "lab", "serve", "cli"}) may_use["cli"].insert(top);
 
   const std::regex include(R"(^\s*#\s*include\s+"([a-z_]+)/)");
   int includes = 0;

@@ -234,7 +234,7 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
                                       quoted(model_dir) + " --checkpoint " + quoted(newest));
   INFO(translated.output);
   CHECK(translated.status == 0);
-  const int64_t step = nmt::test::checkpoint_progress(newest).step;
+  const int64_t step = nmt::checkpoint_progress(newest).step;
   const auto resumed = run_command(nmt_binary() + " train " + quoted(config) +
                                    " --nproc 1 --resume --set model_dir=" + quoted(model_dir) +
                                    " --set train.valid_every=10 --set train.max_steps=" +

@@ -17,7 +17,7 @@
 
 namespace fs = std::filesystem;
 using Catch::Contains;
-using nmt::test::checkpoint_progress;
+using nmt::checkpoint_progress;
 
 namespace {
 

@@ -52,7 +52,7 @@ TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]
   nmt::train(nmt::parse_config(yaml, "tiny.yaml", with("train.max_steps=10")), false);
   REQUIRE(nmt::list_step_checkpoints(resumed_dir).back() ==
           nmt::step_checkpoint_path(resumed_dir, 10));
-  const auto at_stop = nmt::test::checkpoint_progress(nmt::step_checkpoint_path(resumed_dir, 10));
+  const auto at_stop = nmt::checkpoint_progress(nmt::step_checkpoint_path(resumed_dir, 10));
   if (pairs == 30) REQUIRE(at_stop.epoch >= 1);  // the run resumes after an epoch boundary
   nmt::train(nmt::parse_config(yaml, "tiny.yaml", with("train.max_steps=20")), /*resume=*/true);
 
@@ -64,7 +64,7 @@ TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]
     max_diff = std::max(max_diff, (tensor - b.at(name)).abs().max().item<double>());
   }
   CHECK(max_diff < 1e-6);
-  const auto at_end = nmt::test::checkpoint_progress(nmt::step_checkpoint_path(resumed_dir, 20));
+  const auto at_end = nmt::checkpoint_progress(nmt::step_checkpoint_path(resumed_dir, 20));
   if (pairs == 30) CHECK(at_end.epoch > at_stop.epoch);  // and crosses another
   // And training did move the parameters: the comparison is not of two untouched models.
   const auto initial_dir = dir.file("initial");

@@ -67,13 +67,6 @@ inline std::string train_tiny_model(const TempDir& dir) {
   return dir.file("model");
 }
 
-/// Where training stood in a checkpoint of a tiny_train_yaml model (24 subwords).
-inline TrainingProgress checkpoint_progress(const std::string& checkpoint) {
-  const auto config = parse_config(checkpoint_config(checkpoint), checkpoint);
-  Seq2Seq model(config.model, 24, 24);
-  return load_checkpoint(checkpoint, *model, nullptr);
-}
-
 /// The events of model_dir/metrics.jsonl whose "event" is `kind` ("train", "valid", "stop").
 inline std::vector<nlohmann::json> metrics_events(const std::string& model_dir,
                                                   const std::string& kind) {
