@@ -288,6 +288,13 @@ std::vector<AttentionRecord> read_records(const std::string& file) {
   return records;
 }
 
+size_t variant_index(const CompareOptions& o, const std::string& name) {
+  for (size_t i = 0; i < o.variants.size(); ++i) {
+    if (o.variants[i].name == name) return i;
+  }
+  return o.variants.size();
+}
+
 void write_report(const CompareOptions& o, const Config& base, const TestSet& test,
                   const std::vector<RunResult>& runs) {
   ReportInput input;
@@ -297,11 +304,16 @@ void write_report(const CompareOptions& o, const Config& base, const TestSet& te
       "({}), test set {} ({} sentences) decoded with beam {} and alpha {}.",
       budget_text(o.budget), o.seeds, (fs::path(o.out_dir) / "vocab").string(), base.data.test,
       test.pairs.size(), o.search.beam, o.search.alpha);
+  const auto total = static_cast<size_t>(o.seeds) * o.variants.size();
+  if (runs.size() < total) input.settings += fmt::format(" {} of {} runs done.", runs.size(), total);
   input.variants = o.variants;
   input.runs = runs;
-  const auto first_run = run_dir(o, o.variants.front().name, 1);
-  if (!test.gold.empty()) {
-    const auto file = (first_run / "test.forced.jsonl").string();
+  std::stable_sort(input.runs.begin(), input.runs.end(), [&](const auto& a, const auto& b) {
+    return variant_index(o, a.variant) < variant_index(o, b.variant);
+  });
+  if (!test.gold.empty() && !runs.empty()) {
+    const auto file = (run_dir(o, runs.front().variant, runs.front().seed) / "test.forced.jsonl")
+                          .string();
     std::vector<AttentionFileRecord> uniform, diagonal;
     for (const auto& placed : parse_attention_file(read_lines(file), file)) {
       uniform.push_back({uniform_attention(placed.record), placed.where});
@@ -314,9 +326,11 @@ void write_report(const CompareOptions& o, const Config& base, const TestSet& te
   input.pictures.resize(static_cast<size_t>(lines));
   for (int64_t line = 1; line <= lines; ++line) input.pictures[line - 1].line = line;
   for (const auto& v : o.variants) {
-    const auto records = read_records((run_dir(o, v.name, 1) / "test.attention.jsonl").string());
+    const auto file = (run_dir(o, v.name, 1) / "test.attention.jsonl").string();
+    const auto records = fs::exists(file) ? read_records(file) : std::vector<AttentionRecord>();
     for (int64_t line = 1; line <= lines; ++line) {
-      input.pictures[line - 1].records.push_back(records.at(static_cast<size_t>(line - 1)));
+      const auto i = static_cast<size_t>(line - 1);
+      input.pictures[i].records.push_back(i < records.size() ? records[i] : AttentionRecord{});
     }
   }
   const LabReport report = make_report(input);
@@ -328,7 +342,7 @@ void write_report(const CompareOptions& o, const Config& base, const TestSet& te
   write_file_atomic((out / "report.html").string(), report.html);
   write_file_atomic((out / "report.md").string(), report.markdown);
   json all = json::array();
-  for (const auto& r : runs) all.push_back(to_json(r));
+  for (const auto& r : input.runs) all.push_back(to_json(r));
   write_file_atomic((out / "results.json").string(), all.dump(1) + "\n");
   spdlog::info("[compare] report: {}", (out / "report.md").string());
 }
@@ -358,14 +372,15 @@ bool compare(const CompareOptions& o) {
   const TestSet test = read_test_set(base);
   ensure_writable_dir(o.out_dir, "--out");
   const DirectoryLock lock(o.out_dir, "--out");
-  check_settings(o, base);
   ensure_writable_dir(base.model_dir, "--out");
   prepare_vocabs(base.data, base.model_dir,
                  read_parallel(base.data.train, base.data.src, base.data.trg, "data.train"));
+  check_settings(o, base);  // after the subword models: a failure there leaves OUT reusable
 
+  // Seed by seed, so that a comparison stopped half-way has every variant at the first seeds.
   std::vector<RunResult> runs;
-  for (const auto& v : o.variants) {
-    for (int64_t seed = 1; seed <= o.seeds; ++seed) {
+  for (int64_t seed = 1; seed <= o.seeds; ++seed) {
+    for (const auto& v : o.variants) {
       const auto dir = run_dir(o, v.name, seed);
       const auto result_file = (dir / "result.json").string();
       if (fs::exists(result_file)) {
@@ -381,6 +396,7 @@ bool compare(const CompareOptions& o) {
       runs.push_back(evaluate_run(o, config, v, seed, test));
       const auto& r = runs.back();
       write_file_atomic(result_file, to_json(r).dump(1) + "\n");
+      write_report(o, base, test, runs);
       spdlog::info("[compare] {} seed {}: {} updates, test BLEU {:.2f}, chrF {:.2f}{}", v.name,
                    seed, r.updates, r.test_bleu, r.test_chrf,
                    r.aer ? fmt::format(", AER {:.2f}", *r.aer) : "");

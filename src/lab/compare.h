@@ -35,7 +35,8 @@ struct CompareOptions {
   const std::atomic<int>* stop_request = nullptr;
 };
 
-/// Runs what is not done yet, then writes the report. Returns false if it stopped on request
+/// Runs what is not done yet, seed by seed, and writes the report after every run. Returns false
+/// if it stopped on request
 /// before every run was done. Throws ConfigError for settings that cannot be compared (no
 /// test set, a variant's config that does not load, OUT holding another comparison).
 bool compare(const CompareOptions& options);

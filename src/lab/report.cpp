@@ -277,6 +277,10 @@ LabReport make_report(const ReportInput& input) {
       for (size_t i = 0; i < row.records.size() && i < input.variants.size(); ++i) {
         const auto& r = row.records[i];
         const auto& name = input.variants[i].name;
+        if (r.source.empty()) {  // not run yet
+          cells.push_back("-");
+          continue;
+        }
         const auto svg = attention_svg(r.source, r.target, r.weights,
                                        fmt::format("{}, line {}", name, row.line));
         report.pictures.emplace_back(picture_name(name, row.line), svg);

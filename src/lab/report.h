@@ -42,7 +42,8 @@ struct AerBaselines {
   double uniform = 0, diagonal = 0;
 };
 
-/// The attention of one test line under each variant (its first seed), in variant order.
+/// The attention of one test line under each variant (its first seed), in variant order; a
+/// record without source pieces is not drawn (the run is not done).
 struct PictureRow {
   int64_t line = 0;
   std::vector<AttentionRecord> records;
