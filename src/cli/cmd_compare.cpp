@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
+#include "cli/finite_in.h"
 #include "cli/stop_signals.h"
 #include "common/config.h"
 #include "lab/compare.h"
@@ -58,7 +59,7 @@ Command add_compare_command(CLI::App& app) {
   sub->add_option("--beam", o->lab.search.beam, "Beam size for the test set (1: greedy search)")
       ->check(CLI::Range(1, 1000));
   sub->add_option("--alpha", o->lab.search.alpha, "GNMT length penalty exponent")
-      ->check(CLI::Range(0.0, 10.0));
+      ->check(finite_in(0, 10));
   sub->add_option("--pictures", o->lab.pictures,
                   "Test lines whose attention the report draws side by side")
       ->check(CLI::Range(0, 100));

@@ -2,13 +2,13 @@
 // stdout), one line out per line in; optionally n-best lists and attention matrices.
 #include <torch/torch.h>
 
-#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/finite_in.h"
 #include "common/errors.h"
 #include "common/files.h"
 #include "data/corpus.h"
@@ -23,22 +23,6 @@ struct TranslateOptions {
   int64_t batch_size = 64;
   int threads = 0;
 };
-
-// A finite number in [min, max]. CLI::Range lets nan through: every comparison with nan is
-// false.
-CLI::Validator finite_in(double min, double max) {
-  std::ostringstream text;
-  text << "[" << min << ", " << max << "]";
-  const std::string range = text.str();
-  return CLI::Validator(
-      [min, max, range](std::string& input) {
-        double value = 0;
-        const bool ok = CLI::detail::lexical_cast(input, value) && std::isfinite(value) &&
-                        value >= min && value <= max;
-        return ok ? std::string() : "Value " + input + " is not a number in " + range;
-      },
-      "FLOAT in " + range);
-}
 
 int run_translate(const TranslateOptions& o) {
   if (o.search.nbest > o.search.beam) {

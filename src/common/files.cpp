@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "common/errors.h"
 
@@ -107,6 +109,14 @@ void write_file_atomic(const std::string& path, std::string_view content) {
     return;
   }
   replace_atomically(path, resolve_links(path), content, exists ? st.st_mode & 07777 : 0644);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  if (in) bytes << in.rdbuf();
+  if (!in || in.bad()) throw Error(path + ": cannot read (" + std::strerror(errno) + ")");
+  return bytes.str();
 }
 
 void write_standard_output(std::string_view content) {

@@ -16,6 +16,9 @@ namespace nmt {
 /// FIFO without a reader is an error. Throws Error naming `path` and the reason.
 void write_file_atomic(const std::string& path, std::string_view content);
 
+/// The bytes of the file at `path`. Throws Error naming `path` if it cannot be read.
+std::string read_file(const std::string& path);
+
 /// Writes `content` to standard output and flushes it, with whatever std::cout holds before
 /// it. Throws Error "standard output: <reason>" when that fails (a full disk, a closed
 /// descriptor): buffered output fails only when flushed, and would otherwise be lost silently.

@@ -110,6 +110,7 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
                 std::to_string(references.size()) +
                 " (expected one reference line per source line)");
   }
+  if (batch_size < 1) throw Error("force: batch_size must be at least 1");
   EncodedCorpus pairs;
   std::vector<int64_t> readable;  // lines with a source to read
   for (size_t i = 0; i < sources.size(); ++i) {
@@ -152,10 +153,6 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
   return out;
 }
 
-int64_t Translator::parameters() const {
-  int64_t count = 0;
-  for (const auto& p : model_->parameters()) count += p.numel();
-  return count;
-}
+int64_t Translator::parameters() const { return parameter_count(*model_); }
 
 }  // namespace nmt

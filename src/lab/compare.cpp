@@ -21,6 +21,7 @@
 #include "eval/bleu.h"
 #include "eval/chrf.h"
 #include "lab/report.h"
+#include "lab/run_result.h"
 #include "model/checkpoint.h"
 #include "model/config_check.h"
 #include "train/collective.h"
@@ -54,80 +55,28 @@ Config run_config(const CompareOptions& o, const Variant& v, int64_t seed) {
   }
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
+// Of the subword model files' bytes: equal fingerprints, the same subwords.
 std::string fingerprint(const std::vector<std::string>& files) {
   size_t hash = 0;
-  for (const auto& file : files)
-    hash = hash * 1000003u ^ std::hash<std::string>{}(read_bytes(file));
+  for (const auto& file : files) hash = hash * 1000003u ^ std::hash<std::string>{}(read_file(file));
   return fmt::format("{:016x}", hash);
-}
-
-json to_json(const RunResult& r) {
-  json curve = json::array();
-  for (const auto& [update, bleu] : r.curve) curve.push_back({update, bleu});
-  return {{"variant", r.variant},
-          {"seed", r.seed},
-          {"updates", r.updates},
-          {"train_tokens", r.train_tokens},
-          {"train_seconds", r.train_seconds},
-          {"tokens_per_second", r.tokens_per_second},
-          {"dev_ppl", r.dev_ppl},
-          {"dev_bleu", r.dev_bleu},
-          {"best_step", r.best_step},
-          {"test_bleu", r.test_bleu},
-          {"test_chrf", r.test_chrf},
-          {"sentences_per_second", r.sentences_per_second},
-          {"parameters", r.parameters},
-          {"entropy", r.entropy},
-          {"aer", r.aer ? json(*r.aer) : json(nullptr)},
-          {"curve", curve},
-          {"vocab", r.vocab}};
-}
-
-RunResult run_result_from(const std::string& path) {
-  try {
-    const json j = json::parse(read_bytes(path));
-    RunResult r;
-    j.at("variant").get_to(r.variant);
-    j.at("seed").get_to(r.seed);
-    j.at("updates").get_to(r.updates);
-    j.at("train_tokens").get_to(r.train_tokens);
-    j.at("train_seconds").get_to(r.train_seconds);
-    j.at("tokens_per_second").get_to(r.tokens_per_second);
-    j.at("dev_ppl").get_to(r.dev_ppl);
-    j.at("dev_bleu").get_to(r.dev_bleu);
-    j.at("best_step").get_to(r.best_step);
-    j.at("test_bleu").get_to(r.test_bleu);
-    j.at("test_chrf").get_to(r.test_chrf);
-    j.at("sentences_per_second").get_to(r.sentences_per_second);
-    j.at("parameters").get_to(r.parameters);
-    j.at("entropy").get_to(r.entropy);
-    if (!j.at("aer").is_null()) r.aer = j.at("aer").get<double>();
-    for (const auto& point : j.at("curve")) r.curve.emplace_back(point.at(0), point.at(1));
-    j.at("vocab").get_to(r.vocab);
-    return r;
-  } catch (const json::exception& e) {
-    throw DataError(path + ": not a run result (" + e.what() +
-                    "); remove the file to evaluate the run again");
-  }
 }
 
 // (update, greedy dev BLEU, dev perplexity) of every validation in a run's metrics.jsonl.
 std::map<int64_t, std::pair<double, double>> validations(const std::string& model_dir) {
   std::map<int64_t, std::pair<double, double>> by_update;
   const auto file = (fs::path(model_dir) / "metrics.jsonl").string();
-  for (const auto& line : read_lines(file)) {
-    if (line.empty()) continue;
-    const json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (event.is_discarded() || event.value("event", "") != "valid") continue;
-    by_update[event.at("step").get<int64_t>()] = {event.at("bleu").get<double>(),
-                                                  event.at("ppl").get<double>()};
+  const auto lines = read_lines(file);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const json event = json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object() || event.value("event", "") != "valid") continue;
+    try {
+      by_update[event.at("step").get<int64_t>()] = {event.at("bleu").get<double>(),
+                                                    event.at("ppl").get<double>()};
+    } catch (const json::exception& e) {
+      throw DataError(file + ":" + std::to_string(i + 1) + ": not a validation event (" + e.what() +
+                      ")");
+    }
   }
   return by_update;
 }
@@ -168,6 +117,11 @@ struct TestSet {
 };
 
 TestSet read_test_set(const Config& config) {
+  if (config.data.dev.empty()) {
+    throw ConfigError(where_set(config, "data.dev") +
+                      ": data.dev: nmt compare picks each run's best checkpoint on the dev set; "
+                      "set it (e.g. --set data.dev=PREFIX)");
+  }
   if (config.data.test.empty()) {
     throw ConfigError(where_set(config, "data.test") +
                       ": data.test: nmt compare scores every run on the test set; set it (e.g. "
@@ -191,7 +145,15 @@ bool train_run(const CompareOptions& o, const Config& config) {
   for (size_t i = 0; i < shared.size(); ++i) {
     if (!fs::exists(own[i])) fs::copy_file(shared[i], own[i]);
   }
+  if (fingerprint(own) != fingerprint(shared)) {
+    throw DataError(config.model_dir + ": its subword models differ from those in " + vocab_dir +
+                    " (remove the run's folder to train it again)");
+  }
   const bool resume = !list_step_checkpoints(config.model_dir).empty();
+  if (!resume) {  // stopped before its first step checkpoint: what it left is not a run
+    fs::remove(best_checkpoint_path(config.model_dir));
+    fs::remove(fs::path(config.model_dir) / "metrics.jsonl");
+  }
   const auto alone = single_process();
   const TrainingStart start = start_training(config, resume, *alone);
   TrainControl control;
@@ -218,7 +180,11 @@ RunResult evaluate_run(const CompareOptions& o, const Config& config, const Vari
   r.best_step = last.best_step;
   const auto valid = validations(config.model_dir);
   for (const auto& [update, scores] : valid) r.curve.emplace_back(update, scores.first);
-  if (valid.count(r.best_step)) std::tie(r.dev_bleu, r.dev_ppl) = valid.at(r.best_step);
+  if (valid.count(r.best_step) == 0) {
+    throw DataError(config.model_dir + "/metrics.jsonl: no validation at the best step " +
+                    std::to_string(r.best_step) + " (remove the run's folder to train it again)");
+  }
+  std::tie(r.dev_bleu, r.dev_ppl) = valid.at(r.best_step);
 
   Translator translator(config.model_dir);
   r.parameters = translator.parameters();
@@ -255,29 +221,30 @@ RunResult evaluate_run(const CompareOptions& o, const Config& config, const Vari
   return r;
 }
 
-// Refuses to resume OUT with other settings: its finished runs would not be comparable.
-void check_settings(const CompareOptions& o, const Config& base) {
+// What makes the runs in OUT comparable: refused when OUT was begun with other settings.
+json settings_of(const CompareOptions& o, const Config& base, const TestSet& test) {
   json variants = json::array();
-  for (const auto& v : o.variants)
+  for (const auto& v : o.variants) {
     variants.push_back({{"name", v.name}, {"overrides", v.overrides}});
-  const json settings = {
-      {"config", config_to_yaml(base, {"model_dir"})},
-      {"variants", variants},
-      {"seeds", o.seeds},
-      {"budget", budget_text(o.budget)},
-      {"search", {o.search.beam, o.search.alpha, o.search.max_len_a, o.search.max_len_b}}};
-  const auto file = (fs::path(o.out_dir) / "compare.json").string();
-  if (fs::exists(file)) {
-    const json before = json::parse(read_bytes(file), nullptr, /*allow_exceptions=*/false);
-    for (const auto& [key, value] : settings.items()) {
-      if (before.is_discarded() || !before.contains(key) || before.at(key) != value) {
-        throw ConfigError(file + ": --out " + o.out_dir + " holds a comparison with other " + key +
-                          " (resume it with the same settings, or choose another --out)");
-      }
-    }
-    return;
   }
-  write_file_atomic(file, settings.dump(2) + "\n");
+  return {{"config", config_to_yaml(base, {"model_dir"})},
+          {"variants", variants},
+          {"seeds", o.seeds},
+          {"budget", budget_text(o.budget)},
+          {"search", {o.search.beam, o.search.alpha, o.search.max_len_a, o.search.max_len_b}},
+          {"gold alignments", test.gold_file}};
+}
+
+void check_settings(const CompareOptions& o, const json& settings) {
+  const auto file = (fs::path(o.out_dir) / "compare.json").string();
+  if (!fs::exists(file)) return;
+  const json before = json::parse(read_file(file), nullptr, /*allow_exceptions=*/false);
+  for (const auto& [key, value] : settings.items()) {
+    if (!before.is_object() || !before.contains(key) || before.at(key) != value) {
+      throw ConfigError(file + ": --out " + o.out_dir + " holds a comparison with other " + key +
+                        " (resume it with the same settings, or choose another --out)");
+    }
+  }
 }
 
 std::vector<AttentionRecord> read_records(const std::string& file) {
@@ -305,15 +272,18 @@ void write_report(const CompareOptions& o, const Config& base, const TestSet& te
       budget_text(o.budget), o.seeds, (fs::path(o.out_dir) / "vocab").string(), base.data.test,
       test.pairs.size(), o.search.beam, o.search.alpha);
   const auto total = static_cast<size_t>(o.seeds) * o.variants.size();
-  if (runs.size() < total) input.settings += fmt::format(" {} of {} runs done.", runs.size(), total);
+  if (runs.size() < total)
+    input.settings += fmt::format(" {} of {} runs done.", runs.size(), total);
   input.variants = o.variants;
   input.runs = runs;
   std::stable_sort(input.runs.begin(), input.runs.end(), [&](const auto& a, const auto& b) {
     return variant_index(o, a.variant) < variant_index(o, b.variant);
   });
-  if (!test.gold.empty() && !runs.empty()) {
-    const auto file = (run_dir(o, runs.front().variant, runs.front().seed) / "test.forced.jsonl")
-                          .string();
+  const auto with_aer =
+      std::find_if(runs.begin(), runs.end(), [](const RunResult& r) { return r.aer.has_value(); });
+  if (!test.gold.empty() && with_aer != runs.end()) {
+    const auto file =
+        (run_dir(o, with_aer->variant, with_aer->seed) / "test.forced.jsonl").string();
     std::vector<AttentionFileRecord> uniform, diagonal;
     for (const auto& placed : parse_attention_file(read_lines(file), file)) {
       uniform.push_back({uniform_attention(placed.record), placed.where});
@@ -344,7 +314,6 @@ void write_report(const CompareOptions& o, const Config& base, const TestSet& te
   json all = json::array();
   for (const auto& r : input.runs) all.push_back(to_json(r));
   write_file_atomic((out / "results.json").string(), all.dump(1) + "\n");
-  spdlog::info("[compare] report: {}", (out / "report.md").string());
 }
 
 }  // namespace
@@ -358,6 +327,7 @@ bool compare(const CompareOptions& o) {
       }
     }
   }
+  for (const auto& item : o.overrides) check_not_set_by_lab(item, "--set " + item);
   auto vocab_overrides = o.overrides;
   vocab_overrides.push_back("model_dir=" + (fs::path(o.out_dir) / "vocab").string());
   const Config base = load_config(o.config_file, vocab_overrides);
@@ -372,19 +342,23 @@ bool compare(const CompareOptions& o) {
   const TestSet test = read_test_set(base);
   ensure_writable_dir(o.out_dir, "--out");
   const DirectoryLock lock(o.out_dir, "--out");
+  const json settings = settings_of(o, base, test);
+  check_settings(o, settings);  // before the subword models, which another comparison may own
   ensure_writable_dir(base.model_dir, "--out");
   prepare_vocabs(base.data, base.model_dir,
                  read_parallel(base.data.train, base.data.src, base.data.trg, "data.train"));
-  check_settings(o, base);  // after the subword models: a failure there leaves OUT reusable
+  const auto settings_file = (fs::path(o.out_dir) / "compare.json").string();
+  if (!fs::exists(settings_file)) write_file_atomic(settings_file, settings.dump(2) + "\n");
 
   // Seed by seed, so that a comparison stopped half-way has every variant at the first seeds.
   std::vector<RunResult> runs;
   for (int64_t seed = 1; seed <= o.seeds; ++seed) {
     for (const auto& v : o.variants) {
+      if (o.stop_request && o.stop_request->load() != 0) return false;
       const auto dir = run_dir(o, v.name, seed);
       const auto result_file = (dir / "result.json").string();
       if (fs::exists(result_file)) {
-        runs.push_back(run_result_from(result_file));
+        runs.push_back(read_run_result(result_file));
         continue;
       }
       const Config& config = configs.at(dir.string());
@@ -396,13 +370,14 @@ bool compare(const CompareOptions& o) {
       runs.push_back(evaluate_run(o, config, v, seed, test));
       const auto& r = runs.back();
       write_file_atomic(result_file, to_json(r).dump(1) + "\n");
-      write_report(o, base, test, runs);
       spdlog::info("[compare] {} seed {}: {} updates, test BLEU {:.2f}, chrF {:.2f}{}", v.name,
                    seed, r.updates, r.test_bleu, r.test_chrf,
                    r.aer ? fmt::format(", AER {:.2f}", *r.aer) : "");
+      write_report(o, base, test, runs);
     }
   }
   write_report(o, base, test, runs);
+  spdlog::info("[compare] report: {}", (fs::path(o.out_dir) / "report.md").string());
   return true;
 }
 

@@ -1,6 +1,7 @@
 #include "lab/variant.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -19,9 +20,15 @@ bool is_name(const std::string& name) {
   return true;
 }
 
-// Keys that make the runs comparable: the same data and subwords, and the seed the lab sets.
-bool kept_equal(const std::string& key) {
-  return key.rfind("data.", 0) == 0 || key == "data" || key == "model_dir" || key == "train.seed";
+// Keys the lab sets for every run: where it goes, its seed, and how long it trains.
+bool set_by_lab(const std::string& key) {
+  return key == "model_dir" || key == "train.seed" || key == "train.max_steps" ||
+         key == "train.max_epochs" || key == "train.max_minutes" || key == "train.patience";
+}
+
+// Keys that must be the same for every variant: the data, its subwords, the threads.
+bool same_for_all(const std::string& key) {
+  return key.rfind("data.", 0) == 0 || key == "data" || key == "train.threads";
 }
 
 }  // namespace
@@ -47,14 +54,23 @@ Variant parse_variant(const std::string& text) {
       throw ConfigError(where + ": '" + item + "' is not KEY=VALUE");
     }
     const std::string key = item.substr(0, eq);
-    if (kept_equal(key)) {
+    if (same_for_all(key)) {
       throw ConfigError(where + ": " + key +
-                        " is the same for every run of a comparison (set data with --set; the "
-                        "lab sets model_dir and train.seed)");
+                        " is the same for every variant of a comparison (set it with --set)");
     }
+    check_not_set_by_lab(item, where);
     v.overrides.push_back(item);
   }
   return v;
+}
+
+void check_not_set_by_lab(const std::string& override_text, const std::string& where) {
+  const std::string key = override_text.substr(0, override_text.find('='));
+  if (set_by_lab(key)) {
+    throw ConfigError(where + ": " + key +
+                      " is set by nmt compare for every run (--budget decides how long each "
+                      "trains, --seeds its train.seed, --out where)");
+  }
 }
 
 TrainBudget parse_budget(const std::string& text) {

@@ -15,9 +15,14 @@ struct Variant {
 };
 
 /// Parses "NAME" or "NAME:KEY=VALUE[,KEY=VALUE...]". Throws ConfigError naming `text` for a bad
-/// name, an override without '=', or a key the lab keeps equal for every variant (data.*,
-/// model_dir, train.seed).
+/// name, an override without '=', a key that must be equal for every variant (data.*,
+/// train.threads: --set them) or one the lab sets (see check_not_set_by_lab).
 Variant parse_variant(const std::string& text);
+
+/// Throws ConfigError naming `where` if the override "KEY=VALUE" sets what nmt compare sets for
+/// every run: model_dir, train.seed, and the limits its budget replaces (train.max_steps,
+/// max_epochs, max_minutes, patience).
+void check_not_set_by_lab(const std::string& override_text, const std::string& where);
 
 /// Parses "updates=N", "tokens=N" or "minutes=M" (pure training time). Throws ConfigError.
 TrainBudget parse_budget(const std::string& text);

@@ -37,4 +37,7 @@ class Seq2SeqImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Seq2Seq);
 
+/// The number of trainable numbers in `module` (its parameters' elements).
+int64_t parameter_count(const torch::nn::Module& module);
+
 }  // namespace nmt

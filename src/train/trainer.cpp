@@ -128,9 +128,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
     reporter_ = std::make_unique<ProgressReporter>(
         (std::filesystem::path(config.model_dir) / "metrics.jsonl").string(), train_.log_every);
   }
-  int64_t parameters = 0;
-  for (const auto& p : model_->parameters()) parameters += p.numel();
-  spdlog::info("[model] {} parameters", parameters);
+  spdlog::info("[model] {} parameters", parameter_count(*model_));
   if (workers_.world_size() > 1) {
     spdlog::info("[train] {} workers, each with its share of every update", workers_.world_size());
   }
@@ -346,7 +344,12 @@ TrainResult Trainer::run() {
     }
   }
   const bool trained = progress_.step > first_step_;
-  if (trained && flags[kStopRequested] != 0) {
+  // A stop request that comes as the run ends anyway still gets the final validation: resumed,
+  // the run would be at its end with nothing left to train.
+  auto without_request = flags;
+  without_request[kStopRequested] = 0;
+  const bool at_end = !stop_reason(without_request).empty();
+  if (trained && flags[kStopRequested] != 0 && !at_end) {
     save_step_checkpoint();  // quick: no validation on the way out
   } else if (trained && validated_at_ != progress_.step) {
     validate_and_keep();
@@ -374,8 +377,6 @@ TrainResult Trainer::run() {
   result.stop_reason = reason;
   result.trained_tokens = trained_tokens_;
   result.training_seconds = training_seconds_;
-  result.run_trained_tokens = progress_.trained_tokens;
-  result.run_training_seconds = progress_.training_seconds;
   result.best_metric = progress_.best_metric;
   result.best_step = progress_.best_step;
   return result;

@@ -42,8 +42,6 @@ struct TrainResult {
   std::string stop_reason;
   int64_t trained_tokens = 0;     // target tokens of this call's updates, all workers
   double training_seconds = 0;    // pure training time of this call
-  int64_t run_trained_tokens = 0;   // the same over the whole run, resumptions included
-  double run_training_seconds = 0;
   double best_metric = 0;
   int64_t best_step = 0;
 };

@@ -2,7 +2,9 @@
 // must give the scores and attention search recorded when it chose that translation itself.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <sstream>
 
 #include "data/corpus.h"
@@ -25,9 +27,14 @@ TEST_CASE("force: reading its own greedy output gives greedy search's score and 
   const auto searched = translator.translate(lines, greedy, 3);
   std::vector<std::string> outputs;
   for (const auto& t : searched) outputs.push_back(t.texts.front());
-  const auto forced = translator.force(lines, outputs, 3);  // a batch of 3 and one of 1
+  const auto forced = translator.force(lines, outputs, 4);  // one batch, padded rows
   REQUIRE(forced.size() == lines.size());
-  int compared = 0;
+  size_t longest_source = 0, longest_target = 0;
+  for (const auto& t : forced) {
+    longest_source = std::max(longest_source, t.source_pieces.size());
+    longest_target = std::max(longest_target, t.target_pieces.front().size());
+  }
+  int compared = 0, padded = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
     INFO("line " << i << ": " << outputs[i]);
     const auto& s = searched[i].hypotheses.front();
@@ -35,21 +42,27 @@ TEST_CASE("force: reading its own greedy output gives greedy search's score and 
     CHECK(forced[i].source_pieces == searched[i].source_pieces);
     if (!s.complete || f.ids != s.ids) continue;  // cut at the length limit, or re-encoded other
     ++compared;
+    padded += forced[i].source_pieces.size() < longest_source ||
+              forced[i].target_pieces.front().size() < longest_target;
     CHECK(forced[i].target_pieces.front() == searched[i].target_pieces.front());
     CHECK(f.score == Approx(s.score).epsilon(1e-5));
     REQUIRE(f.attention.sizes() == s.attention.sizes());
     CHECK(torch::allclose(f.attention, s.attention, 1e-4, 1e-5));
   }
   CHECK(compared >= 2);
+  CHECK(padded >= 1);  // the padding of a row in a longer batch is cut off
 }
 
-TEST_CASE("force: another translation scores lower, and line counts must agree",
+TEST_CASE("force: an empty source gives no hypothesis, and line counts must agree",
           "[decode][force]") {
   nmt::test::TempDir dir;
   const auto model = train_tiny_model(dir);
   nmt::Translator translator(model);
   const auto forced = translator.force({"red dog", ""}, {"dog red", "cat"}, 8);
   REQUIRE(forced.size() == 2);
+  const double score = forced[0].hypotheses.front().score;  // log of a probability below 1
+  CHECK(score < 0);
+  CHECK(std::isfinite(score));
   CHECK(forced[0].hypotheses.front().complete);
   CHECK(forced[0].hypotheses.front().attention.size(0) ==
         static_cast<int64_t>(forced[0].target_pieces.front().size()));

@@ -146,6 +146,24 @@ TEST_CASE("compare: 2 variants x 2 seeds on the dates task, on equal terms", "[l
   CHECK_THAT(again.output, !Catch::Contains("training ("));
   CHECK(read_text(out + "/report.md") == md);
 
+  // A run stopped after training but before its result: evaluated again, nothing trained. A run
+  // stopped before its first step checkpoint (best.ckpt and metrics.jsonl left): trained afresh.
+  const auto dot2 = out + "/runs/dot/seed-2";
+  fs::remove(dot2 + "/result.json");
+  fs::remove_all(out + "/runs/mlp/seed-2/model/checkpoints");
+  fs::remove(out + "/runs/mlp/seed-2/result.json");
+  const auto redo = nmt::test::run_nmt(command);
+  INFO(redo.output);
+  REQUIRE(redo.status == 0);
+  CHECK_THAT(redo.output, Catch::Contains("[train] stopped at step 30: update budget reached (0 "
+                                          "target tokens"));
+  const auto redone = nlohmann::json::parse(read_text(out + "/results.json"));
+  CHECK(redone[3]["test_bleu"] == results[3]["test_bleu"]);
+  CHECK(redone[3]["train_tokens"] == results[3]["train_tokens"]);
+  CHECK(redone[1]["updates"] == 30);
+  CHECK(redone[1]["train_tokens"] == results[1]["train_tokens"]);
+  CHECK(redone[1]["curve"].size() == 3);
+
   // Other settings in the same folder: refused, naming what differs.
   const auto other = nmt::test::require_one_line_error(
       nmt::test::run_nmt("compare '" + config +
@@ -193,5 +211,15 @@ TEST_CASE("compare: settings it cannot compare are one-line errors", "[lab][comp
   CHECK(nmt::test::require_one_line_error(
             nmt::test::run_nmt(base + "--variant a --budget steps=5 --set data.test=x"))
             .find("--budget 'steps=5'") != std::string::npos);
+  CHECK_THAT(
+      nmt::test::require_one_line_error(nmt::test::run_nmt(
+          base + "--variant a --budget updates=5 --set data.test=x --set train.max_steps=9")),
+      Catch::Contains("--set train.max_steps=9: train.max_steps is set by nmt compare"));
+  nmt::test::write_text(dir.file("no_dev.yaml"),
+                        "model_dir: m\ndata: {train: t, test: x, src: en, trg: de}\n");
+  CHECK_THAT(nmt::test::require_one_line_error(
+                 nmt::test::run_nmt("compare '" + dir.file("no_dev.yaml") + "' --out '" +
+                                    dir.file("o") + "' --variant a --budget updates=5")),
+             Catch::Contains("data.dev: nmt compare picks each run's best checkpoint"));
   CHECK_FALSE(fs::exists(dir.file("o")));
 }

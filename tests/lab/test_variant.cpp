@@ -23,11 +23,21 @@ TEST_CASE("lab: a variant is a name and config overrides", "[lab]") {
   CHECK_THROWS_WITH(nmt::parse_variant("a:train.lr"),
                     "--variant 'a:train.lr': 'train.lr' is not KEY=VALUE");
   CHECK_THROWS_WITH(nmt::parse_variant("a:train.lr=1,"), Catch::Contains("'' is not KEY=VALUE"));
-  for (const char* key : {"data.train", "data.subwords.vocab_size", "model_dir", "train.seed"}) {
+  for (const char* key : {"data.train", "data.subwords.vocab_size", "train.threads"}) {
     CAPTURE(key);
     CHECK_THROWS_WITH(nmt::parse_variant(std::string("a:") + key + "=1"),
-                      Catch::Contains(std::string(key) + " is the same for every run"));
+                      Catch::Contains(std::string(key) + " is the same for every variant"));
   }
+  for (const char* key : {"model_dir", "train.seed", "train.max_steps", "train.max_epochs",
+                          "train.max_minutes", "train.patience"}) {
+    CAPTURE(key);
+    CHECK_THROWS_WITH(nmt::parse_variant(std::string("a:train.lr=1,") + key + "=1"),
+                      Catch::Contains(std::string(key) + " is set by nmt compare"));
+    CHECK_THROWS_WITH(nmt::check_not_set_by_lab(std::string(key) + "=2", "--set"),
+                      Catch::StartsWith(std::string("--set: ") + key + " is set by nmt compare"));
+  }
+  CHECK_NOTHROW(nmt::check_not_set_by_lab("train.max_stepsX=1", "--set"));
+  CHECK_NOTHROW(nmt::check_not_set_by_lab("data.train=x", "--set"));
 }
 
 TEST_CASE("lab: the budget is updates, tokens or minutes of pure training", "[lab]") {

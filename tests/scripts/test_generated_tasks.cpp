@@ -1,6 +1,7 @@
 // The generated tasks with known alignments (scripts/make_dates.sh, scripts/make_reverse.sh):
 // every pair's gold alignment links each word once, inside the sentence, and consistently: an
 // English word is always linked to the same German word, which a wrong link would break.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <sstream>
@@ -21,8 +22,9 @@ std::vector<std::string> words_of(const std::string& line) {
 }
 
 // Checks the test split of a task made by `script`; returns the number of pairs whose
-// alignment is not monotone (some link crosses another).
-int check_task(const std::string& script) {
+// alignment is not monotone (some link crosses another) and, through `anti_diagonal`, how many
+// link every source word i of n to target word n - 1 - i.
+int check_task(const std::string& script, int* anti_diagonal = nullptr) {
   nmt::test::TempDir dir;
   const auto made = nmt::test::run_command("bash '" + std::string(NMT_SOURCE_DIR) + "/scripts/" +
                                            script + "' '" + dir.file("task") + "'");
@@ -59,6 +61,11 @@ int check_task(const std::string& script) {
     CHECK(sources.size() == source.size());
     CHECK(targets.size() == target.size());
     crossing += monotone ? 0 : 1;
+    const auto n = static_cast<int64_t>(source.size());
+    const bool reversed = std::all_of(links.begin(), links.end(), [n](const auto& link) {
+      return link.second == n - 1 - link.first;
+    });
+    if (anti_diagonal && reversed) ++*anti_diagonal;
   }
   return crossing;
 }
@@ -72,5 +79,7 @@ TEST_CASE("generated tasks: the dates' gold alignment swaps day and month",
 
 TEST_CASE("generated tasks: the reversed task's gold alignment is the anti-diagonal",
           "[scripts][alignment]") {
-  CHECK(check_task("make_reverse.sh") == 300);  // three words or more: never monotone
+  int anti_diagonal = 0;
+  CHECK(check_task("make_reverse.sh", &anti_diagonal) == 300);  // three words or more
+  CHECK(anti_diagonal == 300);
 }
