@@ -179,10 +179,10 @@ TEST_CASE("compare: a trained model's AER is far below the uniform and diagonal 
   nmt::test::TempDir dir;
   const auto config = dates_config(dir, "demo");
   const auto out = dir.file("lab");
-  const auto r = nmt::test::run_nmt("compare '" + config +
-                                    "' --variant mlp --budget updates=300 --set "
-                                    "train.valid_every=100 --out '" +
-                                    out + "'");
+  // A few minutes: longer than run_nmt's limit.
+  const auto r = run_command("timeout -s KILL 900 " + nmt::test::nmt_binary() + " compare '" +
+                             config + "' --variant mlp --budget updates=300 --set " +
+                             "train.valid_every=100 --out '" + out + "'");
   INFO(r.output);
   REQUIRE(r.status == 0);
   const auto md = read_text(out + "/report.md");
