@@ -50,11 +50,7 @@ int run_align(const AlignOptions& o) {
     links << pharaoh_line(attention_links(record)) << "\n";
     if (!o.attention_out.empty()) attention << to_json_line(record) << "\n";
   }
-  if (o.output == "-") {
-    write_standard_output(links.str());
-  } else {
-    write_file_atomic(o.output, links.str());
-  }
+  write_output(o.output, links.str());
   if (!o.attention_out.empty()) write_file_atomic(o.attention_out, attention.str());
   return 0;
 }

@@ -45,13 +45,11 @@ int run_translate(const TranslateOptions& o) {
         text << i << " ||| " << r.texts[k] << " ||| " << r.hypotheses[k].score << "\n";
       }
     }
-    if (!o.attention_out.empty()) attention << to_json_line(best_attention_record(static_cast<int64_t>(i) + 1, r)) << "\n";
+    if (!o.attention_out.empty()) {
+      attention << to_json_line(best_attention_record(static_cast<int64_t>(i) + 1, r)) << "\n";
+    }
   }
-  if (o.output == "-") {
-    write_standard_output(text.str());
-  } else {
-    write_file_atomic(o.output, text.str());
-  }
+  write_output(o.output, text.str());
   if (!o.attention_out.empty()) write_file_atomic(o.attention_out, attention.str());
   return 0;
 }

@@ -130,6 +130,14 @@ void write_standard_output(std::string_view content) {
   }
 }
 
+void write_output(const std::string& path, std::string_view content) {
+  if (path == "-") {
+    write_standard_output(content);
+  } else {
+    write_file_atomic(path, content);
+  }
+}
+
 void ensure_writable_dir(const std::string& dir, const std::string& key) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -24,6 +24,9 @@ std::string read_file(const std::string& path);
 /// descriptor): buffered output fails only when flushed, and would otherwise be lost silently.
 void write_standard_output(std::string_view content);
 
+/// A command's output: write_standard_output for "-", else write_file_atomic to `path`.
+void write_output(const std::string& path, std::string_view content);
+
 /// Creates `dir` if needed and checks that files can be created in it; throws Error naming
 /// `key` (the config key it came from) and the directory otherwise.
 void ensure_writable_dir(const std::string& dir, const std::string& key);
