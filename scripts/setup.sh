@@ -10,7 +10,8 @@ packages=(
   build-essential cmake ninja-build ccache mold pkg-config
   libtorch-dev libopenblas0 libopenblas-dev
   libsentencepiece-dev libyaml-cpp-dev libspdlog-dev libfmt-dev catch2
-  libcli11-dev nlohmann-json3-dev zlib1g-dev libpng-dev libgloo-dev
+  libcli11-dev nlohmann-json3-dev zlib1g-dev libpng-dev libgloo-dev libcpp-httplib-dev
+  chromium  # the browser test of nmt serve's page
 )
 
 missing=()

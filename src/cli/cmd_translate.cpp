@@ -1,5 +1,6 @@
 // `nmt translate`: raw text in (file or stdin), detokenised translations out (file or
-// stdout), one line out per line in; optionally n-best lists and attention matrices.
+// stdout), one line out per line in; optionally n-best lists and attention matrices. Several
+// --model flags decode with their ensemble.
 #include <torch/torch.h>
 
 #include <fstream>
@@ -18,7 +19,8 @@ namespace nmt::cli {
 namespace {
 
 struct TranslateOptions {
-  std::string model_dir, checkpoint, input = "-", output = "-", attention_out;
+  std::vector<std::string> model_dirs, checkpoints;
+  std::string input = "-", output = "-", attention_out;
   SearchOptions search;
   int64_t batch_size = 64;
   int threads = 0;
@@ -31,7 +33,7 @@ int run_translate(const TranslateOptions& o) {
   }
   validate(o.search);
   if (o.threads > 0) torch::set_num_threads(o.threads);
-  Translator translator(o.model_dir, o.checkpoint);
+  Translator translator(o.model_dirs, o.checkpoints);
   const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
   const auto results = translator.translate(lines, o.search, o.batch_size);
 
@@ -56,12 +58,20 @@ int run_translate(const TranslateOptions& o) {
 
 }  // namespace
 
+void add_ensemble_options(CLI::App* sub, std::vector<std::string>& model_dirs,
+                          std::vector<std::string>& checkpoints) {
+  sub->add_option("--model", model_dirs,
+                  "Model directory written by `nmt train`; repeated: an ensemble of the models")
+      ->required();
+  sub->add_option("--checkpoint", checkpoints,
+                  "Checkpoint file (default: best.ckpt, else the newest step checkpoint); for an "
+                  "ensemble, once per --model in the same order");
+}
+
 Command add_translate_command(CLI::App& app) {
   auto o = std::make_shared<TranslateOptions>();
   auto* sub = app.add_subcommand("translate", "Translate text with a trained model");
-  sub->add_option("--model", o->model_dir, "Model directory written by `nmt train`")->required();
-  sub->add_option("--checkpoint", o->checkpoint,
-                  "Checkpoint file (default: best.ckpt, else the newest step checkpoint)");
+  add_ensemble_options(sub, o->model_dirs, o->checkpoints);
   sub->add_option("--input", o->input, "Input text file, or - for standard input");
   sub->add_option("--output", o->output, "Output file, or - for standard output");
   sub->add_option("--beam", o->search.beam, "Beam size (1: greedy search)")

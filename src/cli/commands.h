@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace nmt::cli {
 
@@ -14,6 +16,11 @@ struct Command {
   CommandRunner run;
 };
 
+/// --model (repeatable: an ensemble) and --checkpoint (none, or one per --model), as
+/// `nmt translate` and `nmt serve` take them.
+void add_ensemble_options(CLI::App* sub, std::vector<std::string>& model_dirs,
+                          std::vector<std::string>& checkpoints);
+
 Command add_prepare_command(CLI::App& app);
 Command add_train_command(CLI::App& app);
 Command add_translate_command(CLI::App& app);
@@ -21,5 +28,7 @@ Command add_evaluate_command(CLI::App& app);
 Command add_plot_attention_command(CLI::App& app);
 Command add_align_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_average_command(CLI::App& app);
+Command add_serve_command(CLI::App& app);
 
 }  // namespace nmt::cli

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   using namespace nmt::cli;
   hold_closed_standard_descriptors();
   // The commands that run a model; the others start faster without the re-execution.
-  const std::set<std::string> model_commands = {"train", "translate", "align", "compare"};
+  const std::set<std::string> model_commands = {"train", "translate", "align", "compare", "serve"};
   if (argc > 1 && model_commands.count(argv[1]) > 0) tune_cpu_runtime(argv);
   CLI::App app{"nmt: attention-based neural machine translation", "nmt"};
   app.set_version_flag("--version", std::string("nmt ") + NMT_VERSION);
@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
       add_plot_attention_command(app),
       add_align_command(app),
       add_compare_command(app),
+      add_average_command(app),
+      add_serve_command(app),
   };
 
   std::string names;

@@ -26,7 +26,7 @@ struct Candidates {
 
 class BeamSearch {
  public:
-  BeamSearch(Seq2SeqImpl& model, const torch::Tensor& src, const torch::Tensor& src_lengths,
+  BeamSearch(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
              const SearchOptions& options);
   std::vector<std::vector<Hypothesis>> run();
 
@@ -45,9 +45,9 @@ class BeamSearch {
   torch::Tensor sums_;  // [n, K] log-prob sums of the open rows (double)
 };
 
-BeamSearch::BeamSearch(Seq2SeqImpl& model, const torch::Tensor& src,
-                       const torch::Tensor& src_lengths, const SearchOptions& options)
-    : options_(options), beam_(options.beam), rows_(model, src, src_lengths, options.beam) {
+BeamSearch::BeamSearch(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
+                       const SearchOptions& options)
+    : options_(options), beam_(options.beam), rows_(scorer, src, src_lengths, options.beam) {
   const auto batch = src.size(0);
   sentence_.resize(static_cast<size_t>(batch));
   std::iota(sentence_.begin(), sentence_.end(), 0);
@@ -137,10 +137,10 @@ std::vector<std::vector<Hypothesis>> BeamSearch::run() {
 
 }  // namespace
 
-std::vector<std::vector<Hypothesis>> beam_search(Seq2SeqImpl& model, const torch::Tensor& src,
+std::vector<std::vector<Hypothesis>> beam_search(Scorer& scorer, const torch::Tensor& src,
                                                  const torch::Tensor& src_lengths,
                                                  const SearchOptions& options) {
-  return BeamSearch(model, src, src_lengths, options).run();
+  return BeamSearch(scorer, src, src_lengths, options).run();
 }
 
 }  // namespace nmt

@@ -41,14 +41,14 @@ int64_t max_output_length(int64_t src_length, const SearchOptions& options) {
   return std::max<int64_t>(1, static_cast<int64_t>(std::floor(limit + 1e-9)));
 }
 
-std::vector<std::vector<Hypothesis>> search(Seq2SeqImpl& model, const torch::Tensor& src,
+std::vector<std::vector<Hypothesis>> search(Scorer& scorer, const torch::Tensor& src,
                                             const torch::Tensor& src_lengths,
                                             const SearchOptions& options) {
   validate(options);
   torch::NoGradGuard no_grad;
   if (src.size(0) == 0) return {};
-  if (options.beam == 1) return greedy_search(model, src, src_lengths, options);
-  return beam_search(model, src, src_lengths, options);
+  if (options.beam == 1) return greedy_search(scorer, src, src_lengths, options);
+  return beam_search(scorer, src, src_lengths, options);
 }
 
 }  // namespace nmt

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace nmt {
+#include "decode/scorer.h"
 
-class Seq2SeqImpl;
+namespace nmt {
 
 struct SearchOptions {
   int64_t beam = 1;        // 1: greedy search
@@ -38,9 +38,10 @@ double length_penalty(int64_t length, double alpha);
 int64_t max_output_length(int64_t src_length, const SearchOptions& options);
 
 /// Translates src [B, S] int64 (padded with <pad>) with lengths [B] int64 (</s> included), both
-/// on the model's device. Returns for each sentence its hypotheses, best score first: nbest of
+/// on the scorer's device, with one model or an ensemble (decode/model_scorer.h,
+/// ensemble_scorer.h). Returns for each sentence its hypotheses, best score first: nbest of
 /// them for beam search (fewer only if the model admits fewer outputs), one for greedy search.
-/// Runs without gradients and leaves the model's mode alone: callers put it in eval() first,
+/// Runs without gradients and leaves the models' mode alone: callers put them in eval() first,
 /// or dropout makes the search random. Never outputs <pad> or <s>; <unk> may appear.
 ///
 /// Beam search keeps, per sentence, the `beam` best unfinished hypotheses. Each step, of the
@@ -49,7 +50,7 @@ int64_t max_output_length(int64_t src_length, const SearchOptions& options);
 /// stops at its max length, when `beam` hypotheses have finished, or when `nbest` have finished
 /// and no unfinished hypothesis can still beat the nbest-th: with alpha >= 0 no extension of a
 /// hypothesis with log-prob sum L scores above L / lp(max length). Beam 1 equals greedy search.
-std::vector<std::vector<Hypothesis>> search(Seq2SeqImpl& model, const torch::Tensor& src,
+std::vector<std::vector<Hypothesis>> search(Scorer& scorer, const torch::Tensor& src,
                                             const torch::Tensor& src_lengths,
                                             const SearchOptions& options);
 

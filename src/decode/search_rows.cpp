@@ -1,46 +1,41 @@
-// The rows greedy and beam search advance: encoder run, memory prepared and state bridged once,
-// then one decoder step per output position for all rows at once.
+// The rows greedy and beam search advance: the scorer started once per batch, then one step per
+// output position for all rows at once.
 #include "decode/search_rows.h"
 
 #include <limits>
 
 #include "data/vocab.h"
-#include "model/seq2seq.h"
 
 namespace nmt {
 
-SearchRows::SearchRows(Seq2SeqImpl& model, const torch::Tensor& src,
-                       const torch::Tensor& src_lengths, int64_t copies)
-    : decoder_(model.decoder()) {
+SearchRows::SearchRows(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
+                       int64_t copies)
+    : scorer_(scorer), src_width_(src.size(1)) {
   const auto lengths = src_lengths.to(torch::kCPU, torch::kLong).contiguous();
   src_lengths_.assign(lengths.data_ptr<int64_t>(), lengths.data_ptr<int64_t>() + lengths.numel());
-  const auto encoded = model.encode(src, src_lengths);
-  const auto batch = src.size(0);
+  scorer_.start(src, src_lengths);
   // Row r belongs to sentence r / copies.
-  const auto rows = torch::arange(batch, src.options().dtype(torch::kLong))
+  const auto rows = torch::arange(src.size(0), src.options().dtype(torch::kLong))
                         .repeat_interleave(copies);  // [B * copies]
-  memory_ = decoder_->prepare(encoded).index_select(rows);
-  state_ = decoder_->initial_state(encoded).index_select(rows);
-  ids_ = torch::empty({rows.size(0), 0}, rows.options());                             // [R, 0]
-  weights_ = torch::empty({rows.size(0), 0, src.size(1)}, encoded.states.options());  // [R, 0, S]
+  if (copies > 1) scorer_.reorder(rows);
+  ids_ = torch::empty({rows.size(0), 0}, rows.options());  // [R, 0]
 }
 
 torch::Tensor SearchRows::step() {
   const auto rows = ids_.size(0);
   const auto prev = steps() == 0 ? torch::full({rows}, kBosId, ids_.options())
                                  : ids_.select(1, steps() - 1);  // [R]
-  const auto out = decoder_->step(prev, state_, memory_, steps());
-  last_ = out.attended.weights;  // [R, S]
-  auto log_probs = torch::log_softmax(decoder_->logits(out.output).to(torch::kFloat),
-                                      /*dim=*/-1);  // [R, V]
+  auto out = scorer_.step(prev, steps());
+  last_ = out.attention;  // [R, S]
+  if (!weights_.defined()) weights_ = torch::empty({rows, 0, src_width_}, last_.options());
+  auto log_probs = std::move(out.log_probs);  // [R, V]
   // Masked after the softmax: scores stay the model's own log-probs of the output.
   const auto never = torch::tensor({int64_t{kPadId}, int64_t{kBosId}}, ids_.options());
   return log_probs.index_fill_(/*dim=*/1, never, -std::numeric_limits<float>::infinity());
 }
 
 void SearchRows::advance(const torch::Tensor& rows, const torch::Tensor& tokens) {
-  state_ = state_.index_select(rows);
-  memory_ = memory_.index_select(rows);
+  scorer_.reorder(rows);
   ids_ = torch::cat({ids_.index_select(0, rows), tokens.unsqueeze(1)}, /*dim=*/1);  // [R', t+1]
   weights_ = torch::cat({weights_.index_select(0, rows), last_.index_select(0, rows).unsqueeze(1)},
                         /*dim=*/1);  // [R', t+1, S]

@@ -1,15 +1,14 @@
 // Internal to search: what greedy and beam search share. A batch of rows (one per sentence, or
-// one per hypothesis) with its decoder state, attention memory and output so far; rows leave or
-// are reordered with index_select, so the encoder and prepare() run once per batch.
+// one per hypothesis) with the scorer's state and the output so far; rows leave or are
+// reordered with index_select, so the encoder runs once per batch.
 #pragma once
 
 #include <torch/types.h>
 
 #include <vector>
 
-#include "attention/attention.h"
+#include "decode/scorer.h"
 #include "decode/search.h"
-#include "model/decoder.h"
 
 namespace nmt {
 
@@ -23,12 +22,12 @@ struct Ending {
 
 class SearchRows {
  public:
-  /// Encodes src [B, S] (lengths [B]) and makes `copies` rows of each sentence, sentence b
-  /// owning rows [b * copies, (b + 1) * copies).
-  SearchRows(Seq2SeqImpl& model, const torch::Tensor& src, const torch::Tensor& src_lengths,
+  /// Starts `scorer` on src [B, S] (lengths [B]) and makes `copies` rows of each sentence,
+  /// sentence b owning rows [b * copies, (b + 1) * copies).
+  SearchRows(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
              int64_t copies);
 
-  /// Runs the decoder one step on every row from the last output (<s> at step 0): returns
+  /// Runs the scorer one step on every row from the last output (<s> at step 0): returns
   /// log-probs [R, V] float with <pad> and <s> at -inf, and keeps the step's attention.
   torch::Tensor step();
   /// Keeps rows `rows` ([R'] int64, repeats allowed) of everything, in that order, and
@@ -41,13 +40,12 @@ class SearchRows {
   const std::vector<int64_t>& src_lengths() const { return src_lengths_; }  // per sentence
 
  private:
-  Decoder decoder_;
+  Scorer& scorer_;
   std::vector<int64_t> src_lengths_;
-  DecoderState state_;      // [layers, R, H]
-  AttentionMemory memory_;  // [R, S, ...]
-  torch::Tensor ids_;       // [R, t] int64 output so far
-  torch::Tensor weights_;   // [R, t, S] attention of each step so far
-  torch::Tensor last_;      // [R, S] attention of the step just run
+  int64_t src_width_;      // S
+  torch::Tensor ids_;      // [R, t] int64 output so far
+  torch::Tensor weights_;  // [R, t, S] attention of each step so far
+  torch::Tensor last_;     // [R, S] attention of the step just run
 };
 
 }  // namespace nmt

@@ -5,11 +5,10 @@
 #include <algorithm>
 
 #include "data/batch.h"
-#include "model/seq2seq.h"
 
 namespace nmt {
 
-std::vector<std::vector<Hypothesis>> search_sentences(Seq2SeqImpl& model,
+std::vector<std::vector<Hypothesis>> search_sentences(Scorer& scorer,
                                                       const std::vector<std::vector<int>>& sources,
                                                       const SearchOptions& options,
                                                       int64_t batch_size) {
@@ -19,14 +18,14 @@ std::vector<std::vector<Hypothesis>> search_sentences(Seq2SeqImpl& model,
   }
   std::stable_sort(order.begin(), order.end(),
                    [&](int64_t a, int64_t b) { return sources[a].size() < sources[b].size(); });
-  const auto device = model.parameters().front().device();
+  const auto device = scorer.device();
   std::vector<std::vector<Hypothesis>> out(sources.size());
   for (size_t start = 0; start < order.size(); start += static_cast<size_t>(batch_size)) {
     const std::vector<int64_t> indices(
         order.begin() + start,
         order.begin() + std::min(order.size(), start + static_cast<size_t>(batch_size)));
     const auto [src, lengths] = make_source_batch(sources, indices);
-    auto results = search(model, src.to(device), lengths.to(device), options);
+    auto results = search(scorer, src.to(device), lengths.to(device), options);
     for (size_t k = 0; k < indices.size(); ++k) out[indices[k]] = std::move(results[k]);
   }
   return out;

@@ -11,8 +11,8 @@ namespace nmt {
 
 /// `sources`: subword ids per sentence, without </s>. Returns each sentence's hypotheses (as
 /// search() does) in input order; an empty sentence gets none. Batches hold `batch_size`
-/// sentences and go to the device of the model's parameters.
-std::vector<std::vector<Hypothesis>> search_sentences(Seq2SeqImpl& model,
+/// sentences and go to the scorer's device.
+std::vector<std::vector<Hypothesis>> search_sentences(Scorer& scorer,
                                                       const std::vector<std::vector<int>>& sources,
                                                       const SearchOptions& options,
                                                       int64_t batch_size);

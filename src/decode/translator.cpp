@@ -7,8 +7,11 @@
 #include <filesystem>
 
 #include "common/errors.h"
+#include "common/files.h"
 #include "data/batch.h"
 #include "data/vocab.h"
+#include "decode/ensemble_scorer.h"
+#include "decode/model_scorer.h"
 #include "decode/sentence_search.h"
 #include "model/checkpoint.h"
 
@@ -22,6 +25,29 @@ std::string default_checkpoint(const std::string& model_dir) {
   const auto steps = list_step_checkpoints(model_dir);
   if (steps.empty()) throw Error("--model: no checkpoint in " + model_dir + " (train one first)");
   return steps.back();
+}
+
+// An ensemble reads one source and scores one target vocabulary: model i's subword models
+// must be model 0's, byte for byte.
+void require_shared_subwords(const std::vector<std::string>& first,
+                             const std::vector<std::string>& other, const std::string& other_dir) {
+  const auto describe = [](const std::vector<std::string>& files) {
+    return files.size() == 1 ? std::string("joint subword model") : std::string("subword models");
+  };
+  if (first.size() != other.size()) {
+    throw Error("--model " + other_dir + ": it has " + describe(other) + " and the first model " +
+                describe(first) + " (an ensemble must share its subword models)");
+  }
+  for (size_t k = first.size(); k-- > 0;) {  // the target's first
+    if (read_file(other[k]) != read_file(first[k])) {
+      throw Error("--model " + other_dir + ": its " +
+                  (first.size() == 1 ? "subword model "
+                   : k == 0          ? "source subword model "
+                                     : "target subword model ") +
+                  other[k] + " differs from " + first[k] +
+                  " (an ensemble must share its subword models)");
+    }
+  }
 }
 
 std::vector<std::string> pieces_of(const Vocab& vocab, const std::vector<int64_t>& ids,
@@ -67,14 +93,46 @@ AttentionRecord best_attention_record(int64_t line, const Translation& t) {
 }
 
 Translator::Translator(const std::string& model_dir, const std::string& checkpoint)
-    : checkpoint_(checkpoint.empty() ? default_checkpoint(model_dir) : checkpoint) {
-  config_ = parse_config(checkpoint_config(checkpoint_), checkpoint_);
-  const auto files = subword_model_files(config_.data, model_dir);
-  src_vocab_ = std::make_shared<Vocab>(files.front());
-  trg_vocab_ = files.size() > 1 ? std::make_shared<Vocab>(files.back()) : src_vocab_;
-  model_ = Seq2Seq(config_.model, src_vocab_->size(), trg_vocab_->size());
-  load_checkpoint(checkpoint_, *model_, nullptr);
-  model_->eval();
+    : Translator(std::vector<std::string>{model_dir}, std::vector<std::string>{checkpoint}) {}
+
+Translator::Translator(const std::vector<std::string>& model_dirs,
+                       const std::vector<std::string>& checkpoints) {
+  if (model_dirs.empty()) throw Error("--model: no model given");
+  if (!checkpoints.empty() && checkpoints.size() != model_dirs.size()) {
+    throw Error("--checkpoint is given " + std::to_string(checkpoints.size()) +
+                " times and --model " + std::to_string(model_dirs.size()) +
+                " (expected no --checkpoint, or one per --model in the same order)");
+  }
+  std::vector<std::string> paths, first_files;
+  std::vector<Config> configs;
+  for (size_t i = 0; i < model_dirs.size(); ++i) {  // every check before any model is built
+    const auto& given = checkpoints.empty() ? std::string() : checkpoints[i];
+    paths.push_back(given.empty() ? default_checkpoint(model_dirs[i]) : given);
+    configs.push_back(parse_config(checkpoint_config(paths.back()), paths.back()));
+    const auto files = subword_model_files(configs.back().data, model_dirs[i]);
+    if (i == 0) {
+      first_files = files;
+    } else {
+      require_shared_subwords(first_files, files, model_dirs[i]);
+    }
+  }
+  config_ = configs.front();
+  checkpoints_ = paths;
+  src_vocab_ = std::make_shared<Vocab>(first_files.front());
+  trg_vocab_ = first_files.size() > 1 ? std::make_shared<Vocab>(first_files.back()) : src_vocab_;
+  std::vector<std::unique_ptr<Scorer>> members;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    models_.emplace_back(configs[i].model, src_vocab_->size(), trg_vocab_->size());
+    load_checkpoint(paths[i], *models_.back(), nullptr);
+    models_.back()->eval();
+    members.push_back(std::make_unique<ModelScorer>(*models_.back()));
+  }
+  if (members.size() == 1) {
+    scorer_ = std::move(members.front());
+  } else {
+    spdlog::info("[translate] an ensemble of {} models", members.size());
+    scorer_ = std::make_unique<EnsembleScorer>(std::move(members));
+  }
 }
 
 Translator::~Translator() = default;
@@ -84,7 +142,7 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
   std::vector<std::vector<int>> ids;
   for (const auto& line : lines) ids.push_back(src_vocab_->encode(line));
   const auto start = std::chrono::steady_clock::now();
-  auto results = search_sentences(*model_, ids, options, batch_size);
+  auto results = search_sentences(*scorer_, ids, options, batch_size);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log_search_speed(results, seconds);
@@ -111,6 +169,11 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
                 " (expected one reference line per source line)");
   }
   if (batch_size < 1) throw Error("force: batch_size must be at least 1");
+  if (models_.size() != 1) {
+    throw Error("force: reads with one model, not an ensemble of " +
+                std::to_string(models_.size()));
+  }
+  auto& model = *models_.front();
   EncodedCorpus pairs;
   std::vector<int64_t> readable;  // lines with a source to read
   for (size_t i = 0; i < sources.size(); ++i) {
@@ -126,7 +189,7 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
         readable.begin() + static_cast<std::ptrdiff_t>(
                                std::min(readable.size(), first + static_cast<size_t>(batch_size))));
     const Batch batch = make_batch(pairs, rows);
-    const auto output = model_->forward(batch.src, batch.src_lengths, batch.trg_in);
+    const auto output = model.forward(batch.src, batch.src_lengths, batch.trg_in);
     const auto log_probs = torch::log_softmax(output.logits.to(torch::kFloat64), -1)
                                .gather(-1, batch.trg_out.unsqueeze(-1))
                                .squeeze(-1);  // [B, T]; padding is cut off below
@@ -153,6 +216,10 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
   return out;
 }
 
-int64_t Translator::parameters() const { return parameter_count(*model_); }
+int64_t Translator::parameters() const {
+  int64_t total = 0;
+  for (const auto& m : models_) total += parameter_count(*m);
+  return total;
+}
 
 }  // namespace nmt

@@ -1,5 +1,6 @@
-// A trained model ready to translate raw text: loads the checkpoint, its config and subword
-// models from a model directory, and translates lines in length-sorted batches.
+// A trained model, or an ensemble of them, ready to translate raw text: loads each checkpoint,
+// its config and subword models from a model directory, and translates lines in length-sorted
+// batches.
 #pragma once
 
 #include <memory>
@@ -13,6 +14,7 @@
 
 namespace nmt {
 
+class Scorer;
 class Vocab;
 
 /// One input line's result; `hypotheses` is empty for an input with no subwords.
@@ -30,7 +32,13 @@ class Translator {
  public:
   /// Loads `checkpoint` (default: model_dir/best.ckpt, else the newest step checkpoint).
   /// Throws Error naming the file on a missing or unreadable model.
-  Translator(const std::string& model_dir, const std::string& checkpoint = "");
+  explicit Translator(const std::string& model_dir, const std::string& checkpoint = "");
+  /// An ensemble of the models in `model_dirs` (one model: as above), with `checkpoints` empty
+  /// or one per model ("" for the default). The models must share their subword models (the
+  /// target's for one next-token distribution, the source's for one source to attend over):
+  /// throws Error naming the files that differ.
+  Translator(const std::vector<std::string>& model_dirs,
+             const std::vector<std::string>& checkpoints);
   ~Translator();
 
   std::vector<Translation> translate(const std::vector<std::string>& lines,
@@ -39,19 +47,22 @@ class Translator {
   /// The model reading each reference after its source (teacher forcing): one hypothesis per
   /// line whose ids are the reference's pieces, complete, with the sum of their log-probs
   /// (</s> included, no length penalty) as score and the attention the model gave each of
-  /// them. Throws Error if the line counts differ.
+  /// them. Throws Error if the line counts differ, or for an ensemble.
   std::vector<Translation> force(const std::vector<std::string>& sources,
                                  const std::vector<std::string>& references, int64_t batch_size);
 
-  int64_t parameters() const;
-  const Config& config() const { return config_; }
-  const std::string& checkpoint() const { return checkpoint_; }
+  int64_t parameters() const;                       // summed over an ensemble's models
+  const Config& config() const { return config_; }  // the (first) model's
+  const std::vector<std::string>& checkpoints() const { return checkpoints_; }
+  const Vocab& source_vocab() const { return *src_vocab_; }
+  const Vocab& target_vocab() const { return *trg_vocab_; }
 
  private:
   Config config_;
-  std::string checkpoint_;
+  std::vector<std::string> checkpoints_;
   std::shared_ptr<Vocab> src_vocab_, trg_vocab_;
-  Seq2Seq model_{nullptr};
+  std::vector<Seq2Seq> models_;
+  std::unique_ptr<Scorer> scorer_;
 };
 
 }  // namespace nmt

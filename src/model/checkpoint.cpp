@@ -181,17 +181,40 @@ TrainingProgress read_progress(torch::serialize::InputArchive& archive, const st
   p.bad_validations = read_int(archive, "bad_validations", path);
   p.schedule_state = read_string(archive, "schedule_state", path);
   p.config_yaml = read_string(archive, "config_yaml", path);
+  if (archive.try_read("averaged_from", value)) {
+    p.averaged_from = read_string(archive, "averaged_from", path);
+  }
   return p;
 }
 
-}  // namespace
+// The "model" dict, with every tensor record checked.
+c10::Dict<std::string, torch::Tensor> read_model_tensors(torch::serialize::InputArchive& archive,
+                                                         const std::string& path) {
+  check_tensor_records(archive, path);
+  const auto value = read_value(archive, "model", path);
+  if (!value.isGenericDict()) throw DataError(path + ": checkpoint field 'model' is damaged");
+  return c10::impl::toTypedDict<std::string, torch::Tensor>(value.toGenericDict());
+}
 
-void save_checkpoint(const std::string& path, const torch::nn::Module& model,
-                     const torch::optim::Optimizer* optimizer, const TrainingProgress& progress) {
-  c10::Dict<std::string, torch::Tensor> tensors;
-  for (const auto& p : model.named_parameters()) tensors.insert(p.key(), p.value().detach().cpu());
-  for (const auto& b : model.named_buffers()) tensors.insert(b.key(), b.value().cpu());
+// The rng and worker_rng fields into `progress`; returns rank 0's state.
+torch::Tensor read_generator_states(torch::serialize::InputArchive& archive,
+                                    const std::string& path, TrainingProgress& progress) {
+  const auto rng = read_value(archive, "rng", path);
+  if (!rng.isTensor()) throw DataError(path + ": checkpoint field 'rng' is not a tensor");
+  c10::IValue worker_rng;
+  if (archive.try_read("worker_rng", worker_rng)) {
+    if (!worker_rng.isTensor() || worker_rng.toTensor().dim() != 2) {
+      throw DataError(path + ": checkpoint field 'worker_rng' is not a matrix");
+    }
+    progress.worker_rng = worker_rng.toTensor().unbind(0);
+  }
+  return rng.toTensor();
+}
 
+// The one writer of checkpoint files; `optimizer` may be null.
+void write_checkpoint(const std::string& path, const c10::Dict<std::string, torch::Tensor>& tensors,
+                      const torch::optim::Optimizer* optimizer, const torch::Tensor& rng,
+                      const TrainingProgress& progress) {
   torch::serialize::OutputArchive archive;
   archive.write("model", tensors);
   if (optimizer) {
@@ -199,11 +222,7 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
     optimizer->save(optimizer_archive);
     archive.write("optimizer", optimizer_archive);
   }
-  auto generator = at::detail::getDefaultCPUGenerator();
-  {
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    archive.write("rng", generator.get_state());
-  }
+  archive.write("rng", rng);
   archive.write("step", progress.step);
   archive.write("epoch", progress.epoch);
   archive.write("batch_in_epoch", progress.batch_in_epoch);
@@ -216,6 +235,7 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   archive.write("schedule_state", progress.schedule_state);
   archive.write("config_yaml", progress.config_yaml);
   if (!progress.worker_rng.empty()) archive.write("worker_rng", torch::stack(progress.worker_rng));
+  if (!progress.averaged_from.empty()) archive.write("averaged_from", progress.averaged_from);
 
   std::ostringstream bytes;
   archive.save_to(bytes);
@@ -223,24 +243,65 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   write_file_atomic(path, bytes.str());
 }
 
+// Runs `read`, turning LibTorch's errors on a damaged file into one DataError line.
+template <typename Read>
+auto reading(const std::string& path, Read read) {
+  try {
+    return read();
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
+                    ")");
+  }
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const torch::nn::Module& model,
+                     const torch::optim::Optimizer* optimizer, const TrainingProgress& progress) {
+  c10::Dict<std::string, torch::Tensor> tensors;
+  for (const auto& p : model.named_parameters()) tensors.insert(p.key(), p.value().detach().cpu());
+  for (const auto& b : model.named_buffers()) tensors.insert(b.key(), b.value().cpu());
+  auto generator = at::detail::getDefaultCPUGenerator();
+  torch::Tensor rng;
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    rng = generator.get_state();
+  }
+  write_checkpoint(path, tensors, optimizer, rng, progress);
+}
+
+void save_checkpoint(const std::string& path, const StoredCheckpoint& stored) {
+  c10::Dict<std::string, torch::Tensor> tensors;
+  for (const auto& [name, t] : stored.tensors) tensors.insert(name, t.cpu());
+  write_checkpoint(path, tensors, nullptr, stored.rng, stored.progress);
+}
+
+StoredCheckpoint read_checkpoint(const std::string& path) {
+  auto archive = open_archive(path);
+  return reading(path, [&] {
+    StoredCheckpoint stored;
+    for (const auto& item : read_model_tensors(archive, path)) {
+      stored.tensors.emplace(item.key(), item.value());
+    }
+    stored.progress = read_progress(archive, path);
+    stored.rng = read_generator_states(archive, path, stored.progress);
+    return stored;
+  });
+}
+
 TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& model,
                                  torch::optim::Optimizer* optimizer) {
   auto archive = open_archive(path);
-  try {
-    check_tensor_records(archive, path);
-    const auto model_value = read_value(archive, "model", path);
-    if (!model_value.isGenericDict()) throw DataError(path + ": checkpoint field 'model' is damaged");
-    const auto stored = c10::impl::toTypedDict<std::string, torch::Tensor>(model_value.toGenericDict());
+  return reading(path, [&] {
+    const auto stored = read_model_tensors(archive, path);
     check_architecture(model, stored, path);
     TrainingProgress p = read_progress(archive, path);
-    const auto rng = read_value(archive, "rng", path);
-    if (!rng.isTensor()) throw DataError(path + ": checkpoint field 'rng' is not a tensor");
-    c10::IValue worker_rng;
-    if (archive.try_read("worker_rng", worker_rng)) {
-      if (!worker_rng.isTensor() || worker_rng.toTensor().dim() != 2) {
-        throw DataError(path + ": checkpoint field 'worker_rng' is not a matrix");
-      }
-      p.worker_rng = worker_rng.toTensor().unbind(0);
+    const auto rng = read_generator_states(archive, path, p);
+
+    torch::serialize::InputArchive optimizer_archive;
+    const bool has_optimizer = archive.try_read("optimizer", optimizer_archive);
+    if (optimizer && !has_optimizer && p.averaged_from.empty()) {
+      throw DataError(path + ": checkpoint has no optimizer state");
     }
 
     // Everything is read and checked: now change the model, optimiser and generator.
@@ -249,41 +310,22 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
       for (auto& p : model.named_parameters()) p.value().copy_(stored.at(p.key()));
       for (auto& b : model.named_buffers()) b.value().copy_(stored.at(b.key()));
     }
-    if (optimizer) {
-      torch::serialize::InputArchive optimizer_archive;
-      if (!archive.try_read("optimizer", optimizer_archive)) {
-        throw DataError(path + ": checkpoint has no optimizer state");
-      }
-      optimizer->load(optimizer_archive);
-    }
+    if (optimizer && has_optimizer) optimizer->load(optimizer_archive);
     auto generator = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(rng.toTensor());
+    generator.set_state(rng);
     return p;
-  } catch (const c10::Error& e) {
-    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
-                    ")");
-  }
+  });
 }
 
 TrainingProgress checkpoint_progress(const std::string& path) {
   auto archive = open_archive(path);
-  try {
-    return read_progress(archive, path);
-  } catch (const c10::Error& e) {
-    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
-                    ")");
-  }
+  return reading(path, [&] { return read_progress(archive, path); });
 }
 
 std::string checkpoint_config(const std::string& path) {
   auto archive = open_archive(path);
-  try {
-    return read_string(archive, "config_yaml", path);
-  } catch (const c10::Error& e) {
-    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
-                    ")");
-  }
+  return reading(path, [&] { return read_string(archive, "config_yaml", path); });
 }
 
 std::string step_checkpoint_path(const std::string& model_dir, int64_t step) {

@@ -7,6 +7,7 @@
 #include <torch/optim/optimizer.h>
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,24 +23,43 @@ struct TrainingProgress {
   // workers and seconds. Checkpoints written before these were kept read as 0.
   int64_t trained_tokens = 0;
   double training_seconds = 0;
-  double best_metric = NAN;    // best dev value of train.valid_metric so far
+  double best_metric = NAN;  // best dev value of train.valid_metric so far
   int64_t best_step = 0;
   int64_t bad_validations = 0;  // validations since the best
   std::string schedule_state;
   std::string config_yaml;  // the resolved config the model was built from
   // Data-parallel training: the RNG states of ranks 1, 2, ... (rank 0's is this process's).
   std::vector<torch::Tensor> worker_rng;
+  // An average of checkpoints (nmt average): their paths, one per line; it has no optimiser
+  // state. Empty for a checkpoint written by training.
+  std::string averaged_from;
+};
+
+/// What a checkpoint file holds, read without building a model.
+struct StoredCheckpoint {
+  std::map<std::string, torch::Tensor> tensors;  // the model's parameters and buffers, by name
+  TrainingProgress progress;                     // worker_rng included
+  torch::Tensor rng;                             // rank 0's random generator state
 };
 
 /// Writes a checkpoint to `path` atomically. `optimizer` may be null (model only).
 void save_checkpoint(const std::string& path, const torch::nn::Module& model,
                      const torch::optim::Optimizer* optimizer, const TrainingProgress& progress);
 
+/// Writes a model-only checkpoint (no optimiser state) of `stored` to `path` atomically.
+void save_checkpoint(const std::string& path, const StoredCheckpoint& stored);
+
 /// Loads parameters into `model` (and state into `optimizer` if not null) and restores the
-/// RNG (rank 0's; the others' come back in worker_rng). Throws DataError naming the file and the first parameter whose name or shape differs
-/// from the model's (a checkpoint of another architecture), before changing anything.
+/// RNG (rank 0's; the others' come back in worker_rng). Throws DataError naming the file and
+/// the first parameter whose name or shape differs from the model's (a checkpoint of another
+/// architecture), before changing anything. An average (progress.averaged_from) has no
+/// optimiser state: `optimizer` is then left as it is, to start afresh.
 TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& model,
                                  torch::optim::Optimizer* optimizer);
+
+/// A checkpoint's tensors, progress and generator state, read and checked as load_checkpoint
+/// reads them, without a model and without touching the random generators.
+StoredCheckpoint read_checkpoint(const std::string& path);
 
 /// Where training stood in a checkpoint (worker_rng left empty), read without a model and
 /// without touching the random generators.

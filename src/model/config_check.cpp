@@ -43,4 +43,13 @@ std::set<std::string> unused_config_keys(const Config& config) {
   return unused;
 }
 
+std::map<std::string, std::string> config_values(const Config& config) {
+  std::map<std::string, std::string> values;
+  for (const auto& line : config_to_lines(config, unused_config_keys(config))) {
+    const auto eq = line.find(" = ");
+    values[line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  return values;
+}
+
 }  // namespace nmt

@@ -4,6 +4,7 @@
 // loading, before any data or subword work.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -19,5 +20,8 @@ void check_model_config(const Config& config);
 /// Keys of `config` that do not describe its model: the parameters of the attention types
 /// not chosen. What config_to_yaml and config_to_lines leave out.
 std::set<std::string> unused_config_keys(const Config& config);
+
+/// The value of every key of `config` that describes it (unused keys left out), as text.
+std::map<std::string, std::string> config_values(const Config& config);
 
 }  // namespace nmt

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 
 #include "common/config.h"
 #include "common/errors.h"
@@ -15,16 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// "key = value" lines of a resolved config, by key.
-std::map<std::string, std::string> values_by_key(const Config& config) {
-  std::map<std::string, std::string> values;
-  for (const auto& line : config_to_lines(config, unused_config_keys(config))) {
-    const auto eq = line.find(" = ");
-    values[line.substr(0, eq)] = line.substr(eq + 3);
-  }
-  return values;
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
@@ -32,8 +21,8 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 void check_same_run(const Config& config, const std::string& checkpoint) {
-  const auto saved = values_by_key(parse_config(checkpoint_config(checkpoint), checkpoint));
-  const auto now = values_by_key(config);
+  const auto saved = config_values(parse_config(checkpoint_config(checkpoint), checkpoint));
+  const auto now = config_values(config);
   const auto& allowed = resumable_keys();
   std::vector<std::string> changed;
   for (const auto& [key, value] : now) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -109,6 +110,13 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
   if (!control.resume_from.empty()) {
     progress_ = load_checkpoint(control.resume_from, *model_, optimizer_.get());
     progress_.config_yaml = config_yaml;
+    if (!progress_.averaged_from.empty()) {
+      const auto inputs =
+          std::count(progress_.averaged_from.begin(), progress_.averaged_from.end(), '\n') + 1;
+      spdlog::info("[train] {} averages {} checkpoints: the optimiser starts afresh",
+                   control.resume_from, inputs);
+      progress_.averaged_from.clear();  // what training saves from here on is its own
+    }
     if (rank > 0 && static_cast<size_t>(rank) <= progress_.worker_rng.size()) {
       auto generator = at::detail::getDefaultCPUGenerator();
       std::lock_guard<std::mutex> lock(generator.mutex());

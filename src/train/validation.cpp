@@ -7,6 +7,7 @@
 #include "common/config.h"
 #include "data/batch.h"
 #include "data/batching.h"
+#include "decode/model_scorer.h"
 #include "decode/sentence_search.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
@@ -36,7 +37,8 @@ std::vector<std::string> translate_dev(Seq2SeqImpl& model, const PreparedData& d
                                        int64_t batch_size) {
   SearchOptions greedy;
   greedy.beam = 1;
-  const auto results = search_sentences(model, data.dev.src, greedy, batch_size);
+  ModelScorer scorer(model);
+  const auto results = search_sentences(scorer, data.dev.src, greedy, batch_size);
   std::vector<std::string> out;
   for (const auto& hypotheses : results) {
     if (hypotheses.empty()) {

@@ -37,8 +37,11 @@ TEST_CASE("cli: an unknown command is a one-line error listing the commands", "[
   const auto r = run_command(nmt_binary() + " frobnicate");
   CHECK(r.status != 0);
   CHECK(count_lines(r.output) == 1);
-  CHECK_THAT(r.output, Contains("nmt: error: unknown command 'frobnicate' (expected one of: "
-                                "prepare, train, translate, evaluate, plot-attention, align, compare)"));
+  CHECK_THAT(
+      r.output,
+      Contains(
+          "nmt: error: unknown command 'frobnicate' (expected one of: "
+          "prepare, train, translate, evaluate, plot-attention, align, compare, average, serve)"));
   const auto none = run_command(nmt_binary());
   CHECK(none.status != 0);
   CHECK_THAT(none.output, Contains("prepare, train, translate, evaluate, plot-attention"));

@@ -8,14 +8,16 @@
 #include <vector>
 
 #include "data/vocab.h"
+#include "decode/model_scorer.h"
 #include "decode/search.h"
 #include "model/model_fixtures.h"
 #include "model/seq2seq.h"
 
 namespace nmt::test {
 
-/// A tiny model in eval mode (`attention`: any of model_variants()). The output layer is scaled by `sharpen` so that the next-token
-/// distributions are far from uniform and beam search has real choices to make.
+/// A tiny model in eval mode (`attention`: any of model_variants()). The output layer is scaled by
+/// `sharpen` so that the next-token distributions are far from uniform and beam search has real
+/// choices to make.
 inline Seq2Seq search_model(const std::string& cell, int64_t layers, const std::string& style,
                             const std::string& attention, uint64_t seed, int64_t trg_vocab,
                             double sharpen = 3.0) {
@@ -29,9 +31,10 @@ inline Seq2Seq search_model(const std::string& cell, int64_t layers, const std::
 
 /// What teacher forcing says of one output: its log-prob sum, score and attention.
 struct Scored {
-  double log_prob = 0;      // sum over its T tokens
-  double score = 0;         // log_prob / length_penalty(T, alpha)
-  torch::Tensor attention;  // [T, |src|]
+  std::vector<double> token_log_probs;  // of each of its T tokens
+  double log_prob = 0;                  // sum over its T tokens
+  double score = 0;                     // log_prob / length_penalty(T, alpha)
+  torch::Tensor attention;              // [T, |src|]
 };
 
 /// The T tokens of a hypothesis as the decoder emits them: ids, then </s> if complete.
@@ -60,7 +63,10 @@ inline std::vector<Scored> teacher_force(Seq2SeqImpl& model, const std::vector<i
     const auto row = static_cast<int64_t>(n);
     const auto t = static_cast<int64_t>(outputs[n].size());
     Scored s;
-    for (int64_t i = 0; i < t; ++i) s.log_prob += log_probs[row][i][outputs[n][i]].item<double>();
+    for (int64_t i = 0; i < t; ++i) {
+      s.token_log_probs.push_back(log_probs[row][i][outputs[n][i]].item<double>());
+      s.log_prob += s.token_log_probs.back();
+    }
     s.score = s.log_prob / length_penalty(t, alpha);
     s.attention = out.weights[row].slice(0, 0, t).slice(1, 0, static_cast<int64_t>(src.size()));
     scored.push_back(s);

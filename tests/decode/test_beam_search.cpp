@@ -40,7 +40,8 @@ std::vector<std::vector<Hypothesis>> run_beam(nmt::Seq2SeqImpl& model,
                                               const SearchOptions& options) {
   torch::NoGradGuard no_grad;
   const auto [src, src_len] = nmt::test::pad_rows(sources);
-  return nmt::beam_search(model, src, src_len, options);
+  nmt::ModelScorer scorer(model);
+  return nmt::beam_search(scorer, src, src_len, options);
 }
 
 // A hypothesis is what teacher forcing says of its ids: score, attention, length rules.

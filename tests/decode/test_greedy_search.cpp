@@ -28,7 +28,8 @@ std::vector<std::vector<Hypothesis>> run_search(nmt::Seq2SeqImpl& model,
                                                 const std::vector<std::vector<int64_t>>& sources,
                                                 const SearchOptions& options) {
   const auto [src, src_len] = nmt::test::pad_rows(sources);
-  return nmt::search(model, src, src_len, options);
+  nmt::ModelScorer scorer(model);
+  return nmt::search(scorer, src, src_len, options);
 }
 
 }  // namespace
@@ -92,7 +93,8 @@ TEST_CASE("greedy search: beam search with a beam of 1 gives the same hypotheses
   std::vector<std::vector<Hypothesis>> beam;
   {
     torch::NoGradGuard no_grad;
-    beam = nmt::beam_search(*model, src, src_len, options);
+    nmt::ModelScorer scorer(*model);
+    beam = nmt::beam_search(scorer, src, src_len, options);
   }
   REQUIRE(greedy.size() == kSources.size());
   REQUIRE(beam.size() == kSources.size());

@@ -47,7 +47,8 @@ TEST_CASE("search: leaves the model's mode alone and records no gradients", "[de
   options.beam = beam;
   const bool training = GENERATE(false, true);
   model->train(training);
-  const auto results = nmt::search(*model, src, src_len, options);
+  nmt::ModelScorer scorer(*model);
+  const auto results = nmt::search(scorer, src, src_len, options);
   CHECK(model->is_training() == training);
   REQUIRE(results.size() == 2);
   for (const auto& nbest : results) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/corpus.h"
+#include "support/one_line_error.h"
 #include "support/run_command.h"
 #include "train/train_fixtures.h"
 
@@ -19,8 +20,8 @@ TEST_CASE("translate: one line out per line in, in order", "[decode][translate]"
   for (int i = 0; i < 400; ++i) long_line += i % 2 ? "red " : "dog ";
   nmt::test::write_text(dir.file("in.txt"),
                         "red dog\n\n   \n" + long_line + "\ncat sun tree\n\nboat");  // no final \n
-  const auto translate = nmt_binary() + " translate --model '" + model + "' --input '" +
-                         dir.file("in.txt") + "'";
+  const auto translate =
+      nmt_binary() + " translate --model '" + model + "' --input '" + dir.file("in.txt") + "'";
 
   const auto r = run_command(translate + " --beam 3 --output '" + dir.file("out.txt") +
                              "' --attention-out '" + dir.file("att.jsonl") + "'");
@@ -43,8 +44,8 @@ TEST_CASE("translate: one line out per line in, in order", "[decode][translate]"
   CHECK(nlohmann::json::parse(records[0])["source"].back() == "</s>");
 
   SECTION("n-best lists: N lines per input, `line ||| text ||| score`, best first") {
-    const auto nbest = run_command(translate + " --beam 4 --nbest 3 --output '" +
-                                   dir.file("nbest.txt") + "'");
+    const auto nbest =
+        run_command(translate + " --beam 4 --nbest 3 --output '" + dir.file("nbest.txt") + "'");
     REQUIRE(nbest.status == 0);
     const auto lines = nmt::read_lines(dir.file("nbest.txt"));
     int for_first = 0;
@@ -73,4 +74,50 @@ TEST_CASE("translate: invalid UTF-8 and a missing model are one-line errors",
   const auto missing = run_command(nmt_binary() + " translate --model '" + dir.file("none") + "'");
   CHECK(missing.status != 0);
   CHECK_THAT(missing.output, Catch::Contains("nmt: error: --model: no checkpoint in"));
+}
+
+TEST_CASE("translate: an ensemble of a model with itself prints what the model prints",
+          "[decode][translate][ensemble]") {
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  nmt::test::write_text(dir.file("in.txt"), "red dog\ncat sun tree\nboat car blue\n");
+  const auto translate = nmt_binary() + " translate --input '" + dir.file("in.txt") +
+                         "' --beam 4 --nbest 3 --model '" + model + "'";
+  const auto alone = run_command(translate + " --output '" + dir.file("alone.txt") + "'");
+  const auto twice =
+      run_command(translate + " --model '" + model + "' --output '" + dir.file("twice.txt") + "'");
+  INFO(alone.output << twice.output);
+  REQUIRE(alone.status == 0);
+  REQUIRE(twice.status == 0);
+  CHECK_THAT(twice.output, Catch::Contains("an ensemble of 2 models"));
+  const auto expected = nmt::test::read_text(dir.file("alone.txt"));
+  CHECK(nmt::read_lines(dir.file("alone.txt")).size() == 9);
+  CHECK(nmt::test::read_text(dir.file("twice.txt")) == expected);
+}
+
+TEST_CASE("translate: an ensemble of models with other subword models is one error line",
+          "[decode][translate][ensemble]") {
+  nmt::test::TempDir dir, other_dir;
+  const auto model = train_tiny_model(dir);
+  nmt::test::write_reverse_corpus(other_dir, 200, 0);
+  const auto config = other_dir.file("c.yaml");
+  nmt::test::write_text(config,
+                        nmt::test::tiny_train_yaml(other_dir, other_dir.file("model"), false));
+  const auto trained = run_command(nmt_binary() + " train '" + config +
+                                   "' --set train.max_steps=2 --set data.subwords.vocab_size=20");
+  INFO(trained.output);
+  REQUIRE(trained.status == 0);
+  const auto other = other_dir.file("model");
+
+  const auto mixed = nmt::test::run_nmt("translate --model '" + model + "' --model '" + other +
+                                        "' --input /dev/null");
+  CHECK_THAT(nmt::test::require_one_line_error(mixed),
+             Catch::Contains("--model " + other + ": its subword model " + other +
+                             "/spm.model differs from " + model + "/spm.model"));
+
+  const auto checkpoints = nmt::test::run_nmt("translate --model '" + model + "' --checkpoint '" +
+                                              model + "/checkpoints/x.ckpt' " + "--checkpoint '" +
+                                              model + "/checkpoints/y.ckpt' --input /dev/null");
+  CHECK_THAT(nmt::test::require_one_line_error(checkpoints),
+             Catch::Contains("--checkpoint is given 2 times and --model 1"));
 }

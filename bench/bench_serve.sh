@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Load on `nmt serve` against `nmt translate` on the same sentences and search: test2016's
+# English sentences, one per request, from CLIENTS concurrent connections (wrk, for DURATION seconds
+# each), greedy and beam 5; then `nmt translate` on the whole file with the same search.
+# Prints a Markdown table for bench/RESULTS.md: requests (= sentences)/s, p50/p99 latency and
+# errors of the server, sentences/s of translate (model time, and whole command), and their
+# ratio. Server and clients share the machine; translate runs alone.
+#
+# Usage: bench/bench_serve.sh MODEL_DIR   (needs wrk: apt-get install wrk)
+#   env: NMT=build/nmt OUT=/tmp/nmt_serve DATA=../shared/data/multi30k CLIENTS=32 DURATION=60
+#        THREADS=2 PORT=18080
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[[ $# -eq 1 ]] || { echo "usage: $0 MODEL_DIR" >&2; exit 2; }
+model=$1
+NMT=${NMT:-build/nmt}
+OUT=${OUT:-/tmp/nmt_serve}
+DATA=${DATA:-../shared/data/multi30k}
+CLIENTS=${CLIENTS:-32}
+DURATION=${DURATION:-60}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18080}
+command -v wrk >/dev/null || { echo "bench_serve: needs wrk (apt-get install wrk)" >&2; exit 2; }
+
+mkdir -p "$OUT"
+zcat -f "$DATA"/test2016.en* >"$OUT/test.en"
+/usr/bin/python3 - "$OUT/test.en" "$OUT" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+for beam in (1, 5):
+    with open(f"{sys.argv[2]}/bodies.beam{beam}", "w", encoding="utf-8") as out:
+        for line in lines:
+            out.write(json.dumps({"text": [line], "beam": beam}, ensure_ascii=False) + "\n")
+PY
+
+"$NMT" serve --model "$model" --port "$PORT" --threads "$THREADS" 2>"$OUT/serve.log" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 600); do
+  grep -q "listening on" "$OUT/serve.log" && break
+  sleep 0.1
+done
+
+echo "| search | server requests/s | p50 ms | p99 ms | errors | translate sentences/s (model time) | translate sentences/s (whole command) | server / translate (model time) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for beam in 1 5; do
+  BODIES="$OUT/bodies.beam$beam" wrk -t2 -c"$CLIENTS" -d"${DURATION}s" --timeout 30s \
+    -s bench/serve_load.lua "http://127.0.0.1:$PORT" >"$OUT/wrk.beam$beam" 2>&1
+  result=$(grep '^RESULT' "$OUT/wrk.beam$beam")
+  value() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$result"; }
+  served=$(awk -v r="$(value requests)" -v s="$(value seconds)" 'BEGIN { printf "%.1f", r / s }')
+  # translate alone: the server is idle meanwhile
+  start=$(date +%s.%N)
+  "$NMT" translate --model "$model" --input "$OUT/test.en" --output "$OUT/test.beam$beam.hyp" \
+    --beam "$beam" --threads "$THREADS" 2>"$OUT/translate.beam$beam.log"
+  end=$(date +%s.%N)
+  model_time=$(sed -n 's/.*s of search (\([0-9.]*\) sentences\/s).*/\1/p' "$OUT/translate.beam$beam.log")
+  lines=$(wc -l <"$OUT/test.en")
+  whole=$(awk -v n="$lines" -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", n / (b - a) }')
+  ratio=$(awk -v a="$served" -v b="$model_time" 'BEGIN { printf "%.2f", a / b }')
+  echo "| $([[ $beam == 1 ]] && echo greedy || echo "beam $beam") | $served | $(value p50_ms) | $(value p99_ms) | $(value errors) | $model_time | $whole | $ratio |"
+done
+echo
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); date $(date -u +%F); commit $(git rev-parse --short HEAD); $CLIENTS clients, ${DURATION} s each"

@@ -1,0 +1,28 @@
+// One model as a search scorer: its encoder runs once per batch, its decoder one step at a time.
+#pragma once
+
+#include "attention/attention.h"
+#include "decode/scorer.h"
+#include "model/decoder.h"
+
+namespace nmt {
+
+class Seq2SeqImpl;
+
+class ModelScorer : public Scorer {
+ public:
+  explicit ModelScorer(Seq2SeqImpl& model);
+
+  void start(const torch::Tensor& src, const torch::Tensor& src_lengths) override;
+  ScorerStep step(const torch::Tensor& prev, int64_t t) override;
+  void reorder(const torch::Tensor& rows) override;
+  torch::Device device() const override;
+
+ private:
+  Seq2SeqImpl& model_;
+  Decoder decoder_;
+  DecoderState state_;      // [layers, R, H]
+  AttentionMemory memory_;  // [R, S, ...]
+};
+
+}  // namespace nmt

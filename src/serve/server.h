@@ -1,0 +1,55 @@
+// `nmt serve`'s HTTP server: POST /translate (serve/translate_request.h), GET /health,
+// GET /model and the page at GET / (serve/page.h), over cpp-httplib. Requests are translated
+// through one TranslationQueue, so concurrent requests share searches.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "serve/translate_request.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace nmt {
+
+class Translator;
+class TranslationQueue;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                  // 0: any free port (see port())
+  size_t max_body_bytes = 1 << 20;  // larger bodies get 413
+  RequestLimits limits;
+  int64_t batch_size = 64;            // sentences per search batch
+  size_t max_batch_sentences = 1024;  // sentences of several requests searched together
+  int connections = 64;               // connections served at once
+};
+
+class TranslationServer {
+ public:
+  /// `model_info` is what GET /model answers. Binds to host:port, or throws Error naming them.
+  TranslationServer(Translator& translator, nlohmann::json model_info,
+                    const ServerOptions& options);
+  ~TranslationServer();
+
+  int port() const { return port_; }
+  /// Serves until stop(); requests in flight are answered before it returns.
+  void run();
+  /// Stops accepting connections; callable from any thread.
+  void stop();
+
+  int64_t searches() const;  // searches run so far (each may serve several requests)
+
+ private:
+  std::unique_ptr<TranslationQueue> queue_;
+  std::unique_ptr<httplib::Server> http_;
+  nlohmann::json model_info_;
+  ServerOptions options_;
+  int port_ = 0;
+  int listening_socket_ = -1;
+};
+
+}  // namespace nmt

@@ -1,0 +1,99 @@
+#include "serve/translation_queue.h"
+
+namespace nmt {
+namespace {
+
+bool same_search(const SearchOptions& a, const SearchOptions& b) {
+  return a.beam == b.beam && a.alpha == b.alpha && a.max_len_a == b.max_len_a &&
+         a.max_len_b == b.max_len_b && a.nbest == b.nbest;
+}
+
+}  // namespace
+
+TranslationQueue::TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences)
+    : translator_(translator),
+      batch_size_(batch_size),
+      max_sentences_(max_sentences),
+      worker_([this] { run(); }) {}
+
+TranslationQueue::~TranslationQueue() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  worker_.join();
+}
+
+std::vector<Translation> TranslationQueue::translate(std::vector<std::string> lines,
+                                                     const SearchOptions& options) {
+  Job job{std::move(lines), options, {}};
+  auto done = job.done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(&job);
+  }
+  wake_.notify_one();
+  return done.get();
+}
+
+int64_t TranslationQueue::searches() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return searches_;
+}
+
+int64_t TranslationQueue::sentences() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sentences_;
+}
+
+// The oldest job, and every later one with the same search while the sentences fit.
+std::vector<TranslationQueue::Job*> TranslationQueue::take_batch() {
+  std::vector<Job*> batch = {queue_.front()};
+  queue_.pop_front();
+  size_t sentences = batch.front()->lines.size();
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    if (same_search((*it)->options, batch.front()->options) &&
+        sentences + (*it)->lines.size() <= max_sentences_) {
+      sentences += (*it)->lines.size();
+      batch.push_back(*it);
+      it = queue_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return batch;
+}
+
+void TranslationQueue::run() {
+  for (;;) {
+    std::vector<Job*> batch;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to translate
+      batch = take_batch();
+    }
+    std::vector<std::string> lines;
+    for (const auto* job : batch) lines.insert(lines.end(), job->lines.begin(), job->lines.end());
+    try {
+      auto results = translator_.translate(lines, batch.front()->options, batch_size_);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++searches_;
+        sentences_ += static_cast<int64_t>(lines.size());
+      }
+      size_t first = 0;
+      for (auto* job : batch) {
+        const auto n = job->lines.size();
+        job->done.set_value({std::make_move_iterator(results.begin() + first),
+                             std::make_move_iterator(results.begin() + first + n)});
+        first += n;
+      }
+    } catch (...) {
+      for (auto* job : batch) job->done.set_exception(std::current_exception());
+    }
+  }
+}
+
+}  // namespace nmt

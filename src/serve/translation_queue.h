@@ -1,0 +1,59 @@
+// One search at a time on one model, for many callers: requests wait in a queue, and those
+// that ask for the same search are translated together, their sentences in one list that the
+// translator sorts by length into batches. Many small requests so approach the throughput of
+// translating a file.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "decode/search.h"
+#include "decode/translator.h"
+
+namespace nmt {
+
+class TranslationQueue {
+ public:
+  /// Searches on its own thread with `translator`, at most `max_sentences` sentences at once
+  /// (more when one request alone has more), in batches of `batch_size`.
+  TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences);
+  /// Translates what is queued, then stops the thread.
+  ~TranslationQueue();
+  TranslationQueue(const TranslationQueue&) = delete;
+  TranslationQueue& operator=(const TranslationQueue&) = delete;
+
+  /// Blocks until `lines` are translated (in order); callable from any thread. Rethrows what
+  /// the translator threw.
+  std::vector<Translation> translate(std::vector<std::string> lines, const SearchOptions& options);
+
+  /// Searches run and sentences translated so far.
+  int64_t searches() const;
+  int64_t sentences() const;
+
+ private:
+  struct Job {
+    std::vector<std::string> lines;
+    SearchOptions options;
+    std::promise<std::vector<Translation>> done;
+  };
+  void run();
+  std::vector<Job*> take_batch();  // with the lock held
+
+  Translator& translator_;
+  const int64_t batch_size_;
+  const size_t max_sentences_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+  int64_t searches_ = 0, sentences_ = 0;
+  std::thread worker_;  // last: starts once everything above exists
+};
+
+}  // namespace nmt

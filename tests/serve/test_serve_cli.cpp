@@ -1,0 +1,94 @@
+// `nmt serve` as a process: SIGTERM answers the request in flight and exits 0, a port in use is
+// one error line; and the page in a real headless browser (Debian's chromium): a sentence given
+// to it is translated and its attention drawn with one cell per source x target piece.
+#include <catch2/catch.hpp>
+#include <future>
+#include <regex>
+
+#include "serve/serve_fixtures.h"
+#include "support/one_line_error.h"
+
+using nlohmann::json;
+using nmt::test::quoted;
+using nmt::test::ServeProcess;
+using nmt::test::TempDir;
+
+TEST_CASE("serve: SIGTERM answers the request in flight and exits 0", "[serve][cli]") {
+  TempDir dir;
+  const auto model = nmt::test::train_tiny_model(dir);
+  ServeProcess serve(dir, model, "--threads 1 --max-sentences 1000");
+
+  const auto taken = nmt::test::run_nmt("serve --model " + quoted(model) + " --port " +
+                                        std::to_string(serve.port()));
+  CHECK_THAT(nmt::test::require_one_line_error(taken),
+             Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(serve.port())));
+
+  // Long enough (a few hundred sentences, beam 8) to be in flight when the signal comes.
+  std::vector<std::string> lines;
+  for (int i = 0; i < 400; ++i) lines.push_back(i % 2 ? "red dog cat sun tree" : "boat car blue");
+  auto answer = std::async(std::launch::async, [&] {
+    httplib::Client client("127.0.0.1", serve.port());
+    client.set_read_timeout(120, 0);
+    return client.Post("/translate", json{{"text", lines}, {"beam", 8}}.dump(), "application/json");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  serve.signal("TERM");
+  const auto res = answer.get();
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(json::parse(res->body)["translations"].size() == lines.size());
+  INFO(serve.log());
+  CHECK(serve.wait(60) == 0);
+  CHECK_THAT(serve.log(), Catch::Contains("answering the requests in flight"));
+}
+
+TEST_CASE("serve: the page in a headless browser translates and draws the attention",
+          "[serve][browser][slow]") {
+  TempDir dir;
+  const auto model = nmt::test::train_tiny_model(dir);
+  ServeProcess serve(dir, model);
+  const std::string sentence = "red dog cat";
+  httplib::Client client("127.0.0.1", serve.port());
+  const auto api =
+      client.Post("/translate", json{{"text", {sentence}}, {"beam", 5}}.dump(), "application/json");
+  REQUIRE(api);
+  const auto want = json::parse(api->body)["translations"][0];
+
+  const auto url = "http://127.0.0.1:" + std::to_string(serve.port()) + "/#text=red%20dog%20cat";
+  const auto browser = nmt::test::run_command(
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir=" +
+      quoted(dir.file("chromium")) + " --virtual-time-budget=20000 --dump-dom " + quoted(url) +
+      " 2>" + quoted(dir.file("chromium.log")));
+  INFO(nmt::test::read_text(dir.file("chromium.log")));
+  REQUIRE(browser.status == 0);
+  const auto& dom = browser.output;
+  INFO(dom);
+  CHECK(dom.find("data-state=\"translated\"") != std::string::npos);
+  // The translation, as the API gives it, in the first hypothesis of the list.
+  const std::regex first(R"(<li class="hypothesis[^"]*">([^<]*)<span class="score">)");
+  std::smatch m;
+  REQUIRE(std::regex_search(dom, m, first));
+  CHECK(m[1].str() == want["text"].get<std::string>());
+  // One heatmap cell per (target piece, source piece), each with its weight as a tooltip.
+  size_t cells = 0, titled = 0;
+  const std::regex cell(R"(<rect class="cell"[^>]*><title>[^<]*: ([0-9.]+)</title>)");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), cell); it != std::sregex_iterator();
+       ++it) {
+    ++titled;
+  }
+  for (auto at = dom.find("<rect class=\"cell\""); at != std::string::npos;
+       at = dom.find("<rect class=\"cell\"", at + 1)) {
+    ++cells;
+  }
+  CHECK(cells == want["source_pieces"].size() * want["target_pieces"].size());
+  CHECK(titled == cells);
+  std::string source = "source:";  // as the DOM serialises it: "</s>" escaped
+  for (const auto& p : want["source_pieces"]) {
+    source +=
+        " " + std::regex_replace(std::regex_replace(p.get<std::string>(), std::regex("<"), "&lt;"),
+                                 std::regex(">"), "&gt;");
+  }
+  CHECK(dom.find(source) != std::string::npos);
+  serve.signal("TERM");
+  CHECK(serve.wait(60) == 0);
+}
