@@ -56,12 +56,8 @@ json hypothesis_json(const Translation& t, size_t k, const TranslateRequest& req
   if (request.attention || request.picture) {
     const auto rows = rows_of(t.hypotheses[k].attention);
     if (request.attention) h["attention"] = rows;
-    if (request.picture) {
-      std::vector<std::string> source, target;
-      for (const auto& p : t.source_pieces) source.push_back(attention_label(p));
-      for (const auto& p : t.target_pieces[k]) target.push_back(attention_label(p));
-      h["picture"] = attention_svg(source, target, rows, "");
-    }
+    if (request.picture)
+      h["picture"] = attention_svg(t.source_pieces, t.target_pieces[k], rows, "");
   }
   return h;
 }

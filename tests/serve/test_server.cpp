@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "eval/attention_plot.h"
 #include "serve/serve_fixtures.h"
 
 using nlohmann::json;
@@ -83,6 +84,12 @@ TEST_CASE("serve: POST /translate answers what the translator says", "[serve]") 
         ++cells;
       }
       CHECK(cells == attention.size() * want[i].source_pieces.size());
+      // Labelled as nmt plot-attention labels pieces ("▁red" shows as "red"), once.
+      const auto label = [](const std::string& piece) {
+        return nmt::xml_text(nmt::attention_label(piece));
+      };
+      CHECK_THAT(picture, Catch::Contains("<title>" + label(want[i].source_pieces[0]) + " \u2192 " +
+                                          label(want[i].target_pieces[k][0]) + ": "));
     }
   }
   CHECK(got[0].at("target_pieces") == got[0].at("nbest")[0].at("target_pieces"));
