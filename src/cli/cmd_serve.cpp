@@ -2,7 +2,6 @@
 // looks (src/serve/). SIGINT or SIGTERM stops accepting connections, answers the requests in
 // flight and exits 0.
 #include <spdlog/spdlog.h>
-#include <torch/torch.h>
 
 #include <atomic>
 #include <chrono>
@@ -11,6 +10,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/cpu_runtime.h"
 #include "cli/stop_signals.h"
 #include "common/config.h"
 #include "data/vocab.h"
@@ -38,7 +38,7 @@ nlohmann::json model_info(const Translator& translator,
 }
 
 int run_serve(const ServeCommandOptions& o) {
-  if (o.threads > 0) torch::set_num_threads(o.threads);
+  if (o.threads > 0) set_cpu_threads(o.threads);
   Translator translator(o.model_dirs, o.checkpoints);
   TranslationServer server(translator, model_info(translator, o.model_dirs), o.server);
   StopSignals signals;
@@ -78,6 +78,9 @@ Command add_serve_command(CLI::App& app) {
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
   sub->add_option("--batch-size", o->server.batch_size, "Sentences per search batch")
       ->check(CLI::Range(1, 100000));
+  sub->add_option("--batch-wait-ms", o->server.batch_wait_ms,
+                  "After a search, wait up to this long for requests to join the next one")
+      ->check(CLI::Range(0, 10000));
   sub->add_option("--connections", o->server.connections, "Connections served at once")
       ->check(CLI::Range(1, 10000));
   sub->add_option("--threads", o->threads, "CPU threads for the model (0: LibTorch's default)")

@@ -1,7 +1,6 @@
 // `nmt translate`: raw text in (file or stdin), detokenised translations out (file or
 // stdout), one line out per line in; optionally n-best lists and attention matrices. Several
 // --model flags decode with their ensemble.
-#include <torch/torch.h>
 
 #include <fstream>
 #include <iostream>
@@ -9,6 +8,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/cpu_runtime.h"
 #include "cli/finite_in.h"
 #include "common/errors.h"
 #include "common/files.h"
@@ -32,7 +32,7 @@ int run_translate(const TranslateOptions& o) {
                       std::to_string(o.search.beam) + " (expected --nbest <= --beam)");
   }
   validate(o.search);
-  if (o.threads > 0) torch::set_num_threads(o.threads);
+  if (o.threads > 0) set_cpu_threads(o.threads);
   Translator translator(o.model_dirs, o.checkpoints);
   const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
   const auto results = translator.translate(lines, o.search, o.batch_size);

@@ -23,7 +23,8 @@ void answer_error(httplib::Response& res, int status, const std::string& message
 TranslationServer::TranslationServer(Translator& translator, nlohmann::json model_info,
                                      const ServerOptions& options)
     : queue_(std::make_unique<TranslationQueue>(translator, options.batch_size,
-                                                options.max_batch_sentences)),
+                                                options.max_batch_sentences,
+                                                std::chrono::milliseconds(options.batch_wait_ms))),
       http_(std::make_unique<httplib::Server>()),
       model_info_(std::move(model_info)),
       options_(options) {
@@ -31,6 +32,10 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
   const int connections = options.connections;
   http.new_task_queue = [connections] { return new httplib::ThreadPool(connections); };
   http.set_payload_max_length(options.max_body_bytes);
+  // httplib writes a response's headers and body in two sends; with Nagle's algorithm the body
+  // then waits for the client's delayed ACK (up to 40 ms on Linux) after every request.
+  http.set_tcp_nodelay(true);
+  http.set_keep_alive_max_count(1000);  // httplib's default, 5, reconnects every 5th request
   // httplib's default adds SO_REUSEPORT, with which a second server on the same port starts
   // and shares its connections; SO_REUSEADDR alone lets a restart reuse the port but refuses
   // a port another server listens on. The socket is kept to raise its backlog below.

@@ -1,5 +1,7 @@
 #include "serve/translation_queue.h"
 
+#include <ATen/Parallel.h>
+
 namespace nmt {
 namespace {
 
@@ -10,10 +12,12 @@ bool same_search(const SearchOptions& a, const SearchOptions& b) {
 
 }  // namespace
 
-TranslationQueue::TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences)
+TranslationQueue::TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
+                                   std::chrono::milliseconds batch_wait)
     : translator_(translator),
       batch_size_(batch_size),
       max_sentences_(max_sentences),
+      batch_wait_(batch_wait),
       worker_([this] { run(); }) {}
 
 TranslationQueue::~TranslationQueue() {
@@ -47,6 +51,12 @@ int64_t TranslationQueue::sentences() const {
   return sentences_;
 }
 
+size_t TranslationQueue::queued_sentences() const {
+  size_t sentences = 0;
+  for (const auto* job : queue_) sentences += job->lines.size();
+  return sentences;
+}
+
 // The oldest job, and every later one with the same search while the sentences fit.
 std::vector<TranslationQueue::Job*> TranslationQueue::take_batch() {
   std::vector<Job*> batch = {queue_.front()};
@@ -66,11 +76,17 @@ std::vector<TranslationQueue::Job*> TranslationQueue::take_batch() {
 }
 
 void TranslationQueue::run() {
+  // OpenMP's thread count is per thread: this one takes the count the process set (--threads).
+  at::init_num_threads();
+  auto idle_since = std::chrono::steady_clock::now();
   for (;;) {
     std::vector<Job*> batch;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      // A request that finds the worker idle for longer than `batch_wait` starts at once.
+      wake_.wait_until(lock, idle_since + batch_wait_,
+                       [this] { return stopping_ || queued_sentences() >= max_sentences_; });
       if (queue_.empty()) return;  // stopping, and nothing left to translate
       batch = take_batch();
     }
@@ -93,6 +109,7 @@ void TranslationQueue::run() {
     } catch (...) {
       for (auto* job : batch) job->done.set_exception(std::current_exception());
     }
+    idle_since = std::chrono::steady_clock::now();
   }
 }
 

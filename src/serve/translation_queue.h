@@ -1,9 +1,13 @@
 // One search at a time on one model, for many callers: requests wait in a queue, and those
 // that ask for the same search are translated together, their sentences in one list that the
 // translator sorts by length into batches. Many small requests so approach the throughput of
-// translating a file.
+// translating a file. After each search the worker waits a moment (`batch_wait`) for the callers it
+// has just answered to send their next request: without it, N busy clients settle into two
+// groups that alternate, each search serving half of them (the dynamic batching of inference
+// servers such as Triton, whose max queue delay this is).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -21,8 +25,11 @@ namespace nmt {
 class TranslationQueue {
  public:
   /// Searches on its own thread with `translator`, at most `max_sentences` sentences at once
-  /// (more when one request alone has more), in batches of `batch_size`.
-  TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences);
+  /// (more when one request alone has more), in batches of `batch_size`. A search starts once
+  /// `max_sentences` sentences are queued or `batch_wait` has passed since the previous one
+  /// ended.
+  TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
+                   std::chrono::milliseconds batch_wait = std::chrono::milliseconds(0));
   /// Translates what is queued, then stops the thread.
   ~TranslationQueue();
   TranslationQueue(const TranslationQueue&) = delete;
@@ -43,11 +50,13 @@ class TranslationQueue {
     std::promise<std::vector<Translation>> done;
   };
   void run();
-  std::vector<Job*> take_batch();  // with the lock held
+  std::vector<Job*> take_batch();   // with the lock held
+  size_t queued_sentences() const;  // with the lock held
 
   Translator& translator_;
   const int64_t batch_size_;
   const size_t max_sentences_;
+  const std::chrono::milliseconds batch_wait_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job*> queue_;

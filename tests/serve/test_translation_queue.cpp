@@ -1,0 +1,61 @@
+// The queue's batch wait: requests that arrive while the worker waits share one search, a full
+// search (max_sentences) starts without waiting, and a request that finds the worker idle starts at
+// once.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "decode/translator.h"
+#include "serve/translation_queue.h"
+#include "train/train_fixtures.h"
+
+using nmt::test::TempDir;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("serve queue: requests within the batch wait share a search, a full batch does not wait",
+          "[serve]") {
+  TempDir dir;
+  nmt::Translator translator(nmt::test::train_tiny_model(dir));
+  const nmt::SearchOptions greedy;
+
+  SECTION("two requests 100 ms apart inside a 2 s wait are one search") {
+    nmt::TranslationQueue queue(translator, /*batch_size=*/64, /*max_sentences=*/1024,
+                                milliseconds(2000));
+    auto first = std::async(std::launch::async, [&] { return queue.translate({"a b"}, greedy); });
+    std::this_thread::sleep_for(milliseconds(100));
+    auto second = std::async(std::launch::async, [&] { return queue.translate({"b c"}, greedy); });
+    const auto a = first.get(), b = second.get();
+    CHECK(queue.searches() == 1);
+    CHECK(queue.sentences() == 2);
+    CHECK(a.front().texts == translator.translate({"a b"}, greedy, 64).front().texts);
+    CHECK(b.front().texts == translator.translate({"b c"}, greedy, 64).front().texts);
+  }
+
+  SECTION("max_sentences queued start the search without waiting") {
+    nmt::TranslationQueue queue(translator, /*batch_size=*/64, /*max_sentences=*/2,
+                                milliseconds(20000));
+    const auto start = Clock::now();
+    queue.translate({"a b", "b c"}, greedy);
+    CHECK(seconds_since(start) < 10);
+    CHECK(queue.searches() == 1);
+  }
+
+  SECTION("a request that finds the worker idle for longer than the wait starts at once") {
+    nmt::TranslationQueue queue(translator, /*batch_size=*/64, /*max_sentences=*/1024,
+                                milliseconds(1000));
+    std::this_thread::sleep_for(milliseconds(1100));
+    const auto start = Clock::now();
+    queue.translate({"a b"}, greedy);
+    CHECK(seconds_since(start) < 0.8);
+  }
+}
