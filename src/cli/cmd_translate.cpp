@@ -32,10 +32,12 @@ int run_translate(const TranslateOptions& o) {
                       std::to_string(o.search.beam) + " (expected --nbest <= --beam)");
   }
   validate(o.search);
+  auto search = o.search;
+  search.attention = !o.attention_out.empty();
   if (o.threads > 0) set_cpu_threads(o.threads);
   Translator translator(o.model_dirs, o.checkpoints);
   const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
-  const auto results = translator.translate(lines, o.search, o.batch_size);
+  const auto results = translator.translate(lines, search, o.batch_size);
 
   std::ostringstream text, attention;
   for (size_t i = 0; i < results.size(); ++i) {

@@ -17,6 +17,9 @@ struct SearchOptions {
   double max_len_a = 1.5;  // a sentence outputs at most max(1, floor(a * |src| + b)) tokens,
   int64_t max_len_b = 10;  // </s> included; |src| counts the source's </s>
   int64_t nbest = 1;       // hypotheses returned per sentence, 1 <= nbest <= beam
+  // Keep each hypothesis's attention matrix. Without it a step copies no attention history,
+  // which otherwise grows with the output length (validation and plain translation read none).
+  bool attention = true;
 };
 
 /// Throws ConfigError naming the option when `options` are out of range.
@@ -27,7 +30,8 @@ struct Hypothesis {
   double score = 0;          // sum of the T tokens' log-probs / length_penalty(T, alpha)
   bool complete = false;     // ended with </s>; false: cut at the max length, T = ids.size()
   torch::Tensor attention;   // [T, S] float on the CPU: row t = weights over the S = |src|
-                             // source positions when output token t was chosen (</s> included)
+                             // source positions when output token t was chosen (</s> included);
+                             // undefined when SearchOptions::attention is false
 };
 
 /// GNMT length penalty lp(T) = ((5 + T) / 6)^alpha of T output tokens (</s> included).

@@ -9,8 +9,8 @@
 namespace nmt {
 
 SearchRows::SearchRows(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
-                       int64_t copies)
-    : scorer_(scorer), src_width_(src.size(1)) {
+                       int64_t copies, bool keep_attention)
+    : scorer_(scorer), keep_attention_(keep_attention), src_width_(src.size(1)) {
   const auto lengths = src_lengths.to(torch::kCPU, torch::kLong).contiguous();
   src_lengths_.assign(lengths.data_ptr<int64_t>(), lengths.data_ptr<int64_t>() + lengths.numel());
   scorer_.start(src, src_lengths);
@@ -26,8 +26,10 @@ torch::Tensor SearchRows::step() {
   const auto prev = steps() == 0 ? torch::full({rows}, kBosId, ids_.options())
                                  : ids_.select(1, steps() - 1);  // [R]
   auto out = scorer_.step(prev, steps());
-  last_ = out.attention;  // [R, S]
-  if (!weights_.defined()) weights_ = torch::empty({rows, 0, src_width_}, last_.options());
+  if (keep_attention_) {
+    last_ = out.attention;  // [R, S]
+    if (!weights_.defined()) weights_ = torch::empty({rows, 0, src_width_}, last_.options());
+  }
   auto log_probs = std::move(out.log_probs);  // [R, V]
   // Masked after the softmax: scores stay the model's own log-probs of the output.
   const auto never = torch::tensor({int64_t{kPadId}, int64_t{kBosId}}, ids_.options());
@@ -37,6 +39,7 @@ torch::Tensor SearchRows::step() {
 void SearchRows::advance(const torch::Tensor& rows, const torch::Tensor& tokens) {
   scorer_.reorder(rows);
   ids_ = torch::cat({ids_.index_select(0, rows), tokens.unsqueeze(1)}, /*dim=*/1);  // [R', t+1]
+  if (!keep_attention_) return;
   weights_ = torch::cat({weights_.index_select(0, rows), last_.index_select(0, rows).unsqueeze(1)},
                         /*dim=*/1);  // [R', t+1, S]
 }
@@ -55,9 +58,11 @@ std::vector<Hypothesis> SearchRows::finish(const std::vector<Ending>& endings, d
                  /*dim=*/1)
           .cpu();  // [E, t+1]
   const auto weights =
-      torch::cat({weights_.index_select(0, rows), last_.index_select(0, rows).unsqueeze(1)},
-                 /*dim=*/1)
-          .to(torch::kCPU, torch::kFloat);  // [E, t+1, S]
+      keep_attention_
+          ? torch::cat({weights_.index_select(0, rows), last_.index_select(0, rows).unsqueeze(1)},
+                       /*dim=*/1)
+                .to(torch::kCPU, torch::kFloat)  // [E, t+1, S]
+          : torch::Tensor();
   const auto length = ids.size(1);
   std::vector<Hypothesis> out(endings.size());
   for (size_t i = 0; i < endings.size(); ++i) {
@@ -66,7 +71,10 @@ std::vector<Hypothesis> SearchRows::finish(const std::vector<Ending>& endings, d
     const auto* row = ids[static_cast<int64_t>(i)].data_ptr<int64_t>();
     h.ids.assign(row, row + length - (h.complete ? 1 : 0));
     h.score = endings[i].log_prob / length_penalty(length, alpha);
-    h.attention = weights[static_cast<int64_t>(i)].slice(/*dim=*/1, 0, endings[i].src_len).clone();
+    if (keep_attention_) {
+      h.attention =
+          weights[static_cast<int64_t>(i)].slice(/*dim=*/1, 0, endings[i].src_len).clone();
+    }
   }
   return out;
 }

@@ -23,9 +23,10 @@ struct Ending {
 class SearchRows {
  public:
   /// Starts `scorer` on src [B, S] (lengths [B]) and makes `copies` rows of each sentence,
-  /// sentence b owning rows [b * copies, (b + 1) * copies).
+  /// sentence b owning rows [b * copies, (b + 1) * copies). Keeps the attention of every step
+  /// only if `keep_attention`.
   SearchRows(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
-             int64_t copies);
+             int64_t copies, bool keep_attention);
 
   /// Runs the scorer one step on every row from the last output (<s> at step 0): returns
   /// log-probs [R, V] float with <pad> and <s> at -inf, and keeps the step's attention.
@@ -33,7 +34,7 @@ class SearchRows {
   /// Keeps rows `rows` ([R'] int64, repeats allowed) of everything, in that order, and
   /// appends `tokens` [R'] as their output of the step just run.
   void advance(const torch::Tensor& rows, const torch::Tensor& tokens);
-  /// The hypotheses of `endings`, in that order, with their attention up to this step.
+  /// The hypotheses of `endings`, in that order, with their attention up to this step (if kept).
   std::vector<Hypothesis> finish(const std::vector<Ending>& endings, double alpha) const;
 
   int64_t steps() const { return ids_.size(1); }  // steps taken and kept so far
@@ -41,11 +42,12 @@ class SearchRows {
 
  private:
   Scorer& scorer_;
+  const bool keep_attention_;
   std::vector<int64_t> src_lengths_;
   int64_t src_width_;      // S
   torch::Tensor ids_;      // [R, t] int64 output so far
-  torch::Tensor weights_;  // [R, t, S] attention of each step so far
-  torch::Tensor last_;     // [R, S] attention of the step just run
+  torch::Tensor weights_;  // [R, t, S] attention of each step so far (if kept)
+  torch::Tensor last_;     // [R, S] attention of the step just run (if kept)
 };
 
 }  // namespace nmt

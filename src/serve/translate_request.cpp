@@ -114,6 +114,7 @@ TranslateRequest parse_translate_request(const std::string& body, const RequestL
   }
   r.attention = boolean(j, "attention");
   r.picture = boolean(j, "picture");
+  r.search.attention = r.attention || r.picture;
   return r;
 }
 

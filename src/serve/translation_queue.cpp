@@ -7,7 +7,7 @@ namespace {
 
 bool same_search(const SearchOptions& a, const SearchOptions& b) {
   return a.beam == b.beam && a.alpha == b.alpha && a.max_len_a == b.max_len_a &&
-         a.max_len_b == b.max_len_b && a.nbest == b.nbest;
+         a.max_len_b == b.max_len_b && a.nbest == b.nbest && a.attention == b.attention;
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ std::vector<std::string> translate_dev(Seq2SeqImpl& model, const PreparedData& d
                                        int64_t batch_size) {
   SearchOptions greedy;
   greedy.beam = 1;
+  greedy.attention = false;
   ModelScorer scorer(model);
   const auto results = search_sentences(scorer, data.dev.src, greedy, batch_size);
   std::vector<std::string> out;

@@ -57,3 +57,32 @@ TEST_CASE("search: leaves the model's mode alone and records no gradients", "[de
     CHECK(nbest.front().attention.size(1) == src.size(1) - (&nbest == &results[1] ? 1 : 0));
   }
 }
+
+TEST_CASE("search: without attention the same hypotheses and no attention matrix",
+          "[decode][search]") {
+  const auto variant = GENERATE(from_range(nmt::test::model_variants()));
+  const int64_t beam = GENERATE(1, 4);
+  CAPTURE(variant, beam);
+  auto model = nmt::test::search_model("gru", 1, "luong", variant, /*seed=*/3, /*trg_vocab=*/12);
+  const auto [src, src_len] = nmt::test::pad_rows(
+      {{5, 9, 4, 11, nmt::kEosId}, {8, nmt::kEosId}, {12, 4, 4, 10, 6, 7, nmt::kEosId}});
+  SearchOptions options;
+  options.beam = beam;
+  options.nbest = beam;
+  nmt::ModelScorer scorer(*model);
+  const auto with = nmt::search(scorer, src, src_len, options);
+  options.attention = false;
+  const auto without = nmt::search(scorer, src, src_len, options);
+  REQUIRE(without.size() == with.size());
+  for (size_t i = 0; i < with.size(); ++i) {
+    REQUIRE(without[i].size() == with[i].size());
+    for (size_t k = 0; k < with[i].size(); ++k) {
+      CAPTURE(i, k);
+      CHECK(without[i][k].ids == with[i][k].ids);
+      CHECK(without[i][k].score == with[i][k].score);
+      CHECK(without[i][k].complete == with[i][k].complete);
+      CHECK(with[i][k].attention.defined());
+      CHECK_FALSE(without[i][k].attention.defined());
+    }
+  }
+}
