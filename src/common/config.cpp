@@ -138,6 +138,9 @@ std::vector<Field> schema_of(Config& c) {
       real("train.label_smoothing", &t.label_smoothing, {0, 1, false, true},
            "share of probability spread evenly over the tokens that can be targets "
            "(all but <pad> and <s>)"),
+      choice("train.precision", &t.precision, {"fp32", "bf16", "auto"},
+             "matmuls in fp32, or in bf16 with fp32 weights, optimiser state and loss; auto: "
+             "bf16 where the CPU has AVX512-BF16 or AMX-BF16"),
       real("train.coverage_loss", &t.coverage_loss, {0, kInf},
            "weight of the coverage loss sum_t sum_s min(a_ts, sum_{t'<t} a_t's), which "
            "penalises attending again to what was attended (See et al. 2017); any attention type "

@@ -88,6 +88,7 @@ struct TrainConfig {
   double min_lr = 1e-6;         // plateau: lower bound
   int64_t warmup_steps = 1000;  // warmup_rsqrt: linear warm-up, then lr * sqrt(warmup/step)
   double label_smoothing = 0.1;
+  std::string precision = "fp32";     // fp32 | bf16 | auto (common/precision.h)
   double coverage_loss = 0;           // weight of the coverage loss (See et al. 2017, eq. 12)
   double clip_grad_norm = 1.0;        // 0: no clipping
   int64_t accumulate = 1;             // batches per update

@@ -1,5 +1,6 @@
 #include "train/objective.h"
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include "data/batch.h"
@@ -7,29 +8,67 @@
 #include "model/seq2seq.h"
 
 namespace nmt {
+namespace {
+
+// LibTorch's CPU autocast for one forward pass: the matmuls it lists run in bf16, on bf16 copies
+// of the fp32 weights cached until the outermost guard ends. Its state is per thread.
+class CpuBf16Autocast {
+ public:
+  explicit CpuBf16Autocast(bool on) : on_(on) {
+    if (!on_) return;
+    was_enabled_ = at::autocast::is_cpu_enabled();
+    was_dtype_ = at::autocast::get_autocast_cpu_dtype();
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::increment_nesting();
+  }
+  ~CpuBf16Autocast() {
+    if (!on_) return;
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    at::autocast::set_cpu_enabled(was_enabled_);
+    at::autocast::set_autocast_cpu_dtype(was_dtype_);
+  }
+  CpuBf16Autocast(const CpuBf16Autocast&) = delete;
+  CpuBf16Autocast& operator=(const CpuBf16Autocast&) = delete;
+
+ private:
+  bool on_, was_enabled_ = false;
+  at::ScalarType was_dtype_ = at::kBFloat16;
+};
+
+// bf16 outputs of an autocast forward become fp32 for the loss; fp32 and fp64 stay as they are.
+torch::Tensor at_least_fp32(const torch::Tensor& t) {
+  return t.defined() && t.scalar_type() == torch::kBFloat16 ? t.to(torch::kFloat) : t;
+}
+
+}  // namespace
 
 Objective training_objective(Seq2SeqImpl& model, const Batch& batch,
                              const ObjectiveWeights& terms) {
   const auto out = model.forward(batch.src, batch.src_lengths, batch.trg_in);
   const auto target_mask = batch.trg_out.ne(kPadId);
   Objective objective;
-  objective.loss = label_smoothed_loss(out.logits, batch.trg_out, terms.label_smoothing);
+  objective.loss =
+      label_smoothed_loss(at_least_fp32(out.logits), batch.trg_out, terms.label_smoothing);
   objective.value = objective.loss.loss;
   objective.policy =
       model.decoder()->policy_loss(out.policy, objective.loss.token_nll, target_mask);
   if (objective.policy.loss.defined()) objective.value = objective.value + objective.policy.loss;
   if (terms.coverage > 0) {
-    objective.coverage = coverage_loss(out.weights, target_mask);
+    objective.coverage = coverage_loss(at_least_fp32(out.weights), target_mask);
     objective.value = objective.value + terms.coverage * objective.coverage;
   }
   return objective;
 }
 
 UpdateLoss backward_update(Seq2SeqImpl& model, const std::vector<Batch>& batches,
-                           const ObjectiveWeights& terms, int64_t normaliser) {
+                           const ObjectiveWeights& terms, int64_t normaliser, Precision precision) {
   UpdateLoss out;
   for (const auto& b : batches) {
-    const auto objective = training_objective(model, b, terms);
+    const auto objective = [&] {
+      CpuBf16Autocast autocast(precision == Precision::bf16);
+      return training_objective(model, b, terms);
+    }();
     (objective.value / static_cast<double>(normaliser)).backward();
     out.loss_sum += objective.loss.loss.item<double>();
     out.tokens += b.trg_tokens;

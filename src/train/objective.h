@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "attention/attention.h"
+#include "common/precision.h"
 #include "train/loss.h"
 #include "train/progress.h"
 
@@ -44,8 +45,11 @@ struct UpdateLoss {
 /// Adds to `model`'s gradients those of training_objective() over `batches`, divided by
 /// `normaliser` target tokens: the tokens of the whole update, which may span batches
 /// (train.accumulate) and processes (data-parallel workers each hold a share). Summed over the
-/// shares, the gradients are those of one batch holding all the update's pairs.
+/// shares, the gradients are those of one batch holding all the update's pairs. With bf16 the
+/// forward pass runs under LibTorch's CPU autocast (matmuls in bf16, the parameters and their
+/// gradients stay fp32) and the loss is computed in fp32.
 UpdateLoss backward_update(Seq2SeqImpl& model, const std::vector<Batch>& batches,
-                           const ObjectiveWeights& terms, int64_t normaliser);
+                           const ObjectiveWeights& terms, int64_t normaliser,
+                           Precision precision = Precision::fp32);
 
 }  // namespace nmt

@@ -11,6 +11,7 @@
 #include "common/config.h"
 #include "common/errors.h"
 #include "common/files.h"
+#include "common/precision.h"
 #include "data/batch.h"
 #include "data/batching.h"
 #include "model/checkpoint.h"
@@ -56,6 +57,7 @@ class Trainer {
   std::unique_ptr<Collective> alone_;
   Collective& workers_;
   torch::Device device_;
+  PrecisionChoice precision_;
   std::vector<int64_t> trg_lengths_;
   Seq2Seq model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
@@ -83,6 +85,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
       alone_(control.workers ? nullptr : single_process()),
       workers_(control.workers ? *control.workers : *alone_),
       device_(training_device(config.device, control.cuda_device)),
+      precision_(choose_precision(config.train.precision, config.device, cpu_bf16_support())),
       trg_lengths_(data.train.trg_lengths()),
       schedule_(config.train) {
   if (data_.train.size() == 0) {
@@ -137,6 +140,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
         (std::filesystem::path(config.model_dir) / "metrics.jsonl").string(), train_.log_every);
   }
   spdlog::info("[model] {} parameters", parameter_count(*model_));
+  spdlog::info("[train] precision: {}", precision_.reason);
   if (workers_.world_size() > 1) {
     spdlog::info("[train] {} workers, each with its share of every update", workers_.world_size());
   }
@@ -171,8 +175,8 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
     if (!share.empty()) mine.push_back(make_batch(data_.train, share).to(device_));
   }
   gradients_->zero();
-  const UpdateLoss loss =
-      backward_update(*model_, mine, {train_.label_smoothing, train_.coverage_loss}, tokens);
+  const UpdateLoss loss = backward_update(
+      *model_, mine, {train_.label_smoothing, train_.coverage_loss}, tokens, precision_.precision);
   std::vector<double> sums(kUpdateSums, 0.0);
   sums[kLossSum] = loss.loss_sum;
   sums[kCoverageSum] = loss.coverage_sum.value_or(0);

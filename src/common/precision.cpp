@@ -1,0 +1,39 @@
+#include "common/precision.h"
+
+#include "common/errors.h"
+
+namespace nmt {
+
+CpuBf16 cpu_bf16_support() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return {__builtin_cpu_supports("avx512bf16") != 0, __builtin_cpu_supports("amx-bf16") != 0};
+#else
+  return {};
+#endif
+}
+
+PrecisionChoice choose_precision(const std::string& setting, const std::string& device,
+                                 const CpuBf16& cpu) {
+  const bool native = cpu.avx512_bf16 || cpu.amx_bf16;
+  const std::string flags = cpu.amx_bf16 && cpu.avx512_bf16 ? "AMX-BF16 and AVX512-BF16"
+                            : cpu.amx_bf16                  ? "AMX-BF16"
+                                                            : "AVX512-BF16";
+  if (setting == "fp32") return {Precision::fp32, "fp32 (train.precision)"};
+  if (device == "cuda") {
+    if (setting == "bf16") {
+      throw ConfigKeyError("train.precision",
+                           "bf16 is implemented for the CPU only; use fp32 or auto with cuda");
+    }
+    return {Precision::fp32, "fp32 (auto: bf16 is implemented for the CPU only)"};
+  }
+  if (setting == "bf16") {
+    return {Precision::bf16,
+            native ? "bf16 matmuls (train.precision; the CPU has " + flags + ")"
+                   : "bf16 matmuls (train.precision), although the CPU has neither AVX512-BF16 "
+                     "nor AMX-BF16: expect them to be many times slower than fp32"};
+  }
+  if (native) return {Precision::bf16, "bf16 matmuls (auto: the CPU has " + flags + ")"};
+  return {Precision::fp32, "fp32 (auto: the CPU has neither AVX512-BF16 nor AMX-BF16)"};
+}
+
+}  // namespace nmt
