@@ -14,12 +14,14 @@
 #include "data/corpus.h"
 #include "decode/translator.h"
 #include "eval/alignment.h"
+#include "model/device.h"
 
 namespace nmt::cli {
 namespace {
 
 struct AlignOptions {
   std::string model_dir, checkpoint, input, reference, output = "-", attention_out;
+  std::string device = "cpu";
   int64_t batch_size = 64;
   int threads = 0;
 };
@@ -35,7 +37,7 @@ std::string pharaoh_line(const Links& links) {
 
 int run_align(const AlignOptions& o) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
-  Translator translator(o.model_dir, o.checkpoint);
+  Translator translator(o.model_dir, o.checkpoint, resolve_device(o.device, "--device"));
   const auto sources = read_lines(o.input);
   const auto references = read_lines(o.reference);
   if (sources.size() != references.size()) {
@@ -64,6 +66,7 @@ Command add_align_command(CLI::App& app) {
   sub->add_option("--model", o->model_dir, "Model directory written by `nmt train`")->required();
   sub->add_option("--checkpoint", o->checkpoint,
                   "Checkpoint file (default: best.ckpt, else the newest step checkpoint)");
+  add_device_option(sub, o->device);
   sub->add_option("--input", o->input, "Source text file")->required();
   sub->add_option("--reference", o->reference, "Its translations, one per line")->required();
   sub->add_option("--output", o->output,

@@ -16,13 +16,14 @@
 #include "data/vocab.h"
 #include "decode/translator.h"
 #include "model/config_check.h"
+#include "model/device.h"
 #include "serve/server.h"
 
 namespace nmt::cli {
 namespace {
 
 struct ServeCommandOptions {
-  std::vector<std::string> model_dirs, checkpoints;
+  ModelOptions models;
   ServerOptions server;
   int threads = 0;
 };
@@ -39,8 +40,9 @@ nlohmann::json model_info(const Translator& translator,
 
 int run_serve(const ServeCommandOptions& o) {
   if (o.threads > 0) set_cpu_threads(o.threads);
-  Translator translator(o.model_dirs, o.checkpoints);
-  TranslationServer server(translator, model_info(translator, o.model_dirs), o.server);
+  Translator translator(o.models.model_dirs, o.models.checkpoints,
+                        resolve_device(o.models.device, "--device"));
+  TranslationServer server(translator, model_info(translator, o.models.model_dirs), o.server);
   StopSignals signals;
   std::atomic<bool> served{false};
   std::thread watcher([&] {
@@ -66,7 +68,7 @@ Command add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeCommandOptions>();
   auto* sub = app.add_subcommand(
       "serve", "Serve a model over HTTP: POST /translate, GET /health, /model, and a page at /");
-  add_ensemble_options(sub, o->model_dirs, o->checkpoints);
+  add_model_options(sub, o->models);
   sub->add_option("--host", o->server.host, "Address to listen on");
   sub->add_option("--port", o->server.port, "Port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535));

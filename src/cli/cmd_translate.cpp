@@ -14,12 +14,13 @@
 #include "common/files.h"
 #include "data/corpus.h"
 #include "decode/translator.h"
+#include "model/device.h"
 
 namespace nmt::cli {
 namespace {
 
 struct TranslateOptions {
-  std::vector<std::string> model_dirs, checkpoints;
+  ModelOptions models;
   std::string input = "-", output = "-", attention_out;
   SearchOptions search;
   int64_t batch_size = 64;
@@ -35,7 +36,8 @@ int run_translate(const TranslateOptions& o) {
   auto search = o.search;
   search.attention = !o.attention_out.empty();
   if (o.threads > 0) set_cpu_threads(o.threads);
-  Translator translator(o.model_dirs, o.checkpoints);
+  Translator translator(o.models.model_dirs, o.models.checkpoints,
+                        resolve_device(o.models.device, "--device"));
   const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
   const auto results = translator.translate(lines, search, o.batch_size);
 
@@ -60,20 +62,25 @@ int run_translate(const TranslateOptions& o) {
 
 }  // namespace
 
-void add_ensemble_options(CLI::App* sub, std::vector<std::string>& model_dirs,
-                          std::vector<std::string>& checkpoints) {
-  sub->add_option("--model", model_dirs,
+void add_model_options(CLI::App* sub, ModelOptions& models) {
+  sub->add_option("--model", models.model_dirs,
                   "Model directory written by `nmt train`; repeated: an ensemble of the models")
       ->required();
-  sub->add_option("--checkpoint", checkpoints,
+  sub->add_option("--checkpoint", models.checkpoints,
                   "Checkpoint file (default: best.ckpt, else the newest step checkpoint); for an "
                   "ensemble, once per --model in the same order");
+  add_device_option(sub, models.device);
+}
+
+void add_device_option(CLI::App* sub, std::string& device) {
+  sub->add_option("--device", device, "Where the model runs: cpu, cuda or cuda:N")
+      ->capture_default_str();
 }
 
 Command add_translate_command(CLI::App& app) {
   auto o = std::make_shared<TranslateOptions>();
   auto* sub = app.add_subcommand("translate", "Translate text with a trained model");
-  add_ensemble_options(sub, o->model_dirs, o->checkpoints);
+  add_model_options(sub, o->models);
   sub->add_option("--input", o->input, "Input text file, or - for standard input");
   sub->add_option("--output", o->output, "Output file, or - for standard output");
   sub->add_option("--beam", o->search.beam, "Beam size (1: greedy search)")

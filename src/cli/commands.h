@@ -16,10 +16,18 @@ struct Command {
   CommandRunner run;
 };
 
-/// --model (repeatable: an ensemble) and --checkpoint (none, or one per --model), as
+/// The models a command loads and where they run.
+struct ModelOptions {
+  std::vector<std::string> model_dirs, checkpoints;
+  std::string device = "cpu";  // cpu, cuda or cuda:N (resolve_device)
+};
+
+/// --model (repeatable: an ensemble), --checkpoint (none, or one per --model) and --device, as
 /// `nmt translate` and `nmt serve` take them.
-void add_ensemble_options(CLI::App* sub, std::vector<std::string>& model_dirs,
-                          std::vector<std::string>& checkpoints);
+void add_model_options(CLI::App* sub, ModelOptions& models);
+
+/// --device alone (`nmt align`).
+void add_device_option(CLI::App* sub, std::string& device);
 
 Command add_prepare_command(CLI::App& app);
 Command add_train_command(CLI::App& app);

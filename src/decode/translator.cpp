@@ -92,11 +92,14 @@ AttentionRecord best_attention_record(int64_t line, const Translation& t) {
   return r;
 }
 
-Translator::Translator(const std::string& model_dir, const std::string& checkpoint)
-    : Translator(std::vector<std::string>{model_dir}, std::vector<std::string>{checkpoint}) {}
+Translator::Translator(const std::string& model_dir, const std::string& checkpoint,
+                       const torch::Device& device)
+    : Translator(std::vector<std::string>{model_dir}, std::vector<std::string>{checkpoint},
+                 device) {}
 
 Translator::Translator(const std::vector<std::string>& model_dirs,
-                       const std::vector<std::string>& checkpoints) {
+                       const std::vector<std::string>& checkpoints, const torch::Device& device)
+    : device_(device) {
   if (model_dirs.empty()) throw Error("--model: no model given");
   if (!checkpoints.empty() && checkpoints.size() != model_dirs.size()) {
     throw Error("--checkpoint is given " + std::to_string(checkpoints.size()) +
@@ -124,6 +127,7 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
   for (size_t i = 0; i < paths.size(); ++i) {
     models_.emplace_back(configs[i].model, src_vocab_->size(), trg_vocab_->size());
     load_checkpoint(paths[i], *models_.back(), nullptr);
+    models_.back()->to(device_);
     models_.back()->eval();
     members.push_back(std::make_unique<ModelScorer>(*models_.back()));
   }
@@ -188,12 +192,13 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
         readable.begin() + static_cast<std::ptrdiff_t>(first),
         readable.begin() + static_cast<std::ptrdiff_t>(
                                std::min(readable.size(), first + static_cast<size_t>(batch_size))));
-    const Batch batch = make_batch(pairs, rows);
+    const Batch batch = make_batch(pairs, rows).to(device_);
     const auto output = model.forward(batch.src, batch.src_lengths, batch.trg_in);
     const auto log_probs = torch::log_softmax(output.logits.to(torch::kFloat64), -1)
                                .gather(-1, batch.trg_out.unsqueeze(-1))
-                               .squeeze(-1);  // [B, T]; padding is cut off below
-    const auto weights = output.weights.to(torch::kFloat32);
+                               .squeeze(-1)
+                               .cpu();  // [B, T]; padding is cut off below
+    const auto weights = output.weights.to(torch::kCPU, torch::kFloat32);
     for (size_t b = 0; b < rows.size(); ++b) {
       const auto line = static_cast<size_t>(rows[b]);
       const auto row = static_cast<int64_t>(b);

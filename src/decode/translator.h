@@ -30,15 +30,18 @@ AttentionRecord best_attention_record(int64_t line, const Translation& translati
 
 class Translator {
  public:
-  /// Loads `checkpoint` (default: model_dir/best.ckpt, else the newest step checkpoint).
-  /// Throws Error naming the file on a missing or unreadable model.
-  explicit Translator(const std::string& model_dir, const std::string& checkpoint = "");
+  /// Loads `checkpoint` (default: model_dir/best.ckpt, else the newest step checkpoint) onto
+  /// `device` (resolve_device), where its searches run. Throws Error naming the file on a
+  /// missing or unreadable model.
+  explicit Translator(const std::string& model_dir, const std::string& checkpoint = "",
+                      const torch::Device& device = torch::kCPU);
   /// An ensemble of the models in `model_dirs` (one model: as above), with `checkpoints` empty
   /// or one per model ("" for the default). The models must share their subword models (the
   /// target's for one next-token distribution, the source's for one source to attend over):
   /// throws Error naming the files that differ.
   Translator(const std::vector<std::string>& model_dirs,
-             const std::vector<std::string>& checkpoints);
+             const std::vector<std::string>& checkpoints,
+             const torch::Device& device = torch::kCPU);
   ~Translator();
 
   std::vector<Translation> translate(const std::vector<std::string>& lines,
@@ -61,6 +64,7 @@ class Translator {
   Config config_;
   std::vector<std::string> checkpoints_;
   std::shared_ptr<Vocab> src_vocab_, trg_vocab_;
+  torch::Device device_;
   std::vector<Seq2Seq> models_;
   std::unique_ptr<Scorer> scorer_;
 };

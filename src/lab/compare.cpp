@@ -22,6 +22,7 @@
 #include "lab/run_result.h"
 #include "model/checkpoint.h"
 #include "model/config_check.h"
+#include "model/device.h"
 #include "train/collective.h"
 
 namespace nmt {
@@ -184,7 +185,7 @@ RunResult evaluate_run(const CompareOptions& o, const Config& config, const Vari
   }
   std::tie(r.dev_bleu, r.dev_ppl) = valid.at(r.best_step);
 
-  Translator translator(config.model_dir);
+  Translator translator(config.model_dir, "", resolve_device(config.device, "device"));
   r.parameters = translator.parameters();
   const auto started = std::chrono::steady_clock::now();
   const auto translations = translator.translate(test.pairs.src, o.search, o.batch_size);

@@ -3,18 +3,20 @@
 // does not: every tensor fits in its stored bytes, and every field has its type.
 #include "model/checkpoint.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 #include "common/errors.h"
 #include "common/files.h"
+#include "model/device.h"
 
 namespace nmt {
 namespace {
@@ -134,7 +136,8 @@ void check_tensor_records(torch::serialize::InputArchive& archive, const std::st
   std::sort(declared.begin(), declared.end());
   std::sort(stored.begin(), stored.end());
   if (declared != stored) {
-    throw DataError(path + ": damaged checkpoint (its tensor records do not hold the bytes its "
+    throw DataError(path +
+                    ": damaged checkpoint (its tensor records do not hold the bytes its "
                     "tensors declare)");
   }
 }
@@ -196,25 +199,37 @@ c10::Dict<std::string, torch::Tensor> read_model_tensors(torch::serialize::Input
   return c10::impl::toTypedDict<std::string, torch::Tensor>(value.toGenericDict());
 }
 
-// The rng and worker_rng fields into `progress`; returns rank 0's state.
-torch::Tensor read_generator_states(torch::serialize::InputArchive& archive,
-                                    const std::string& path, TrainingProgress& progress) {
+// A generator-state field: absent (undefined), or a tensor with `dims` dimensions.
+torch::Tensor read_optional_state(torch::serialize::InputArchive& archive, const char* field,
+                                  int64_t dims, const std::string& path) {
+  c10::IValue value;
+  if (!archive.try_read(field, value)) return {};
+  if (!value.isTensor() || value.toTensor().dim() != dims) {
+    throw DataError(path + ": checkpoint field '" + field + "' is not a " +
+                    (dims == 1 ? "vector" : "matrix"));
+  }
+  return value.toTensor();
+}
+
+// Rank 0's generator states (rng, cuda_rng); the other ranks' (worker_rng, worker_cuda_rng) go
+// into `progress`.
+std::pair<torch::Tensor, torch::Tensor> read_generator_states(
+    torch::serialize::InputArchive& archive, const std::string& path, TrainingProgress& progress) {
   const auto rng = read_value(archive, "rng", path);
   if (!rng.isTensor()) throw DataError(path + ": checkpoint field 'rng' is not a tensor");
-  c10::IValue worker_rng;
-  if (archive.try_read("worker_rng", worker_rng)) {
-    if (!worker_rng.isTensor() || worker_rng.toTensor().dim() != 2) {
-      throw DataError(path + ": checkpoint field 'worker_rng' is not a matrix");
-    }
-    progress.worker_rng = worker_rng.toTensor().unbind(0);
+  for (const auto& [field, states] :
+       {std::pair<const char*, std::vector<torch::Tensor>*>{"worker_rng", &progress.worker_rng},
+        {"worker_cuda_rng", &progress.worker_cuda_rng}}) {
+    const auto matrix = read_optional_state(archive, field, 2, path);
+    if (matrix.defined()) *states = matrix.unbind(0);
   }
-  return rng.toTensor();
+  return {rng.toTensor(), read_optional_state(archive, "cuda_rng", 1, path)};
 }
 
 // The one writer of checkpoint files; `optimizer` may be null.
 void write_checkpoint(const std::string& path, const c10::Dict<std::string, torch::Tensor>& tensors,
                       const torch::optim::Optimizer* optimizer, const torch::Tensor& rng,
-                      const TrainingProgress& progress) {
+                      const torch::Tensor& cuda_rng, const TrainingProgress& progress) {
   torch::serialize::OutputArchive archive;
   archive.write("model", tensors);
   if (optimizer) {
@@ -223,6 +238,7 @@ void write_checkpoint(const std::string& path, const c10::Dict<std::string, torc
     archive.write("optimizer", optimizer_archive);
   }
   archive.write("rng", rng);
+  if (cuda_rng.defined()) archive.write("cuda_rng", cuda_rng);
   archive.write("step", progress.step);
   archive.write("epoch", progress.epoch);
   archive.write("batch_in_epoch", progress.batch_in_epoch);
@@ -235,6 +251,9 @@ void write_checkpoint(const std::string& path, const c10::Dict<std::string, torc
   archive.write("schedule_state", progress.schedule_state);
   archive.write("config_yaml", progress.config_yaml);
   if (!progress.worker_rng.empty()) archive.write("worker_rng", torch::stack(progress.worker_rng));
+  if (!progress.worker_cuda_rng.empty()) {
+    archive.write("worker_cuda_rng", torch::stack(progress.worker_cuda_rng));
+  }
   if (!progress.averaged_from.empty()) archive.write("averaged_from", progress.averaged_from);
 
   std::ostringstream bytes;
@@ -249,8 +268,7 @@ auto reading(const std::string& path, Read read) {
   try {
     return read();
   } catch (const c10::Error& e) {
-    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) +
-                    ")");
+    throw DataError(path + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) + ")");
   }
 }
 
@@ -261,19 +279,15 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   c10::Dict<std::string, torch::Tensor> tensors;
   for (const auto& p : model.named_parameters()) tensors.insert(p.key(), p.value().detach().cpu());
   for (const auto& b : model.named_buffers()) tensors.insert(b.key(), b.value().cpu());
-  auto generator = at::detail::getDefaultCPUGenerator();
-  torch::Tensor rng;
-  {
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    rng = generator.get_state();
-  }
-  write_checkpoint(path, tensors, optimizer, rng, progress);
+  const auto device = device_of(model);
+  write_checkpoint(path, tensors, optimizer, generator_state(torch::kCPU),
+                   device.is_cuda() ? generator_state(device) : torch::Tensor(), progress);
 }
 
 void save_checkpoint(const std::string& path, const StoredCheckpoint& stored) {
   c10::Dict<std::string, torch::Tensor> tensors;
   for (const auto& [name, t] : stored.tensors) tensors.insert(name, t.cpu());
-  write_checkpoint(path, tensors, nullptr, stored.rng, stored.progress);
+  write_checkpoint(path, tensors, nullptr, stored.rng, stored.cuda_rng, stored.progress);
 }
 
 StoredCheckpoint read_checkpoint(const std::string& path) {
@@ -284,7 +298,7 @@ StoredCheckpoint read_checkpoint(const std::string& path) {
       stored.tensors.emplace(item.key(), item.value());
     }
     stored.progress = read_progress(archive, path);
-    stored.rng = read_generator_states(archive, path, stored.progress);
+    std::tie(stored.rng, stored.cuda_rng) = read_generator_states(archive, path, stored.progress);
     return stored;
   });
 }
@@ -296,7 +310,7 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
     const auto stored = read_model_tensors(archive, path);
     check_architecture(model, stored, path);
     TrainingProgress p = read_progress(archive, path);
-    const auto rng = read_generator_states(archive, path, p);
+    const auto [rng, cuda_rng] = read_generator_states(archive, path, p);
 
     torch::serialize::InputArchive optimizer_archive;
     const bool has_optimizer = archive.try_read("optimizer", optimizer_archive);
@@ -311,9 +325,10 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
       for (auto& b : model.named_buffers()) b.value().copy_(stored.at(b.key()));
     }
     if (optimizer && has_optimizer) optimizer->load(optimizer_archive);
-    auto generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(rng);
+    set_generator_state(torch::kCPU, rng);
+    // A run moved between the CPU and a GPU cannot continue the other device's stream.
+    const auto device = device_of(model);
+    if (device.is_cuda() && cuda_rng.defined()) set_generator_state(device, cuda_rng);
     return p;
   });
 }

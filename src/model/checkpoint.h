@@ -28,8 +28,9 @@ struct TrainingProgress {
   int64_t bad_validations = 0;  // validations since the best
   std::string schedule_state;
   std::string config_yaml;  // the resolved config the model was built from
-  // Data-parallel training: the RNG states of ranks 1, 2, ... (rank 0's is this process's).
-  std::vector<torch::Tensor> worker_rng;
+  // Data-parallel training: the CPU generator states of ranks 1, 2, ... (rank 0's is this
+  // process's), and their GPU generators' when they trained on GPUs.
+  std::vector<torch::Tensor> worker_rng, worker_cuda_rng;
   // An average of checkpoints (nmt average): their paths, one per line; it has no optimiser
   // state. Empty for a checkpoint written by training.
   std::string averaged_from;
@@ -39,10 +40,12 @@ struct TrainingProgress {
 struct StoredCheckpoint {
   std::map<std::string, torch::Tensor> tensors;  // the model's parameters and buffers, by name
   TrainingProgress progress;                     // worker_rng included
-  torch::Tensor rng;                             // rank 0's random generator state
+  torch::Tensor rng;                             // rank 0's CPU random generator state
+  torch::Tensor cuda_rng;  // rank 0's GPU generator state; undefined if it trained on the CPU
 };
 
-/// Writes a checkpoint to `path` atomically. `optimizer` may be null (model only).
+/// Writes a checkpoint to `path` atomically. `optimizer` may be null (model only). The
+/// generator states saved are the CPU's and, for a model on a GPU, that GPU's.
 void save_checkpoint(const std::string& path, const torch::nn::Module& model,
                      const torch::optim::Optimizer* optimizer, const TrainingProgress& progress);
 
@@ -50,7 +53,8 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
 void save_checkpoint(const std::string& path, const StoredCheckpoint& stored);
 
 /// Loads parameters into `model` (and state into `optimizer` if not null) and restores the
-/// RNG (rank 0's; the others' come back in worker_rng). Throws DataError naming the file and
+/// RNG (rank 0's; the others' come back in worker_rng): the CPU's, and the GPU's when `model` is
+/// on a GPU and the checkpoint was trained on one. Throws DataError naming the file and
 /// the first parameter whose name or shape differs from the model's (a checkpoint of another
 /// architecture), before changing anything. An average (progress.averaged_from) has no
 /// optimiser state: `optimizer` is then left as it is, to start afresh.

@@ -11,7 +11,7 @@
 namespace nmt {
 
 /// The device of config key `device` ("cpu" or "cuda"); for cuda the GPU `cuda_device` (a
-/// worker's LOCAL_RANK). Throws ConfigError if there is no such GPU.
+/// worker's LOCAL_RANK). Throws ConfigError if there is no such GPU (resolve_device).
 torch::Device training_device(const std::string& device, int cuda_device);
 
 /// Rank `rank`'s share of a batch's `pairs` among `world` workers: every world-th pair from the

@@ -23,6 +23,7 @@
 #include "train/progress.h"
 #include "train/schedule.h"
 #include "train/validation.h"
+#include "train/worker_generators.h"
 
 namespace nmt {
 namespace {
@@ -120,14 +121,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
                    control.resume_from, inputs);
       progress_.averaged_from.clear();  // what training saves from here on is its own
     }
-    if (rank > 0 && static_cast<size_t>(rank) <= progress_.worker_rng.size()) {
-      auto generator = at::detail::getDefaultCPUGenerator();
-      std::lock_guard<std::mutex> lock(generator.mutex());
-      generator.set_state(progress_.worker_rng[static_cast<size_t>(rank - 1)]);
-    } else if (rank > 0) {  // resumed with more workers than the run had
-      torch::manual_seed(static_cast<uint64_t>(train_.seed + rank) * 1000003u +
-                         static_cast<uint64_t>(progress_.step));
-    }
+    restore_worker_generators(progress_, rank, train_.seed, device_);
     schedule_.load_state(progress_.schedule_state);
     elapsed_before_ = progress_.elapsed_seconds;
     spdlog::info("[train] resumed from {} at step {}", control.resume_from, progress_.step);
@@ -140,7 +134,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
         (std::filesystem::path(config.model_dir) / "metrics.jsonl").string(), train_.log_every);
   }
   spdlog::info("[model] {} parameters", parameter_count(*model_));
-  spdlog::info("[train] precision: {}", precision_.reason);
+  spdlog::info("[train] device: {}; precision: {}", device_.str(), precision_.reason);
   if (workers_.world_size() > 1) {
     spdlog::info("[train] {} workers, each with its share of every update", workers_.world_size());
   }
@@ -239,23 +233,8 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
 }
 
 void Trainer::save_step_checkpoint() {
-  auto generator = at::detail::getDefaultCPUGenerator();
-  std::string rng;
-  {
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    const auto state = generator.get_state();
-    rng.assign(static_cast<const char*>(state.data_ptr()), static_cast<size_t>(state.nbytes()));
-  }
-  const auto states = workers_.gather_text(rng);
+  gather_worker_generators(workers_, device_, progress_);
   if (workers_.rank() != 0) return;
-  progress_.worker_rng.clear();
-  for (size_t r = 1; r < states.size(); ++r) {
-    const auto& bytes = states[r];
-    progress_.worker_rng.push_back(torch::from_blob(const_cast<char*>(bytes.data()),
-                                                    {static_cast<int64_t>(bytes.size())},
-                                                    torch::kUInt8)
-                                       .clone());
-  }
   progress_.elapsed_seconds = elapsed();
   progress_.schedule_state = schedule_.state();
   save_checkpoint(step_checkpoint_path(config_.model_dir, progress_.step), *model_,

@@ -11,6 +11,7 @@
 #include "decode/sentence_search.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
+#include "model/device.h"
 #include "model/seq2seq.h"
 #include "train/loss.h"
 
@@ -21,9 +22,10 @@ namespace {
 double dev_loss(Seq2SeqImpl& model, const EncodedCorpus& dev, int64_t batch_tokens) {
   double nll = 0;
   int64_t tokens = 0;
+  const auto device = device_of(model);
   for (const auto& indices :
        make_batches(dev.src_lengths(), dev.trg_lengths(), batch_tokens, /*seed=*/0, /*epoch=*/0)) {
-    const Batch batch = make_batch(dev, indices.pairs);
+    const Batch batch = make_batch(dev, indices.pairs).to(device);
     const auto logits = model.forward(batch.src, batch.src_lengths, batch.trg_in).logits;
     const auto loss = label_smoothed_loss(logits, batch.trg_out, /*smoothing=*/0.0);
     nll += loss.nll.item<double>();

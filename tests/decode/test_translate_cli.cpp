@@ -1,5 +1,7 @@
 // `nmt translate` as a user runs it: one line out per line in (empty, very long and
 // space-only lines included), n-best output, attention records, and bad input.
+#include <torch/cuda.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -120,4 +122,30 @@ TEST_CASE("translate: an ensemble of models with other subword models is one err
                                               model + "/checkpoints/y.ckpt' --input /dev/null");
   CHECK_THAT(nmt::test::require_one_line_error(checkpoints),
              Catch::Contains("--checkpoint is given 2 times and --model 1"));
+}
+
+TEST_CASE("translate, align and serve: a --device that is not here is one error line",
+          "[decode][translate][device]") {
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  nmt::test::write_text(dir.file("in.txt"), "red dog\n");
+  const std::string input = " --input '" + dir.file("in.txt") + "'";
+  const std::vector<std::string> commands = {
+      "translate --model '" + model + "'" + input,
+      "align --model '" + model + "'" + input + " --reference '" + dir.file("in.txt") + "'",
+      "serve --port 0 --model '" + model + "'"};
+  for (const auto& command : commands) {
+    CAPTURE(command);
+    CHECK_THAT(nmt::test::require_one_line_error(nmt::test::run_nmt(command + " --device tpu")),
+               Catch::Contains("--device: 'tpu' is not a device (expected cpu, cuda or cuda:N)"));
+    if (!torch::cuda::is_available()) {
+      CHECK_THAT(
+          nmt::test::require_one_line_error(nmt::test::run_nmt(command + " --device cuda:0")),
+          Catch::Contains("--device: cuda:0 is not available"));
+    }
+  }
+  const auto on_cpu =
+      run_command(nmt_binary() + " translate --device cpu --model '" + model + "'" + input);
+  INFO(on_cpu.output);
+  CHECK(on_cpu.status == 0);
 }

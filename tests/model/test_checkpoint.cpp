@@ -4,6 +4,7 @@
 #include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -27,6 +28,10 @@ void write_altered(const std::string& checkpoint, const std::string& out,
     c10::IValue value;
     REQUIRE(in.try_read(key, value));
     archive.write(key, replace.count(key) ? replace.at(key) : value);
+  }
+  for (const auto& [key, value] : replace) {
+    const auto keys = in.keys();
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) archive.write(key, value);
   }
   archive.save_to(out);
 }
@@ -90,6 +95,14 @@ TEST_CASE("checkpoint: damage is one error line naming the file", "[model][check
   SECTION("a junk random generator state") {
     write_altered(good, bad, {{"rng", c10::IValue(torch::ones({7}, torch::kUInt8))}});
     require_one_error_line(translate_with(model, bad, dir), bad + ": damaged checkpoint (");
+  }
+  SECTION("a GPU generator state that is not a vector, and worker states that are no matrix") {
+    write_altered(good, bad, {{"cuda_rng", c10::IValue(torch::ones({2, 2}, torch::kUInt8))}});
+    require_one_error_line(translate_with(model, bad, dir),
+                           bad + ": checkpoint field 'cuda_rng' is not a vector");
+    write_altered(good, bad, {{"worker_cuda_rng", c10::IValue(torch::ones({4}, torch::kUInt8))}});
+    require_one_error_line(translate_with(model, bad, dir),
+                           bad + ": checkpoint field 'worker_cuda_rng' is not a matrix");
   }
   SECTION("a tensor record shorter than its shape") {
     write_with_short_record(good, bad);

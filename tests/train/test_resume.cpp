@@ -6,26 +6,16 @@
 #include <filesystem>
 
 #include "common/config.h"
-#include "model/seq2seq.h"
 #include "model/checkpoint.h"
+#include "model/seq2seq.h"
+#include "train/checkpoint_parameters.h"
 #include "train/train_fixtures.h"
 #include "train/trainer.h"
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::map<std::string, torch::Tensor> parameters_at(const std::string& checkpoint) {
-  const auto config = nmt::parse_config(nmt::checkpoint_config(checkpoint), checkpoint);
-  nmt::Seq2Seq model(config.model, 24, 24);
-  nmt::load_checkpoint(checkpoint, *model, nullptr);
-  std::map<std::string, torch::Tensor> out;
-  for (const auto& p : model->named_parameters()) out[p.key()] = p.value().clone();
-  for (const auto& b : model->named_buffers()) out[b.key()] = b.value().clone();
-  return out;
-}
-
-}  // namespace
+using nmt::test::max_difference;
+using nmt::test::parameters_at;
 
 TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]") {
   // 300 pairs: ~25 batches, all 20 steps in epoch 1. 30 pairs: a few batches an epoch.
@@ -59,11 +49,7 @@ TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]
   const auto a = parameters_at(nmt::step_checkpoint_path(straight_dir, 20));
   const auto b = parameters_at(nmt::step_checkpoint_path(resumed_dir, 20));
   REQUIRE(a.size() == b.size());
-  double max_diff = 0;
-  for (const auto& [name, tensor] : a) {
-    max_diff = std::max(max_diff, (tensor - b.at(name)).abs().max().item<double>());
-  }
-  CHECK(max_diff < 1e-6);
+  CHECK(max_difference(a, b) < 1e-6);
   const auto at_end = nmt::checkpoint_progress(nmt::step_checkpoint_path(resumed_dir, 20));
   if (pairs == 30) CHECK(at_end.epoch > at_stop.epoch);  // and crosses another
   // And training did move the parameters: the comparison is not of two untouched models.
@@ -74,9 +60,6 @@ TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]
                                with("train.max_steps=1")),
              false);
   const auto one_step = parameters_at(nmt::step_checkpoint_path(initial_dir, 1));
-  double moved = 0;
-  for (const auto& [name, tensor] : a) {
-    moved = std::max(moved, (tensor - one_step.at(name)).abs().max().item<double>());
-  }
+  const double moved = max_difference(a, one_step);
   CHECK(moved > 1e-3);
 }
