@@ -10,6 +10,10 @@
 #             reference architecture (default: nmt's model after the STEPS updates), which
 #             bench/ref_on_nmt_model.py hands to the reference with its subwords;
 #   memory    peak resident set of each training process (GNU time).
+# The reference runs twice: given the environment nmt sets for itself (OPENBLAS_CORETYPE,
+# OPENBLAS_THREAD_TIMEOUT, OMP_WAIT_POLICY; src/cli/cpu_runtime.cpp), which is the ratio that
+# counts, and as shipped. nmt trains once per precision it offers on this CPU (`train.precision`
+# fp32, and bf16 where the CPU has AVX512-BF16 or AMX); the CPU's model and flags are printed.
 # Also the BLEU of each program's translations of the same model (scored by `nmt evaluate`)
 # and nmt's decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the
 # BLEU of the same model is unchanged by it.
@@ -19,9 +23,7 @@
 #        MODEL=DIR  a trained model to decode, e.g. the one of
 #                   `OUT=/tmp/ref_arch bench/bench_recipe.sh configs/multi30k_en_de.yaml 60`
 #                   (/tmp/ref_arch/model); after 60 updates both programs emit degenerate output
-#        ANCHOR_TUNED=1  also runs the reference with the environment nmt sets for itself
-#                   (OPENBLAS_CORETYPE, OPENBLAS_THREAD_TIMEOUT, OMP_WAIT_POLICY), to
-#                   separate that effect from the rest.
+#        ANCHOR_TUNED=0  runs the reference as shipped only (faster, not the ratio that counts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,13 +60,20 @@ train_anchor() {  # $1: name, then env assignments
     --out "$OUT/$name" --max-steps "$STEPS" --threads "$THREADS" --max-tokens 3000 \
     --valid-every 1000000 --decode-batch 64 --beam 5 >"$OUT/$name.jsonl"
 }
+[[ ${ANCHOR_TUNED:-1} == 1 ]] && train_anchor ref_tuned "${TUNED_ENV[@]}"
 train_anchor ref
-[[ ${ANCHOR_TUNED:-0} == 1 ]] && train_anchor ref_tuned "${TUNED_ENV[@]}"
-echo "== nmt: $STEPS updates" >&2
-/usr/bin/time -f %M -o "$OUT/nmt.rss" "$NMT" train configs/multi30k_en_de.yaml \
-  --set model_dir="$OUT/nmt" --set data.train="$OUT/data/train" --set data.dev="$OUT/data/val" \
-  --set train.max_steps="$STEPS" --set train.threads="$THREADS" --set train.batch_tokens=3000 \
-  --set train.valid_every=1000000 --set train.log_every=10 2>"$OUT/nmt_train.log"
+train_nmt() {  # $1: name, $2: precision
+  echo "== nmt ($2): $STEPS updates" >&2
+  /usr/bin/time -f %M -o "$OUT/$1.rss" "$NMT" train configs/multi30k_en_de.yaml \
+    --set model_dir="$OUT/$1" --set data.train="$OUT/data/train" --set data.dev="$OUT/data/val" \
+    --set train.max_steps="$STEPS" --set train.threads="$THREADS" --set train.batch_tokens=3000 \
+    --set train.valid_every=1000000 --set train.log_every=10 --set train.precision="$2" \
+    2>"$OUT/$1_train.log"
+}
+train_nmt nmt fp32
+if grep -qwE "avx512_bf16|amx_bf16" /proc/cpuinfo; then
+  train_nmt nmt_bf16 bf16
+fi
 
 # ---- decoding: both programs, the same model
 decode_anchor() {  # $1: name, then env assignments
@@ -73,8 +82,8 @@ decode_anchor() {  # $1: name, then env assignments
   env "$@" $PY bench/ref_on_nmt_model.py "$ANCHOR" "$MODEL" -- --data "$OUT/data" \
     --out "$OUT/$name" --threads "$THREADS" --decode-batch 64 --beam 5 >"$OUT/$name.jsonl"
 }
+[[ ${ANCHOR_TUNED:-1} == 1 ]] && decode_anchor ref_tuned_decode "${TUNED_ENV[@]}"
 decode_anchor ref_decode
-[[ ${ANCHOR_TUNED:-0} == 1 ]] && decode_anchor ref_tuned_decode "${TUNED_ENV[@]}"
 translate() {  # $1: name, $2: beam, then env assignments
   local name=$1 beam=$2; shift 2
   echo "== nmt ($name): test2016 with $MODEL" >&2
@@ -88,7 +97,7 @@ translate nmt_greedy_untuned 1 NMT_CPU_RUNTIME_TUNED=1
 translate nmt_beam5_untuned 5 NMT_CPU_RUNTIME_TUNED=1
 
 # ---- figures and ratios
-$PY - "$OUT" "$STEPS" "$MODEL" "${ANCHOR_TUNED:-0}" <<'EOF'
+$PY - "$OUT" "$STEPS" "$MODEL" "${ANCHOR_TUNED:-1}" <<'EOF'
 import json, re, sys
 out, steps, model, anchor_tuned = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 
@@ -107,31 +116,50 @@ def nmt_search(name):
     m = re.search(r"(\d+) sentences, (\d+) output tokens, ([\d.]+) s of search \(([\d.]+)", line)
     return float(m.group(4)), int(m.group(2))
 
-stop = next(e for e in map(json.loads, open(f"{out}/nmt/metrics.jsonl")) if e["event"] == "stop")
-nmt = {"train_tok_s": stop["train_tok_per_s"],
-       "rss_mib": int(open(f"{out}/nmt.rss").read().split()[-1]) / 1024}
+def nmt_training(name):
+    stop = next(e for e in map(json.loads, open(f"{out}/{name}/metrics.jsonl"))
+                if e["event"] == "stop")
+    return {"train_tok_s": stop["train_tok_per_s"],
+            "rss_mib": int(open(f"{out}/{name}.rss").read().split()[-1]) / 1024}
+
+nmt = nmt_training("nmt")
+try:
+    bf16 = nmt_training("nmt_bf16")
+    nmt["train_tok_s_bf16"], nmt["rss_mib_bf16"] = bf16["train_tok_s"], bf16["rss_mib"]
+except FileNotFoundError:
+    bf16 = None
 for k in ("greedy", "beam5"):
     nmt[k], nmt[k + "_out"] = nmt_search(f"nmt_{k}")
     nmt[k + "_untuned"], _ = nmt_search(f"nmt_{k}_untuned")
 
-refs = [("reference", anchor("ref", "ref_decode"))]
+refs = []
 if anchor_tuned:
     refs.append(("reference, nmt's environment", anchor("ref_tuned", "ref_tuned_decode")))
+refs.append(("reference as shipped", anchor("ref", "ref_decode")))
 json.dump({"steps": steps, "model": model, "nmt": nmt, **dict(refs)},
           open(f"{out}/summary.json", "w"), indent=1)
 print(f"decoding model: {model}\n")
 print("| figure | " + " | ".join(n for n, _ in refs) + " | nmt | " +
       " | ".join(f"nmt / {n}" for n, _ in refs) + " |")
 print("| --- |" + " ---: |" * (2 * len(refs) + 1))
-def row(label, key, fmt="{:.1f}", lower_better=False):
-    cells = [fmt.format(r[key]) for _, r in refs] + [fmt.format(nmt[key])]
-    ratios = [f"{(r[key] / nmt[key]) if lower_better else (nmt[key] / r[key]):.2f}x"
-              for _, r in refs]
+def row(label, key, fmt="{:.1f}", lower_better=False, nmt_key=None):
+    mine = nmt[nmt_key or key]
+    cells = [fmt.format(r[key]) for _, r in refs] + [fmt.format(mine)]
+    ratios = [f"{(r[key] / mine) if lower_better else (mine / r[key]):.2f}x" for _, r in refs]
     print(f"| {label} | " + " | ".join(cells + ratios) + " |")
-row(f"training target tokens/s ({steps} updates)", "train_tok_s")
+row(f"training target tokens/s ({steps} updates), nmt fp32", "train_tok_s")
+if bf16:
+    row(f"training target tokens/s ({steps} updates), nmt bf16", "train_tok_s",
+        nmt_key="train_tok_s_bf16")
 row("greedy test2016 sentences/s", "greedy")
 row("beam-5 test2016 sentences/s", "beam5")
-row("peak RSS in training (MiB; ratio = reference / nmt)", "rss_mib", "{:.0f}", True)
+row("peak RSS in training (MiB; ratio = reference / nmt), nmt fp32", "rss_mib", "{:.0f}", True)
+if bf16:
+    row("peak RSS in training (MiB; ratio = reference / nmt), nmt bf16", "rss_mib", "{:.0f}", True,
+        nmt_key="rss_mib_bf16")
+else:
+    print("| nmt bf16 | not offered on this CPU (no AVX512-BF16 or AMX): fp32 only |" +
+          " |" * (2 * len(refs)))
 row("greedy output tokens (incl. </s>)", "greedy_out", "{:.0f}")
 row("beam-5 output tokens (incl. </s>)", "beam5_out", "{:.0f}")
 print(f"\nnmt without its CPU tuning (NMT_CPU_RUNTIME_TUNED=1): greedy {nmt['greedy_untuned']:.1f}"
@@ -144,4 +172,5 @@ done
 cmp -s "$OUT/nmt_beam5.de" "$OUT/nmt_beam5_untuned.de" &&
   echo "nmt beam-5 output identical with and without CPU tuning" ||
   echo "nmt beam-5 output differs with and without CPU tuning (see BLEU above)"
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); date $(date -u +%F); commit $(git rev-parse --short HEAD)"
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p') model $(lscpu | sed -n 's/^Model: *//p')); date $(date -u +%F); commit $(git rev-parse --short HEAD)"
+echo "CPU flags that decide the kernels: $(grep -m1 -owE 'avx2|avx512f|avx512_bf16|amx_bf16|amx_tile|amx_int8' /proc/cpuinfo | sort -u | paste -sd' ')"

@@ -13,15 +13,16 @@
 #                                      PHASE: build test train reference (default: all four,
 #                                      in that order; split them to fit a time limit per call)
 # env: PY (a python3 with CUDA torch and sacrebleu; default /opt/torch/.venv/bin/python3, else
-#      python3), MINUTES=3 (nmt training), REF_MINUTES=2 (reference training), OUT (default
-#      /tmp/nmt_gpu; results also go to $OUT/summary.md), JOBS (default: all cores).
+#      python3), MINUTES=3 (nmt training), REF_MINUTES=2 (reference training), WORK (default
+#      /tmp/nmt_gpu: models, logs, summary.md), JOBS (default: all cores). Where OUT names a
+#      folder (the device tool's), summary.md and the logs are copied into it at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUNDLE=$PWD/gpu_bundle
 PREFIX=$BUNDLE/prefix
 BUILD=$PWD/build-gpu
-OUT=${OUT:-/tmp/nmt_gpu}
+WORK=${WORK:-/tmp/nmt_gpu}
 MINUTES=${MINUTES:-3}
 REF_MINUTES=${REF_MINUTES:-2}
 JOBS=${JOBS:-$(nproc)}
@@ -41,8 +42,17 @@ bundle() {
   rm -rf "$BUNDLE" && mkdir -p "$debs" "$PREFIX" "$BUNDLE/anchor"
   say "downloading ${#PACKAGES[@]} Debian packages"
   (cd "$debs" && apt-get download "${PACKAGES[@]}" 2>&1 | grep -v "^W: Download is performed unsandboxed" || true)
-  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$PREFIX"; done
-  [ "$(ls "$debs"/*.deb | wc -l)" -eq "${#PACKAGES[@]}" ] || die "not every package was downloaded"
+  local count=0
+  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$PREFIX"; count=$((count + 1)); done
+  [ "$count" -eq "${#PACKAGES[@]}" ] || die "$count of ${#PACKAGES[@]} packages were downloaded"
+  # Links to absolute paths (libz.so -> /lib/...) would point outside the prefix there.
+  local link target
+  while IFS= read -r link; do
+    target=$(readlink "$link")
+    [[ $target == /* ]] || continue
+    ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$PREFIX$target")" "$link"
+  done < <(find "$PREFIX" -type l)
+  if find -L "$PREFIX" -type l | grep .; then die "links that point nowhere in $PREFIX (above)"; fi
   scripts/get_data.sh multi30k --from ../shared/data/multi30k --to "$DATA" >/dev/null
   cp ../shared/anchors/ref_seq2seq.py "$BUNDLE/anchor/"  # run there, never part of nmt
   rm -rf "$debs"
@@ -59,11 +69,14 @@ PY=${PY:-/opt/torch/.venv/bin/python3}
 [ -x "$PY" ] || PY=$(command -v python3)
 phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(build test train reference)
-mkdir -p "$OUT"
-SUMMARY=$OUT/summary.md
+mkdir -p "$WORK"
+SUMMARY=$WORK/summary.md
+# What the device tool brings back: its OUT folder is emptied before each call.
+deliver() { [ -n "${OUT:-}" ] && [ -d "$OUT" ] && cp "$WORK"/*.log "$WORK"/*.md "$OUT"/ 2>/dev/null; true; }
+trap deliver EXIT
 
 lib=$PREFIX/usr/lib/x86_64-linux-gnu
-export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export LD_LIBRARY_PATH=$lib:$PREFIX/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export PKG_CONFIG_SYSROOT_DIR=$PREFIX
 export PKG_CONFIG_LIBDIR=$lib/pkgconfig:$PREFIX/usr/share/pkgconfig
 NMT=$BUILD/nmt
@@ -84,8 +97,8 @@ configure_and_build() {  # $1: ON or OFF (data-parallel training through c10d/Gl
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNMT_WITH_C10D="$1" \
     -DCMAKE_PREFIX_PATH="$torch_prefix;$PREFIX/usr" \
     -DPKG_CONFIG_EXECUTABLE="$PREFIX/usr/bin/pkgconf" -DCMAKE_CUDA_COMPILER="$(command -v nvcc)" \
-    >"$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; return 1; }
-  cmake --build "$BUILD" -j "$JOBS" >"$OUT/build.log" 2>&1 || { grep -m 20 -B2 -A6 "error" "$OUT/build.log"; return 1; }
+    >"$WORK/configure.log" 2>&1 || { tail -30 "$WORK/configure.log"; return 1; }
+  cmake --build "$BUILD" -j "$JOBS" >"$WORK/build.log" 2>&1 || { grep -m 20 -B2 -A6 "error" "$WORK/build.log"; return 1; }
 }
 
 build() {
@@ -94,20 +107,24 @@ build() {
   say "build (LibTorch of $PY, Debian packages from gpu_bundle/)"
   local c10d=ON
   if ! configure_and_build ON; then
-    say "the build with c10d failed (above); building without data-parallel training"
-    c10d="OFF (failed: see $OUT/build.log)"
-    configure_and_build OFF || die "the build failed (above; $OUT/configure.log, $OUT/build.log)"
+    grep -q "c10d" "$WORK/build.log" || die "the build failed (above; $WORK/build.log)"
+    say "the build failed in the c10d code (above); building without data-parallel training"
+    c10d="OFF (failed: see $WORK/build.log)"
+    configure_and_build OFF || die "the build failed (above; $WORK/configure.log, $WORK/build.log)"
   fi
   local warnings
-  warnings=$(grep -c "warning:" "$OUT/build.log" || true)
+  warnings=$(grep -c "warning:" "$WORK/build.log" || true)
   say "built; c10d: $c10d; compiler warnings: $warnings"
-  grep "warning:" "$OUT/build.log" | sort | uniq -c | sort -rn | head -10 || true
+  grep "warning:" "$WORK/build.log" | sort | uniq -c | sort -rn | head -10 || true
   echo "| build | c10d $c10d, $warnings compiler warnings |" >>"$SUMMARY"
 }
 
+need_build() { [ -x "$NMT" ] || die "no $NMT: run the build phase first (on this machine)"; }
+
 run_tests() {
+  need_build
   say "test suite (default and [cuda] tests; [slow] left out for time)"
-  local log=$OUT/ctest.log
+  local log=$WORK/ctest.log
   ctest --test-dir "$BUILD" -LE slow -j "$JOBS" --output-on-failure --no-tests=error \
     >"$log" 2>&1 || true
   tail -15 "$log"
@@ -116,31 +133,33 @@ run_tests() {
 }
 
 train() {
+  need_build
   say "train configs/multi30k_en_de_cpu.yaml on cuda for $MINUTES minutes"
-  rm -rf "$OUT/model"
-  "$NMT" train configs/multi30k_en_de_cpu.yaml --set device=cuda --set model_dir="$OUT/model" \
+  rm -rf "$WORK/model"
+  "$NMT" train configs/multi30k_en_de_cpu.yaml --set device=cuda --set model_dir="$WORK/model" \
     --set data.train="$DATA/train" --set data.dev="$DATA/val" \
-    --set train.max_minutes="$MINUTES" 2>"$OUT/train.log" || { tail -5 "$OUT/train.log"; die "training failed"; }
-  grep -m1 "\[train\] device" "$OUT/train.log" || die "no device line in $OUT/train.log"
+    --set train.max_minutes="$MINUTES" 2>"$WORK/train.log" || { tail -5 "$WORK/train.log"; die "training failed"; }
+  grep -m1 "\[train\] device" "$WORK/train.log" || die "no device line in $WORK/train.log"
   local stop
-  stop=$(grep '"event":"stop"' "$OUT/model/metrics.jsonl" | tail -1)
+  stop=$(grep '"event":"stop"' "$WORK/model/metrics.jsonl" | tail -1) || die "no stop event in $WORK/model/metrics.jsonl"
   say "stop event: $stop"
-  zcat -f "$DATA"/test2016.en* >"$OUT/test.en"
-  zcat -f "$DATA"/test2016.de* >"$OUT/test.de"
+  zcat -f "$DATA"/test2016.en* >"$WORK/test.en"
+  zcat -f "$DATA"/test2016.de* >"$WORK/test.de"
   local rows=""
   for beam in 1 5; do
-    "$NMT" translate --device cuda --model "$OUT/model" --beam "$beam" --input "$OUT/test.en" \
-      --output "$OUT/test.beam$beam.de" 2>"$OUT/translate.beam$beam.log"
+    "$NMT" translate --device cuda --model "$WORK/model" --beam "$beam" --input "$WORK/test.en" \
+      --output "$WORK/test.beam$beam.de" 2>"$WORK/translate.beam$beam.log" ||
+      { tail -3 "$WORK/translate.beam$beam.log"; die "nmt translate --beam $beam failed"; }
     local speed nmt_bleu sacre_bleu
-    speed=$(grep -o "[0-9.]* sentences/s" "$OUT/translate.beam$beam.log" | tail -1)
-    nmt_bleu=$("$NMT" evaluate --json --ref "$OUT/test.de" --hyp "$OUT/test.beam$beam.de" \
+    speed=$(grep -o "[0-9.]* sentences/s" "$WORK/translate.beam$beam.log" | tail -1) || speed="?"
+    nmt_bleu=$("$NMT" evaluate --json --ref "$WORK/test.de" --hyp "$WORK/test.beam$beam.de" \
       --metrics bleu | "$PY" -c 'import json,sys; print("%.2f" % json.load(sys.stdin)["metrics"]["bleu"]["score"])')
-    sacre_bleu=$("$PY" -m sacrebleu "$OUT/test.de" -i "$OUT/test.beam$beam.de" -m bleu -b -w 2)
+    sacre_bleu=$("$PY" -m sacrebleu "$WORK/test.de" -i "$WORK/test.beam$beam.de" -m bleu -b -w 2)
     say "beam $beam: $speed; BLEU nmt evaluate $nmt_bleu, sacreBLEU $sacre_bleu"
     [ "$nmt_bleu" = "$sacre_bleu" ] || say "MISMATCH: nmt evaluate and sacreBLEU differ"
     rows+="| nmt beam $beam | $speed, test2016 BLEU $nmt_bleu (sacreBLEU $sacre_bleu) |"$'\n'
   done
-  "$PY" - "$OUT/model/metrics.jsonl" >>"$SUMMARY" <<'EOF'
+  "$PY" - "$WORK/model/metrics.jsonl" >>"$SUMMARY" <<'EOF'
 import json, sys
 stop = [json.loads(l) for l in open(sys.argv[1]) if '"stop"' in l][-1]
 print(f"| nmt training | {stop['train_tok_per_s']:.0f} target tokens/s, {stop['step']} updates |")
@@ -149,23 +168,29 @@ EOF
 }
 
 reference() {
+  need_build
   say "the PyTorch reference on cuda for $REF_MINUTES minutes"
   if ! "$PY" -c "import sentencepiece" 2>/dev/null; then
     export PYTHONPATH=$PREFIX/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}
     "$PY" -c "import sentencepiece" 2>/dev/null ||
       { say "reference not run: $PY has no sentencepiece, and Debian's is for another Python"; echo "| reference | not run: no sentencepiece for $PY |" >>"$SUMMARY"; return 0; }
   fi
-  "$PY" "$BUNDLE/anchor/ref_seq2seq.py" --data "$DATA" --out "$OUT/ref" --device cuda \
-    --minutes "$REF_MINUTES" >"$OUT/ref.jsonl" 2>"$OUT/ref.err" || { tail -5 "$OUT/ref.err"; die "the reference failed"; }
-  "$PY" - "$OUT/ref.jsonl" >>"$SUMMARY" <<'EOF'
+  "$PY" "$BUNDLE/anchor/ref_seq2seq.py" --data "$DATA" --out "$WORK/ref" --device cuda \
+    --minutes "$REF_MINUTES" >"$WORK/ref.jsonl" 2>"$WORK/ref.err" || { tail -5 "$WORK/ref.err"; die "the reference failed"; }
+  "$PY" - "$WORK/ref.jsonl" >>"$SUMMARY" <<'EOF'
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 done = next(e for e in events if e["event"] == "train_done")
 print(f"| reference training | {done['tok_per_s']:.0f} target tokens/s, {done['steps']} updates |")
 for e in events:
     if e["event"] == "test":
-        print(f"| reference {e['search']} | {e['sent_per_s']} sentences/s, BLEU {e['bleu']} |")
+        print(f"| reference {e['search']} | {e['sent_per_s']} sentences/s |")
 EOF
+  local name
+  for name in greedy beam5; do  # the reference's own model, scored like nmt's
+    echo "| reference $name BLEU | $("$NMT" evaluate --ref "$WORK/test.de" \
+      --hyp "$WORK/ref/test2016.$name.de" --metrics bleu) |" >>"$SUMMARY"
+  done
 }
 
 for phase in "${phases[@]}"; do

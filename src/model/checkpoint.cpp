@@ -33,7 +33,7 @@ torch::serialize::InputArchive open_archive(const std::string& path) {
   if (!fs::is_regular_file(path)) throw DataError(path + ": no such checkpoint");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    archive.load_from(path, torch::Device(torch::kCPU));  // whichever device it was saved from
   } catch (const c10::Error& e) {
     throw DataError(path + ": not a readable checkpoint (" +
                     first_line(e.what_without_backtrace()) + ")");
@@ -262,6 +262,18 @@ void write_checkpoint(const std::string& path, const c10::Dict<std::string, torc
   write_file_atomic(path, bytes.str());
 }
 
+// Adam's moments onto `device`, where the model's parameters are (a checkpoint's are read onto
+// the CPU, whichever device wrote them).
+void move_adam_state(torch::optim::Optimizer& optimizer, const torch::Device& device) {
+  for (auto& entry : optimizer.state()) {
+    auto* adam = dynamic_cast<torch::optim::AdamParamState*>(entry.second.get());
+    if (!adam) continue;
+    adam->exp_avg(adam->exp_avg().to(device));
+    adam->exp_avg_sq(adam->exp_avg_sq().to(device));
+    if (adam->max_exp_avg_sq().defined()) adam->max_exp_avg_sq(adam->max_exp_avg_sq().to(device));
+  }
+}
+
 // Runs `read`, turning LibTorch's errors on a damaged file into one DataError line.
 template <typename Read>
 auto reading(const std::string& path, Read read) {
@@ -324,10 +336,13 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
       for (auto& p : model.named_parameters()) p.value().copy_(stored.at(p.key()));
       for (auto& b : model.named_buffers()) b.value().copy_(stored.at(b.key()));
     }
-    if (optimizer && has_optimizer) optimizer->load(optimizer_archive);
+    const auto device = device_of(model);
+    if (optimizer && has_optimizer) {
+      optimizer->load(optimizer_archive);
+      move_adam_state(*optimizer, device);
+    }
     set_generator_state(torch::kCPU, rng);
     // A run moved between the CPU and a GPU cannot continue the other device's stream.
-    const auto device = device_of(model);
     if (device.is_cuda() && cuda_rng.defined()) set_generator_state(device, cuda_rng);
     return p;
   });
