@@ -10,9 +10,9 @@
 #             reference architecture (default: nmt's model after the STEPS updates), which
 #             bench/ref_on_nmt_model.py hands to the reference with its subwords;
 #   memory    peak resident set of each training process (GNU time).
-# The reference runs twice: given the environment nmt sets for itself (OPENBLAS_CORETYPE,
-# OPENBLAS_THREAD_TIMEOUT, OMP_WAIT_POLICY; src/cli/cpu_runtime.cpp), which is the ratio that
-# counts, and as shipped. nmt trains once per precision it offers on this CPU (`train.precision`
+# The reference runs twice: given the environment nmt sets for itself (the OpenBLAS core nmt's
+# log names, OPENBLAS_THREAD_TIMEOUT=4, OMP_WAIT_POLICY=passive; src/cli/cpu_runtime.cpp), which
+# is the ratio that counts, and as shipped. nmt trains once per precision it offers on this CPU (`train.precision`
 # fp32, and bf16 where the CPU has AVX512-BF16 or AMX); the CPU's model and flags are printed.
 # Also the BLEU of each program's translations of the same model (scored by `nmt evaluate`)
 # and nmt's decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the
@@ -35,7 +35,6 @@ OUT=${OUT:-/tmp/nmt_bench}
 MODEL=${MODEL:-$OUT/nmt}
 ANCHOR=${ANCHOR:-../shared/anchors/ref_seq2seq.py}
 PY=/usr/bin/python3  # Debian's interpreter, which has python3-torch
-TUNED_ENV=(OPENBLAS_CORETYPE=SkylakeX OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=passive)
 
 die() { echo "bench_speed: $*" >&2; exit 1; }
 [[ -x $NMT ]] || die "$NMT is not built (scripts/setup.sh)"
@@ -52,16 +51,8 @@ zcat -f "$OUT"/data/test2016.de* >"$OUT/test.de"
 bleu() { "$NMT" evaluate --ref "$OUT/test.de" --hyp "$1" --metrics bleu --json |
   $PY -c 'import json,sys; print(round(json.load(sys.stdin)["metrics"]["bleu"]["score"], 2))'; }
 
-# ---- training: each program STEPS updates from a fresh model
-train_anchor() {  # $1: name, then env assignments
-  local name=$1; shift
-  echo "== reference ($name): $STEPS updates" >&2
-  env "$@" /usr/bin/time -f %M -o "$OUT/$name.rss" $PY "$ANCHOR" --data "$OUT/data" \
-    --out "$OUT/$name" --max-steps "$STEPS" --threads "$THREADS" --max-tokens 3000 \
-    --valid-every 1000000 --decode-batch 64 --beam 5 >"$OUT/$name.jsonl"
-}
-[[ ${ANCHOR_TUNED:-1} == 1 ]] && train_anchor ref_tuned "${TUNED_ENV[@]}"
-train_anchor ref
+# ---- training: each program STEPS updates from a fresh model; nmt first, whose log says which
+# OpenBLAS core it runs on (src/cli/cpu_runtime.cpp chooses it by the CPU's flags)
 train_nmt() {  # $1: name, $2: precision
   echo "== nmt ($2): $STEPS updates" >&2
   /usr/bin/time -f %M -o "$OUT/$1.rss" "$NMT" train configs/multi30k_en_de.yaml \
@@ -74,6 +65,18 @@ train_nmt nmt fp32
 if grep -qwE "avx512_bf16|amx_bf16" /proc/cpuinfo; then
   train_nmt nmt_bf16 bf16
 fi
+core=$(grep -o "OpenBLAS core [A-Za-z0-9]*" "$OUT/nmt_train.log" | head -1 | cut -d' ' -f3) ||
+  die "no OpenBLAS core in $OUT/nmt_train.log"
+TUNED_ENV=(OPENBLAS_CORETYPE="$core" OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=passive)
+train_anchor() {  # $1: name, then env assignments
+  local name=$1; shift
+  echo "== reference ($name): $STEPS updates" >&2
+  env "$@" /usr/bin/time -f %M -o "$OUT/$name.rss" $PY "$ANCHOR" --data "$OUT/data" \
+    --out "$OUT/$name" --max-steps "$STEPS" --threads "$THREADS" --max-tokens 3000 \
+    --valid-every 1000000 --decode-batch 64 --beam 5 >"$OUT/$name.jsonl"
+}
+[[ ${ANCHOR_TUNED:-1} == 1 ]] && train_anchor ref_tuned "${TUNED_ENV[@]}"
+train_anchor ref
 
 # ---- decoding: both programs, the same model
 decode_anchor() {  # $1: name, then env assignments
@@ -174,3 +177,4 @@ cmp -s "$OUT/nmt_beam5.de" "$OUT/nmt_beam5_untuned.de" &&
   echo "nmt beam-5 output differs with and without CPU tuning (see BLEU above)"
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p') model $(lscpu | sed -n 's/^Model: *//p')); date $(date -u +%F); commit $(git rev-parse --short HEAD)"
 echo "CPU flags that decide the kernels: $(grep -m1 -owE 'avx2|avx512f|avx512_bf16|amx_bf16|amx_tile|amx_int8' /proc/cpuinfo | sort -u | paste -sd' ')"
+echo "nmt's environment, given to the reference: ${TUNED_ENV[*]}"
