@@ -11,8 +11,8 @@
 #             bench/ref_on_nmt_model.py hands to the reference with its subwords;
 #   memory    peak resident set of each training process (GNU time).
 # The reference runs twice: given the environment nmt sets for itself (the OpenBLAS core nmt's
-# log names, OPENBLAS_THREAD_TIMEOUT=4, OMP_WAIT_POLICY=passive; src/cli/cpu_runtime.cpp), which
-# is the ratio that counts, and as shipped. nmt trains once per precision it offers on this CPU (`train.precision`
+# log names, OPENBLAS_THREAD_TIMEOUT=4, OMP_WAIT_POLICY=passive, and glibc malloc keeping freed
+# memory; src/cli/cpu_runtime.cpp), which is the ratio that counts, and as shipped. nmt trains once per precision it offers on this CPU (`train.precision`
 # fp32, and bf16 where the CPU has AVX512-BF16 or AMX); the CPU's model and flags are printed.
 # Also the BLEU of each program's translations of the same model (scored by `nmt evaluate`)
 # and nmt's decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the
@@ -67,7 +67,9 @@ if grep -qwE "avx512_bf16|amx_bf16" /proc/cpuinfo; then
 fi
 core=$(grep -o "OpenBLAS core [A-Za-z0-9]*" "$OUT/nmt_train.log" | head -1 | cut -d' ' -f3) ||
   die "no OpenBLAS core in $OUT/nmt_train.log"
-TUNED_ENV=(OPENBLAS_CORETYPE="$core" OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=passive)
+# nmt's mallopt() settings (keep_freed_memory_for_reuse) as glibc tunables.
+TUNED_ENV=(OPENBLAS_CORETYPE="$core" OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=passive
+  GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864)
 train_anchor() {  # $1: name, then env assignments
   local name=$1; shift
   echo "== reference ($name): $STEPS updates" >&2

@@ -9,6 +9,7 @@
 #include "cli/cpu_runtime.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <torch/torch.h>
 #include <unistd.h>
 
@@ -48,7 +49,18 @@ std::string better_openblas_core(const std::string& chosen) {
 
 }  // namespace
 
+void keep_freed_memory_for_reuse() {
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables != nullptr && std::string(tunables).find("glibc.malloc.") != std::string::npos) {
+    return;
+  }
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);  // blocks up to 256 MB come from the reusable heap
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);    // and up to 1 GB of freed heap stays mapped
+  mallopt(M_TOP_PAD, 64 << 20);          // the heap grows in steps of 64 MB
+}
+
 void tune_cpu_runtime(char** argv) {
+  keep_freed_memory_for_reuse();
   if (std::getenv(kTunedMarker) != nullptr) return;
   bool changed = false;
   const std::string chosen_core = openblas_core();

@@ -13,11 +13,20 @@ namespace nmt::cli {
 /// (at most once) if that changed anything; otherwise, or if exec fails, it returns.
 void tune_cpu_runtime(char** argv);
 
+/// Makes glibc keep freed memory for reuse instead of returning it to the system: LibTorch frees
+/// and reallocates tensors of tens of MB at every training step and search step (e.g. beam
+/// search's [rows, K*V] scores), and by default each new one arrives as fresh pages, whose first
+/// touch faults. Measured on an AMD EPYC, 2 threads: 1.56x training and ~2.9x beam-5 speed
+/// (bench/RESULTS.md). Left alone where the user set glibc.malloc tunables in GLIBC_TUNABLES.
+/// tune_cpu_runtime() calls it.
+void keep_freed_memory_for_reuse();
+
 /// Sets LibTorch's threads and, when the BLAS is OpenBLAS, its own pool (which LibTorch leaves
 /// alone): data-parallel workers sharing a machine would otherwise each run a GEMM on every core.
 void set_cpu_threads(int threads);
 
-/// One line for the log, e.g. "OpenBLAS core SkylakeX, OPENBLAS_THREAD_TIMEOUT=4, OMP_WAIT_POLICY=passive".
+/// One line for the log, e.g. "OpenBLAS core SkylakeX, OPENBLAS_THREAD_TIMEOUT=4,
+/// OMP_WAIT_POLICY=passive".
 std::string cpu_runtime_summary();
 
 }  // namespace nmt::cli
