@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "model/device.h"
 #include "model/seq2seq.h"
 
 namespace nmt {
@@ -25,6 +26,6 @@ void ModelScorer::reorder(const torch::Tensor& rows) {
   memory_ = memory_.index_select(rows);
 }
 
-torch::Device ModelScorer::device() const { return model_.parameters().front().device(); }
+torch::Device ModelScorer::device() const { return device_of(model_); }
 
 }  // namespace nmt
