@@ -1,7 +1,6 @@
 // `nmt average`: the mean of hand-made checkpoints computed by hand, one checkpoint averaging
 // to itself, one error line for checkpoints that are not of one model, and an average that
 // `nmt translate` reads and `nmt train --resume` continues from.
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
@@ -10,6 +9,7 @@
 #include "common/errors.h"
 #include "model/checkpoint.h"
 #include "model/checkpoint_average.h"
+#include "model/device.h"
 #include "support/one_line_error.h"
 #include "train/train_fixtures.h"
 
@@ -18,12 +18,6 @@ using Catch::Contains;
 using nmt::StoredCheckpoint;
 
 namespace {
-
-torch::Tensor generator_state() {
-  auto generator = at::detail::getDefaultCPUGenerator();
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  return generator.get_state();
-}
 
 // A checkpoint of the tiny config (attention `attention`) with the given tensors, at `step`.
 StoredCheckpoint hand_made(const nmt::test::TempDir& dir, std::map<std::string, torch::Tensor> t,
@@ -78,9 +72,10 @@ TEST_CASE("average: one checkpoint is that checkpoint", "[model][average]") {
                                 {"attention.count", torch::tensor({3, 1}, torch::kLong)}},
                                /*step=*/40);
   nmt::save_checkpoint(step_file(dir, 40), input);
-  const auto before = generator_state();
+  const auto before = nmt::generator_state(torch::kCPU);
   nmt::average_checkpoints({step_file(dir, 40)}, dir.file("model"), dir.file("avg.ckpt"));
-  CHECK(torch::equal(generator_state(), before));  // no model built, no generator touched
+  CHECK(torch::equal(nmt::generator_state(torch::kCPU),
+                     before));  // no model built, no generator touched
 
   const auto out = nmt::read_checkpoint(dir.file("avg.ckpt"));
   REQUIRE(out.tensors.size() == input.tensors.size());
