@@ -107,7 +107,7 @@ build() {
   say "build (LibTorch of $PY, Debian packages from gpu_bundle/)"
   local c10d=ON
   if ! configure_and_build ON; then
-    grep -q "c10d" "$WORK/build.log" || die "the build failed (above; $WORK/build.log)"
+    grep -q "FAILED: .*c10d_collective" "$WORK/build.log" || die "the build failed (above; $WORK/build.log)"
     say "the build failed in the c10d code (above); building without data-parallel training"
     c10d="OFF (failed: see $WORK/build.log)"
     configure_and_build OFF || die "the build failed (above; $WORK/configure.log, $WORK/build.log)"
