@@ -12,8 +12,10 @@
 #   memory    peak resident set of each training process (GNU time).
 # The reference runs twice: given the environment nmt sets for itself (the OpenBLAS core nmt's
 # log names, OPENBLAS_THREAD_TIMEOUT=4, OMP_WAIT_POLICY=passive, and glibc malloc keeping freed
-# memory; src/cli/cpu_runtime.cpp), which is the ratio that counts, and as shipped. nmt trains once per precision it offers on this CPU (`train.precision`
-# fp32, and bf16 where the CPU has AVX512-BF16 or AMX); the CPU's model and flags are printed.
+# memory; src/cli/cpu_runtime.cpp), which is the ratio that counts, and as shipped. nmt trains
+# and decodes once per precision it offers on this CPU (fp32, and bf16 where the CPU has
+# AVX512-BF16 or AMX: `train.precision`, `nmt translate --precision`); the CPU's model and flags
+# are printed.
 # Also the BLEU of each program's translations of the same model (scored by `nmt evaluate`)
 # and nmt's decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the
 # BLEU of the same model is unchanged by it.
@@ -61,10 +63,10 @@ train_nmt() {  # $1: name, $2: precision
     --set train.valid_every=1000000 --set train.log_every=10 --set train.precision="$2" \
     2>"$OUT/$1_train.log"
 }
+BF16=0
+grep -qwE "avx512_bf16|amx_bf16" /proc/cpuinfo && BF16=1
 train_nmt nmt fp32
-if grep -qwE "avx512_bf16|amx_bf16" /proc/cpuinfo; then
-  train_nmt nmt_bf16 bf16
-fi
+[[ $BF16 == 1 ]] && train_nmt nmt_bf16 bf16
 core=$(grep -o "OpenBLAS core [A-Za-z0-9]*" "$OUT/nmt_train.log" | head -1 | cut -d' ' -f3) ||
   die "no OpenBLAS core in $OUT/nmt_train.log"
 # nmt's mallopt() settings (keep_freed_memory_for_reuse) as glibc tunables.
@@ -89,17 +91,21 @@ decode_anchor() {  # $1: name, then env assignments
 }
 [[ ${ANCHOR_TUNED:-1} == 1 ]] && decode_anchor ref_tuned_decode "${TUNED_ENV[@]}"
 decode_anchor ref_decode
-translate() {  # $1: name, $2: beam, then env assignments
-  local name=$1 beam=$2; shift 2
+translate() {  # $1: name, $2: beam, $3: precision, then env assignments
+  local name=$1 beam=$2 precision=$3; shift 3
   echo "== nmt ($name): test2016 with $MODEL" >&2
   env "$@" "$NMT" translate --model "$MODEL" --input "$OUT/test.en" --output "$OUT/$name.de" \
     --beam "$beam" --alpha 0.6 --batch-size 64 --threads "$THREADS" --max-len-a 1.5 \
-    --max-len-b 5 2>"$OUT/$name.log"
+    --max-len-b 5 --precision "$precision" 2>"$OUT/$name.log"
 }
-translate nmt_greedy 1
-translate nmt_beam5 5
-translate nmt_greedy_untuned 1 NMT_CPU_RUNTIME_TUNED=1
-translate nmt_beam5_untuned 5 NMT_CPU_RUNTIME_TUNED=1
+translate nmt_greedy 1 fp32
+translate nmt_beam5 5 fp32
+if [[ $BF16 == 1 ]]; then
+  translate nmt_greedy_bf16 1 bf16
+  translate nmt_beam5_bf16 5 bf16
+fi
+translate nmt_greedy_untuned 1 fp32 NMT_CPU_RUNTIME_TUNED=1
+translate nmt_beam5_untuned 5 fp32 NMT_CPU_RUNTIME_TUNED=1
 
 # ---- figures and ratios
 $PY - "$OUT" "$STEPS" "$MODEL" "${ANCHOR_TUNED:-1}" <<'EOF'
@@ -117,7 +123,7 @@ def anchor(train, decode):
             **{k + "_out": test[k]["out_tokens"] for k in ("greedy", "beam5")}}
 
 def nmt_search(name):
-    line = next(l for l in open(f"{out}/{name}.log") if "[translate]" in l)
+    line = next(l for l in open(f"{out}/{name}.log") if "s of search" in l)
     m = re.search(r"(\d+) sentences, (\d+) output tokens, ([\d.]+) s of search \(([\d.]+)", line)
     return float(m.group(4)), int(m.group(2))
 
@@ -136,6 +142,8 @@ except FileNotFoundError:
 for k in ("greedy", "beam5"):
     nmt[k], nmt[k + "_out"] = nmt_search(f"nmt_{k}")
     nmt[k + "_untuned"], _ = nmt_search(f"nmt_{k}_untuned")
+    if bf16:
+        nmt[k + "_bf16"], _ = nmt_search(f"nmt_{k}_bf16")
 
 refs = []
 if anchor_tuned:
@@ -156,8 +164,12 @@ row(f"training target tokens/s ({steps} updates), nmt fp32", "train_tok_s")
 if bf16:
     row(f"training target tokens/s ({steps} updates), nmt bf16", "train_tok_s",
         nmt_key="train_tok_s_bf16")
-row("greedy test2016 sentences/s", "greedy")
-row("beam-5 test2016 sentences/s", "beam5")
+row("greedy test2016 sentences/s, nmt fp32", "greedy")
+if bf16:
+    row("greedy test2016 sentences/s, nmt bf16", "greedy", nmt_key="greedy_bf16")
+row("beam-5 test2016 sentences/s, nmt fp32", "beam5")
+if bf16:
+    row("beam-5 test2016 sentences/s, nmt bf16", "beam5", nmt_key="beam5_bf16")
 row("peak RSS in training (MiB; ratio = reference / nmt), nmt fp32", "rss_mib", "{:.0f}", True)
 if bf16:
     row("peak RSS in training (MiB; ratio = reference / nmt), nmt bf16", "rss_mib", "{:.0f}", True,
@@ -172,7 +184,8 @@ print(f"\nnmt without its CPU tuning (NMT_CPU_RUNTIME_TUNED=1): greedy {nmt['gre
 EOF
 for name in greedy beam5; do
   echo "BLEU $name, same model: reference $(bleu "$OUT/ref_decode/test2016.$name.de")," \
-    "nmt $(bleu "$OUT/nmt_$name.de"), nmt untuned $(bleu "$OUT/nmt_${name}_untuned.de")"
+    "nmt $(bleu "$OUT/nmt_$name.de"), nmt untuned $(bleu "$OUT/nmt_${name}_untuned.de")" \
+    "$([[ $BF16 == 1 ]] && echo ", nmt bf16 $(bleu "$OUT/nmt_${name}_bf16.de")")"
 done
 cmp -s "$OUT/nmt_beam5.de" "$OUT/nmt_beam5_untuned.de" &&
   echo "nmt beam-5 output identical with and without CPU tuning" ||

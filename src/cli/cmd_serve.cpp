@@ -16,7 +16,6 @@
 #include "data/vocab.h"
 #include "decode/translator.h"
 #include "model/config_check.h"
-#include "model/device.h"
 #include "serve/server.h"
 
 namespace nmt::cli {
@@ -40,9 +39,8 @@ nlohmann::json model_info(const Translator& translator,
 
 int run_serve(const ServeCommandOptions& o) {
   if (o.threads > 0) set_cpu_threads(o.threads);
-  Translator translator(o.models.model_dirs, o.models.checkpoints,
-                        resolve_device(o.models.device, "--device"));
-  TranslationServer server(translator, model_info(translator, o.models.model_dirs), o.server);
+  const auto translator = load_translator(o.models);
+  TranslationServer server(*translator, model_info(*translator, o.models.model_dirs), o.server);
   StopSignals signals;
   std::atomic<bool> served{false};
   std::thread watcher([&] {

@@ -2,6 +2,8 @@
 // stdout), one line out per line in; optionally n-best lists and attention matrices. Several
 // --model flags decode with their ensemble.
 
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "cli/finite_in.h"
 #include "common/errors.h"
 #include "common/files.h"
+#include "common/precision.h"
 #include "data/corpus.h"
 #include "decode/translator.h"
 #include "model/device.h"
@@ -36,10 +39,9 @@ int run_translate(const TranslateOptions& o) {
   auto search = o.search;
   search.attention = !o.attention_out.empty();
   if (o.threads > 0) set_cpu_threads(o.threads);
-  Translator translator(o.models.model_dirs, o.models.checkpoints,
-                        resolve_device(o.models.device, "--device"));
+  const auto translator = load_translator(o.models);
   const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
-  const auto results = translator.translate(lines, search, o.batch_size);
+  const auto results = translator->translate(lines, search, o.batch_size);
 
   std::ostringstream text, attention;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -70,6 +72,21 @@ void add_model_options(CLI::App* sub, ModelOptions& models) {
                   "Checkpoint file (default: best.ckpt, else the newest step checkpoint); for an "
                   "ensemble, once per --model in the same order");
   add_device_option(sub, models.device);
+  sub->add_option("--precision", models.precision,
+                  "Precision of the matmuls: fp32, bf16 (fp32 weights, bf16 products) or auto "
+                  "(bf16 where the CPU has AVX512-BF16 or AMX-BF16)")
+      ->check(CLI::IsMember({"fp32", "bf16", "auto"}))
+      ->capture_default_str();
+}
+
+std::unique_ptr<Translator> load_translator(const ModelOptions& models) {
+  const auto device = resolve_device(models.device, "--device");
+  const auto precision = choose_precision(models.precision, device.is_cuda() ? "cuda" : "cpu",
+                                          cpu_bf16_support(), "--precision");
+  auto translator = std::make_unique<Translator>(models.model_dirs, models.checkpoints, device,
+                                                 precision.precision);
+  spdlog::info("[translate] precision: {}", precision.reason);
+  return translator;
 }
 
 void add_device_option(CLI::App* sub, std::string& device) {

@@ -4,8 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace nmt {
+class Translator;
+}
 
 namespace nmt::cli {
 
@@ -16,15 +21,19 @@ struct Command {
   CommandRunner run;
 };
 
-/// The models a command loads and where they run.
+/// The models a command loads, where they run and in what precision.
 struct ModelOptions {
   std::vector<std::string> model_dirs, checkpoints;
-  std::string device = "cpu";  // cpu, cuda or cuda:N (resolve_device)
+  std::string device = "cpu";      // cpu, cuda or cuda:N (resolve_device)
+  std::string precision = "fp32";  // fp32, bf16 or auto (choose_precision)
 };
 
-/// --model (repeatable: an ensemble), --checkpoint (none, or one per --model) and --device, as
-/// `nmt translate` and `nmt serve` take them.
+/// --model (repeatable: an ensemble), --checkpoint (none, or one per --model), --device and
+/// --precision, as `nmt translate` and `nmt serve` take them.
 void add_model_options(CLI::App* sub, ModelOptions& models);
+
+/// The models of `models` loaded for searching; once loaded, logs the precision chosen and why.
+std::unique_ptr<Translator> load_translator(const ModelOptions& models);
 
 /// --device alone (`nmt align`).
 void add_device_option(CLI::App* sub, std::string& device);

@@ -17,7 +17,9 @@ void tune_cpu_runtime(char** argv);
 /// and reallocates tensors of tens of MB at every training step and search step (e.g. beam
 /// search's [rows, K*V] scores), and by default each new one arrives as fresh pages, whose first
 /// touch faults. Measured on an AMD EPYC, 2 threads: 1.56x training and ~2.9x beam-5 speed
-/// (bench/RESULTS.md). Left alone where the user set glibc.malloc tunables in GLIBC_TUNABLES.
+/// (bench/RESULTS.md). That cost is the main thread's: `nmt serve`'s search thread has an arena
+/// of its own, which kept its blocks anyway. Left alone where the user set glibc.malloc tunables
+/// in GLIBC_TUNABLES.
 /// tune_cpu_runtime() calls it.
 void keep_freed_memory_for_reuse();
 

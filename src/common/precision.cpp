@@ -13,23 +13,23 @@ CpuBf16 cpu_bf16_support() {
 }
 
 PrecisionChoice choose_precision(const std::string& setting, const std::string& device,
-                                 const CpuBf16& cpu) {
+                                 const CpuBf16& cpu, const std::string& key) {
   const bool native = cpu.avx512_bf16 || cpu.amx_bf16;
   const std::string flags = cpu.amx_bf16 && cpu.avx512_bf16 ? "AMX-BF16 and AVX512-BF16"
                             : cpu.amx_bf16                  ? "AMX-BF16"
                                                             : "AVX512-BF16";
-  if (setting == "fp32") return {Precision::fp32, "fp32 (train.precision)"};
+  if (setting == "fp32") return {Precision::fp32, "fp32 (" + key + ")"};
   if (device == "cuda") {
     if (setting == "bf16") {
-      throw ConfigKeyError("train.precision",
+      throw ConfigKeyError(key,
                            "bf16 is implemented for the CPU only; use fp32 or auto with cuda");
     }
     return {Precision::fp32, "fp32 (auto: bf16 is implemented for the CPU only)"};
   }
   if (setting == "bf16") {
     return {Precision::bf16,
-            native ? "bf16 matmuls (train.precision; the CPU has " + flags + ")"
-                   : "bf16 matmuls (train.precision), although the CPU has neither AVX512-BF16 "
+            native ? "bf16 matmuls (" + key + "; the CPU has " + flags + ")"
+                   : "bf16 matmuls (" + key + "), although the CPU has neither AVX512-BF16 "
                      "nor AMX-BF16: expect them to be many times slower than fp32"};
   }
   if (native) return {Precision::bf16, "bf16 matmuls (auto: the CPU has " + flags + ")"};

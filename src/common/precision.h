@@ -1,5 +1,6 @@
-// The floating-point precision of the matmuls (train.precision): fp32, or bf16 with fp32 master
-// weights, optimiser state and loss. bf16 pays only where the CPU multiplies bf16 in hardware
+// The floating-point precision of the matmuls (train.precision; --precision of `nmt translate`
+// and `nmt serve`): fp32, or bf16 with fp32 master weights, optimiser state, loss and
+// log-probs. bf16 pays only where the CPU multiplies bf16 in hardware
 // (AVX512-BF16 or AMX-BF16, through oneDNN); elsewhere LibTorch falls back to a reference path
 // many times slower than fp32 (pytorch issues #83863, #146508), so `auto` decides by the CPU's
 // flags, never by its name.
@@ -23,9 +24,10 @@ struct PrecisionChoice {
   std::string reason;  // one line for the log: what was chosen and why
 };
 
-/// `setting` is train.precision ("fp32", "bf16" or "auto") for a model on `device` ("cpu" or
-/// "cuda"). Throws ConfigKeyError for bf16 on cuda (bf16 is implemented for the CPU only).
+/// `setting` is the value ("fp32", "bf16" or "auto") of `key` for a model on `device` ("cpu"
+/// or "cuda"). Throws ConfigKeyError naming `key` for bf16 on cuda (bf16 is implemented for
+/// the CPU only).
 PrecisionChoice choose_precision(const std::string& setting, const std::string& device,
-                                 const CpuBf16& cpu);
+                                 const CpuBf16& cpu, const std::string& key = "train.precision");
 
 }  // namespace nmt

@@ -17,8 +17,9 @@ void ModelScorer::start(const torch::Tensor& src, const torch::Tensor& src_lengt
 
 ScorerStep ModelScorer::step(const torch::Tensor& prev, int64_t t) {
   const auto out = decoder_->step(prev, state_, memory_, t);
+  // Under bf16 autocast the logits and weights come out in bf16: the search works in fp32.
   return {torch::log_softmax(decoder_->logits(out.output).to(torch::kFloat), /*dim=*/-1),
-          out.attended.weights};
+          out.attended.weights.to(torch::kFloat)};
 }
 
 void ModelScorer::reorder(const torch::Tensor& rows) {

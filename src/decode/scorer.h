@@ -11,7 +11,7 @@ namespace nmt {
 
 struct ScorerStep {
   torch::Tensor log_probs;  // [R, V] float, normalised over the target vocabulary, unmasked
-  torch::Tensor attention;  // [R, S] weights over the source positions
+  torch::Tensor attention;  // [R, S] float weights over the source positions
 };
 
 /// Callers hold no gradients and put the models in eval() first (as search() asks).

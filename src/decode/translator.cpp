@@ -14,6 +14,7 @@
 #include "decode/model_scorer.h"
 #include "decode/sentence_search.h"
 #include "model/checkpoint.h"
+#include "model/cpu_autocast.h"
 
 namespace nmt {
 namespace {
@@ -98,8 +99,9 @@ Translator::Translator(const std::string& model_dir, const std::string& checkpoi
                  device) {}
 
 Translator::Translator(const std::vector<std::string>& model_dirs,
-                       const std::vector<std::string>& checkpoints, const torch::Device& device)
-    : device_(device) {
+                       const std::vector<std::string>& checkpoints, const torch::Device& device,
+                       Precision precision)
+    : device_(device), precision_(precision) {
   if (model_dirs.empty()) throw Error("--model: no model given");
   if (!checkpoints.empty() && checkpoints.size() != model_dirs.size()) {
     throw Error("--checkpoint is given " + std::to_string(checkpoints.size()) +
@@ -146,6 +148,7 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
   std::vector<std::vector<int>> ids;
   for (const auto& line : lines) ids.push_back(src_vocab_->encode(line));
   const auto start = std::chrono::steady_clock::now();
+  const CpuBf16Autocast autocast(precision_ == Precision::bf16);
   auto results = search_sentences(*scorer_, ids, options, batch_size);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -187,6 +190,7 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
   }
   std::vector<Translation> out(sources.size());
   torch::NoGradGuard no_grad;
+  const CpuBf16Autocast autocast(precision_ == Precision::bf16);
   for (size_t first = 0; first < readable.size(); first += static_cast<size_t>(batch_size)) {
     const std::vector<int64_t> rows(
         readable.begin() + static_cast<std::ptrdiff_t>(first),

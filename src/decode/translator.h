@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/precision.h"
 #include "decode/search.h"
 #include "eval/attention_record.h"
 #include "model/seq2seq.h"
@@ -39,9 +40,10 @@ class Translator {
   /// or one per model ("" for the default). The models must share their subword models (the
   /// target's for one next-token distribution, the source's for one source to attend over):
   /// throws Error naming the files that differ.
+  /// `precision` is that of the matmuls of every search and forced reading (choose_precision).
   Translator(const std::vector<std::string>& model_dirs,
              const std::vector<std::string>& checkpoints,
-             const torch::Device& device = torch::kCPU);
+             const torch::Device& device = torch::kCPU, Precision precision = Precision::fp32);
   ~Translator();
 
   std::vector<Translation> translate(const std::vector<std::string>& lines,
@@ -65,6 +67,7 @@ class Translator {
   std::vector<std::string> checkpoints_;
   std::shared_ptr<Vocab> src_vocab_, trg_vocab_;
   torch::Device device_;
+  Precision precision_;
   std::vector<Seq2Seq> models_;
   std::unique_ptr<Scorer> scorer_;
 };

@@ -278,11 +278,16 @@ void write_report(const CompareOptions& o, const Config& base, const TestSet& te
   std::stable_sort(input.runs.begin(), input.runs.end(), [&](const auto& a, const auto& b) {
     return variant_index(o, a.variant) < variant_index(o, b.variant);
   });
-  const auto with_aer =
-      std::find_if(runs.begin(), runs.end(), [](const RunResult& r) { return r.aer.has_value(); });
+  // The baselines read a run's forced attention; runs kept from another machine have only
+  // their result.json.
+  const auto forced_file = [&](const RunResult& r) {
+    return (run_dir(o, r.variant, r.seed) / "test.forced.jsonl").string();
+  };
+  const auto with_aer = std::find_if(runs.begin(), runs.end(), [&](const RunResult& r) {
+    return r.aer.has_value() && fs::exists(forced_file(r));
+  });
   if (!test.gold.empty() && with_aer != runs.end()) {
-    const auto file =
-        (run_dir(o, with_aer->variant, with_aer->seed) / "test.forced.jsonl").string();
+    const auto file = forced_file(*with_aer);
     std::vector<AttentionFileRecord> uniform, diagonal;
     for (const auto& placed : parse_attention_file(read_lines(file), file)) {
       uniform.push_back({uniform_attention(placed.record), placed.where});
@@ -348,6 +353,7 @@ bool compare(const CompareOptions& o) {
                  read_parallel(base.data.train, base.data.src, base.data.trg, "data.train"));
   const auto settings_file = (fs::path(o.out_dir) / "compare.json").string();
   if (!fs::exists(settings_file)) write_file_atomic(settings_file, settings.dump(2) + "\n");
+  const auto vocab = fingerprint(subword_model_files(base.data, base.model_dir));
 
   // Seed by seed, so that a comparison stopped half-way has every variant at the first seeds.
   std::vector<RunResult> runs;
@@ -356,8 +362,12 @@ bool compare(const CompareOptions& o) {
       if (o.stop_request && o.stop_request->load() != 0) return false;
       const auto dir = run_dir(o, v.name, seed);
       const auto result_file = (dir / "result.json").string();
-      if (fs::exists(result_file)) {
+      if (fs::exists(result_file)) {  // finished here, or kept from another machine
         runs.push_back(read_run_result(result_file));
+        if (runs.back().vocab != vocab) {
+          throw DataError(result_file + ": the run used other subword models than those in " +
+                          base.model_dir + " (remove the run's folder to train it again)");
+        }
         continue;
       }
       const Config& config = configs.at(dir.string());

@@ -1,56 +1,14 @@
 #include "train/objective.h"
 
-#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
-#include <torch/version.h>
 
 #include "data/batch.h"
 #include "data/vocab.h"
+#include "model/cpu_autocast.h"
 #include "model/seq2seq.h"
 
 namespace nmt {
 namespace {
-
-// LibTorch 2.4 replaced the CPU-specific autocast calls (kept, deprecated) by per-device ones.
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-bool cpu_autocast_enabled() { return at::autocast::is_autocast_enabled(at::kCPU); }
-at::ScalarType cpu_autocast_dtype() { return at::autocast::get_autocast_dtype(at::kCPU); }
-void set_cpu_autocast(bool on, at::ScalarType dtype) {
-  at::autocast::set_autocast_enabled(at::kCPU, on);
-  at::autocast::set_autocast_dtype(at::kCPU, dtype);
-}
-#else
-bool cpu_autocast_enabled() { return at::autocast::is_cpu_enabled(); }
-at::ScalarType cpu_autocast_dtype() { return at::autocast::get_autocast_cpu_dtype(); }
-void set_cpu_autocast(bool on, at::ScalarType dtype) {
-  at::autocast::set_cpu_enabled(on);
-  at::autocast::set_autocast_cpu_dtype(dtype);
-}
-#endif
-
-// LibTorch's CPU autocast for one forward pass: the matmuls it lists run in bf16, on bf16 copies
-// of the fp32 weights cached until the outermost guard ends. Its state is per thread.
-class CpuBf16Autocast {
- public:
-  explicit CpuBf16Autocast(bool on) : on_(on) {
-    if (!on_) return;
-    was_enabled_ = cpu_autocast_enabled();
-    was_dtype_ = cpu_autocast_dtype();
-    set_cpu_autocast(true, at::kBFloat16);
-    at::autocast::increment_nesting();
-  }
-  ~CpuBf16Autocast() {
-    if (!on_) return;
-    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-    set_cpu_autocast(was_enabled_, was_dtype_);
-  }
-  CpuBf16Autocast(const CpuBf16Autocast&) = delete;
-  CpuBf16Autocast& operator=(const CpuBf16Autocast&) = delete;
-
- private:
-  bool on_, was_enabled_ = false;
-  at::ScalarType was_dtype_ = at::kBFloat16;
-};
 
 // bf16 outputs of an autocast forward become fp32 for the loss; fp32 and fp64 stay as they are.
 torch::Tensor at_least_fp32(const torch::Tensor& t) {

@@ -172,6 +172,35 @@ TEST_CASE("compare: 2 variants x 2 seeds on the dates task, on equal terms", "[l
                          out + "'"));
   CHECK_THAT(other, Catch::Contains("compare.json: --out " + out +
                                     " holds a comparison with other seeds"));
+
+  // Only compare.json and the result.json files, kept on another machine: the subword models are
+  // trained again to the same bytes, nothing else trains, and the table is the same.
+  const auto kept = dir.file("kept");
+  for (const std::string file : {"compare.json", "runs/mlp/seed-1/result.json",
+                                 "runs/mlp/seed-2/result.json", "runs/dot/seed-1/result.json",
+                                 "runs/dot/seed-2/result.json"}) {
+    fs::create_directories(fs::path(kept + "/" + file).parent_path());
+    fs::copy_file(out + "/" + file, kept + "/" + file);
+  }
+  const auto kept_command = "compare '" + config +
+                            "' --variant mlp --variant dot:model.attention.type=dot --seeds 2 "
+                            "--budget updates=30 --out '" +
+                            kept + "'";
+  const auto restored = nmt::test::run_nmt(kept_command);
+  INFO(restored.output);
+  REQUIRE(restored.status == 0);
+  CHECK_THAT(restored.output, !Catch::Contains("training ("));
+  CHECK(read_text(kept + "/vocab/spm.model") == spm);
+  CHECK(nlohmann::json::parse(read_text(kept + "/results.json")) == redone);
+
+  // A kept result made with other subword models is refused, naming its file.
+  auto foreign = nlohmann::json::parse(read_text(kept + "/runs/dot/seed-2/result.json"));
+  foreign["vocab"] = "0123456789abcdef";
+  nmt::test::write_text(kept + "/runs/dot/seed-2/result.json", foreign.dump());
+  CHECK_THAT(nmt::test::require_one_line_error(nmt::test::run_nmt(kept_command)),
+             Catch::Contains(kept + "/runs/dot/seed-2/result.json: the run used other subword "
+                                    "models than those in " +
+                             kept + "/vocab"));
 }
 
 TEST_CASE("compare: a trained model's AER is far below the uniform and diagonal baselines",

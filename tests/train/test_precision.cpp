@@ -31,6 +31,13 @@ TEST_CASE("precision: auto follows the CPU's bf16 flags, fp32 and bf16 are taken
   CHECK(nmt::choose_precision("auto", "cuda", avx512).precision == Precision::fp32);
   CHECK_THROWS_WITH(nmt::choose_precision("bf16", "cuda", avx512),
                     Catch::Contains("train.precision"));
+  // Decoding's setting is a command-line flag, and the messages name it.
+  CHECK(nmt::choose_precision("fp32", "cpu", avx512, "--precision").reason ==
+        "fp32 (--precision)");
+  CHECK_THAT(nmt::choose_precision("bf16", "cpu", avx512, "--precision").reason,
+             Catch::Contains("bf16 matmuls (--precision; the CPU has AVX512-BF16)"));
+  CHECK_THROWS_WITH(nmt::choose_precision("bf16", "cuda", avx512, "--precision"),
+                    Catch::StartsWith("--precision: bf16 is implemented for the CPU only"));
 }
 
 TEST_CASE("precision: a bf16 update agrees with fp32 and keeps fp32 weights and gradients",
