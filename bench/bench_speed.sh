@@ -15,7 +15,8 @@
 # memory; src/cli/cpu_runtime.cpp), which is the ratio that counts, and as shipped. nmt trains
 # and decodes once per precision it offers on this CPU (fp32, and bf16 where the CPU has
 # AVX512-BF16 or AMX: `train.precision`, `nmt translate --precision`); the CPU's model and flags
-# are printed.
+# are printed. Decoding also runs with THREADS workers of one thread each (`--workers`), which
+# search whole batches at once and give the same translations.
 # Also the BLEU of each program's translations of the same model (scored by `nmt evaluate`)
 # and nmt's decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the
 # BLEU of the same model is unchanged by it.
@@ -91,26 +92,28 @@ decode_anchor() {  # $1: name, then env assignments
 }
 [[ ${ANCHOR_TUNED:-1} == 1 ]] && decode_anchor ref_tuned_decode "${TUNED_ENV[@]}"
 decode_anchor ref_decode
-translate() {  # $1: name, $2: beam, $3: precision, then env assignments
-  local name=$1 beam=$2 precision=$3; shift 3
+translate() {  # $1: name, $2: beam, $3: precision, $4: workers, then env assignments
+  local name=$1 beam=$2 precision=$3 workers=$4; shift 4
   echo "== nmt ($name): test2016 with $MODEL" >&2
   env "$@" "$NMT" translate --model "$MODEL" --input "$OUT/test.en" --output "$OUT/$name.de" \
     --beam "$beam" --alpha 0.6 --batch-size 64 --threads "$THREADS" --max-len-a 1.5 \
-    --max-len-b 5 --precision "$precision" 2>"$OUT/$name.log"
+    --max-len-b 5 --precision "$precision" --workers "$workers" 2>"$OUT/$name.log"
 }
-translate nmt_greedy 1 fp32
-translate nmt_beam5 5 fp32
-if [[ $BF16 == 1 ]]; then
-  translate nmt_greedy_bf16 1 bf16
-  translate nmt_beam5_bf16 5 bf16
-fi
-translate nmt_greedy_untuned 1 fp32 NMT_CPU_RUNTIME_TUNED=1
-translate nmt_beam5_untuned 5 fp32 NMT_CPU_RUNTIME_TUNED=1
+for search in greedy:1 beam5:5; do
+  translate "nmt_${search%:*}" "${search#*:}" fp32 1
+  translate "nmt_${search%:*}_workers" "${search#*:}" fp32 "$THREADS"
+  if [[ $BF16 == 1 ]]; then
+    translate "nmt_${search%:*}_bf16" "${search#*:}" bf16 1
+    translate "nmt_${search%:*}_bf16_workers" "${search#*:}" bf16 "$THREADS"
+  fi
+  translate "nmt_${search%:*}_untuned" "${search#*:}" fp32 1 NMT_CPU_RUNTIME_TUNED=1
+done
 
 # ---- figures and ratios
-$PY - "$OUT" "$STEPS" "$MODEL" "${ANCHOR_TUNED:-1}" <<'EOF'
+$PY - "$OUT" "$STEPS" "$MODEL" "${ANCHOR_TUNED:-1}" "$THREADS" <<'EOF'
 import json, re, sys
 out, steps, model, anchor_tuned = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+threads = sys.argv[5]
 
 def anchor(train, decode):
     done = next(e for e in map(json.loads, open(f"{out}/{train}.jsonl"))
@@ -142,8 +145,10 @@ except FileNotFoundError:
 for k in ("greedy", "beam5"):
     nmt[k], nmt[k + "_out"] = nmt_search(f"nmt_{k}")
     nmt[k + "_untuned"], _ = nmt_search(f"nmt_{k}_untuned")
+    nmt[k + "_workers"], _ = nmt_search(f"nmt_{k}_workers")
     if bf16:
         nmt[k + "_bf16"], _ = nmt_search(f"nmt_{k}_bf16")
+        nmt[k + "_bf16_workers"], _ = nmt_search(f"nmt_{k}_bf16_workers")
 
 refs = []
 if anchor_tuned:
@@ -164,12 +169,13 @@ row(f"training target tokens/s ({steps} updates), nmt fp32", "train_tok_s")
 if bf16:
     row(f"training target tokens/s ({steps} updates), nmt bf16", "train_tok_s",
         nmt_key="train_tok_s_bf16")
-row("greedy test2016 sentences/s, nmt fp32", "greedy")
-if bf16:
-    row("greedy test2016 sentences/s, nmt bf16", "greedy", nmt_key="greedy_bf16")
-row("beam-5 test2016 sentences/s, nmt fp32", "beam5")
-if bf16:
-    row("beam-5 test2016 sentences/s, nmt bf16", "beam5", nmt_key="beam5_bf16")
+for k, label in (("greedy", "greedy"), ("beam5", "beam-5")):
+    row(f"{label} test2016 sentences/s, nmt fp32", k)
+    row(f"{label} test2016 sentences/s, nmt fp32, {threads} workers", k, nmt_key=k + "_workers")
+    if bf16:
+        row(f"{label} test2016 sentences/s, nmt bf16", k, nmt_key=k + "_bf16")
+        row(f"{label} test2016 sentences/s, nmt bf16, {threads} workers", k,
+            nmt_key=k + "_bf16_workers")
 row("peak RSS in training (MiB; ratio = reference / nmt), nmt fp32", "rss_mib", "{:.0f}", True)
 if bf16:
     row("peak RSS in training (MiB; ratio = reference / nmt), nmt bf16", "rss_mib", "{:.0f}", True,
@@ -186,6 +192,12 @@ for name in greedy beam5; do
   echo "BLEU $name, same model: reference $(bleu "$OUT/ref_decode/test2016.$name.de")," \
     "nmt $(bleu "$OUT/nmt_$name.de"), nmt untuned $(bleu "$OUT/nmt_${name}_untuned.de")" \
     "$([[ $BF16 == 1 ]] && echo ", nmt bf16 $(bleu "$OUT/nmt_${name}_bf16.de")")"
+done
+for name in greedy beam5 greedy_bf16 beam5_bf16; do
+  [[ -f $OUT/nmt_${name}_workers.de ]] || continue
+  cmp -s "$OUT/nmt_$name.de" "$OUT/nmt_${name}_workers.de" &&
+    echo "nmt $name output identical with $THREADS workers" ||
+    echo "nmt $name output differs with $THREADS workers"
 done
 cmp -s "$OUT/nmt_beam5.de" "$OUT/nmt_beam5_untuned.de" &&
   echo "nmt beam-5 output identical with and without CPU tuning" ||

@@ -2,8 +2,10 @@
 // stdout), one line out per line in; optionally n-best lists and attention matrices. Several
 // --model flags decode with their ensemble.
 
+#include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -28,6 +30,7 @@ struct TranslateOptions {
   SearchOptions search;
   int64_t batch_size = 64;
   int threads = 0;
+  int workers = 1;
 };
 
 int run_translate(const TranslateOptions& o) {
@@ -38,10 +41,13 @@ int run_translate(const TranslateOptions& o) {
   validate(o.search);
   auto search = o.search;
   search.attention = !o.attention_out.empty();
-  if (o.threads > 0) set_cpu_threads(o.threads);
+  if (o.threads > 0 || o.workers > 1) {  // the threads are shared out among the workers
+    const int threads = o.threads > 0 ? o.threads : at::get_num_threads();
+    set_cpu_threads(std::max(1, threads / o.workers));
+  }
   const auto translator = load_translator(o.models);
   const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
-  const auto results = translator->translate(lines, search, o.batch_size);
+  const auto results = translator->translate(lines, search, o.batch_size, o.workers);
 
   std::ostringstream text, attention;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -115,6 +121,10 @@ Command add_translate_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000));
   sub->add_option("--threads", o->threads, "CPU threads (0: LibTorch's default)")
       ->check(CLI::Range(0, 1024));
+  sub->add_option("--workers", o->workers,
+                  "Batches searched at once, each on --threads / N threads; the translations "
+                  "are the same for every N")
+      ->check(CLI::Range(1, 256));
   sub->add_option("--attention-out", o->attention_out,
                   "Write source/target pieces and attention per line as JSON lines");
   o->search.beam = 5;

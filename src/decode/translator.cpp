@@ -1,10 +1,15 @@
 #include "decode/translator.h"
 
+#include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "common/errors.h"
 #include "common/files.h"
@@ -125,31 +130,66 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
   checkpoints_ = paths;
   src_vocab_ = std::make_shared<Vocab>(first_files.front());
   trg_vocab_ = first_files.size() > 1 ? std::make_shared<Vocab>(first_files.back()) : src_vocab_;
-  std::vector<std::unique_ptr<Scorer>> members;
   for (size_t i = 0; i < paths.size(); ++i) {
     models_.emplace_back(configs[i].model, src_vocab_->size(), trg_vocab_->size());
     load_checkpoint(paths[i], *models_.back(), nullptr);
     models_.back()->to(device_);
     models_.back()->eval();
-    members.push_back(std::make_unique<ModelScorer>(*models_.back()));
   }
-  if (members.size() == 1) {
-    scorer_ = std::move(members.front());
-  } else {
-    spdlog::info("[translate] an ensemble of {} models", members.size());
-    scorer_ = std::make_unique<EnsembleScorer>(std::move(members));
-  }
+  if (models_.size() > 1) spdlog::info("[translate] an ensemble of {} models", models_.size());
+  scorer_ = make_scorer();
 }
 
 Translator::~Translator() = default;
 
+std::unique_ptr<Scorer> Translator::make_scorer() {
+  std::vector<std::unique_ptr<Scorer>> members;
+  for (auto& model : models_) members.push_back(std::make_unique<ModelScorer>(*model));
+  if (members.size() == 1) return std::move(members.front());
+  return std::make_unique<EnsembleScorer>(std::move(members));
+}
+
+std::vector<std::vector<Hypothesis>> Translator::search_on_workers(
+    const std::vector<std::vector<int>>& ids, const SearchOptions& options, int64_t batch_size,
+    int64_t workers) {
+  const auto batches = length_sorted_batches(ids, batch_size);
+  std::vector<std::vector<Hypothesis>> out(ids.size());
+  std::atomic<size_t> taken{0};
+  std::mutex failure;
+  std::exception_ptr error;
+  const auto work = [&] {
+    try {
+      at::init_num_threads();
+      const CpuBf16Autocast autocast(precision_ == Precision::bf16);  // per thread
+      const auto scorer = make_scorer();
+      // Longest batches first, so that the last ones to start are short.
+      for (size_t k = taken++; k < batches.size(); k = taken++) {
+        search_batch(*scorer, ids, batches[batches.size() - 1 - k], options, out);
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure);
+      if (!error) error = std::current_exception();
+      taken = batches.size();  // the other workers stop after their batch
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int64_t w = 0; w < workers; ++w) threads.emplace_back(work);
+  for (auto& thread : threads) thread.join();
+  if (error) std::rethrow_exception(error);
+  return out;
+}
+
 std::vector<Translation> Translator::translate(const std::vector<std::string>& lines,
-                                               const SearchOptions& options, int64_t batch_size) {
+                                               const SearchOptions& options, int64_t batch_size,
+                                               int64_t workers) {
   std::vector<std::vector<int>> ids;
   for (const auto& line : lines) ids.push_back(src_vocab_->encode(line));
   const auto start = std::chrono::steady_clock::now();
-  const CpuBf16Autocast autocast(precision_ == Precision::bf16);
-  auto results = search_sentences(*scorer_, ids, options, batch_size);
+  auto results = [&] {
+    if (workers > 1) return search_on_workers(ids, options, batch_size, workers);
+    const CpuBf16Autocast autocast(precision_ == Precision::bf16);
+    return search_sentences(*scorer_, ids, options, batch_size);
+  }();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log_search_speed(results, seconds);

@@ -46,8 +46,12 @@ class Translator {
              const torch::Device& device = torch::kCPU, Precision precision = Precision::fp32);
   ~Translator();
 
+  /// With `workers` > 1, that many threads search whole batches at once, each with state of
+  /// its own over the shared models, and each with LibTorch's thread count (set it to the
+  /// cores / workers first). The batches, and so the translations, are those of one worker.
   std::vector<Translation> translate(const std::vector<std::string>& lines,
-                                     const SearchOptions& options, int64_t batch_size);
+                                     const SearchOptions& options, int64_t batch_size,
+                                     int64_t workers = 1);
 
   /// The model reading each reference after its source (teacher forcing): one hypothesis per
   /// line whose ids are the reference's pieces, complete, with the sum of their log-probs
@@ -63,6 +67,11 @@ class Translator {
   const Vocab& target_vocab() const { return *trg_vocab_; }
 
  private:
+  std::unique_ptr<Scorer> make_scorer();  // search state over models_, one per searching thread
+  std::vector<std::vector<Hypothesis>> search_on_workers(const std::vector<std::vector<int>>& ids,
+                                                         const SearchOptions& options,
+                                                         int64_t batch_size, int64_t workers);
+
   Config config_;
   std::vector<std::string> checkpoints_;
   std::shared_ptr<Vocab> src_vocab_, trg_vocab_;

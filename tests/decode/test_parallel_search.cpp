@@ -1,0 +1,82 @@
+// Searching with several workers (`nmt translate --workers N`): the same batches, searched on N
+// threads at once, give the translations of one worker, line for line and in input order.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "data/corpus.h"
+#include "decode/translator.h"
+#include "support/one_line_error.h"
+#include "train/train_fixtures.h"
+
+using nmt::test::train_tiny_model;
+
+namespace {
+
+std::vector<std::string> random_lines(int count) {
+  static const char* words[] = {"red", "blue", "cat", "dog", "sun", "tree", "car", "boat"};
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> pick(0, 7), len(1, 9);
+  std::vector<std::string> lines;
+  for (int i = 0; i < count; ++i) {
+    std::string line;
+    for (int k = len(rng); k > 0; --k) line += std::string(words[pick(rng)]) + (k > 1 ? " " : "");
+    lines.push_back(line);
+  }
+  lines.insert(lines.begin() + 7, "");  // an empty line keeps its place
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("translate: N workers give the translations of one worker", "[decode][workers]") {
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  const auto precision = GENERATE(nmt::Precision::fp32, nmt::Precision::bf16);
+  CAPTURE(precision == nmt::Precision::bf16);
+  nmt::Translator translator({model}, {}, torch::kCPU, precision);
+  const auto lines = random_lines(40);
+  for (const int beam : {1, 3}) {
+    CAPTURE(beam);
+    nmt::SearchOptions options;
+    options.beam = beam;
+    options.nbest = beam;
+    options.attention = true;
+    const auto one = translator.translate(lines, options, 4, 1);
+    const auto three = translator.translate(lines, options, 4, 3);
+    REQUIRE(three.size() == lines.size());
+    CHECK(three[7].hypotheses.empty());
+    for (size_t i = 0; i < lines.size(); ++i) {
+      CAPTURE(i);
+      CHECK(three[i].source_pieces == one[i].source_pieces);
+      CHECK(three[i].texts == one[i].texts);
+      REQUIRE(three[i].hypotheses.size() == one[i].hypotheses.size());
+      for (size_t k = 0; k < one[i].hypotheses.size(); ++k) {
+        CHECK(three[i].hypotheses[k].ids == one[i].hypotheses[k].ids);
+        CHECK(three[i].hypotheses[k].score == Approx(one[i].hypotheses[k].score).epsilon(1e-6));
+        CHECK(torch::equal(three[i].hypotheses[k].attention, one[i].hypotheses[k].attention));
+      }
+    }
+  }
+}
+
+TEST_CASE("translate: --workers gives the output of one worker, and must be at least 1",
+          "[decode][workers][translate]") {
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  std::string text;
+  for (const auto& line : random_lines(30)) text += line + "\n";
+  nmt::test::write_text(dir.file("in.txt"), text);
+  const auto translate = "translate --model '" + model + "' --input '" + dir.file("in.txt") +
+                         "' --threads 2 --batch-size 3 --output ";
+  const auto one = nmt::test::run_nmt(translate + "'" + dir.file("one.txt") + "'");
+  INFO(one.output);
+  REQUIRE(one.status == 0);
+  const auto two = nmt::test::run_nmt(translate + "'" + dir.file("two.txt") + "' --workers 2");
+  INFO(two.output);
+  REQUIRE(two.status == 0);
+  CHECK(nmt::read_lines(dir.file("two.txt")) == nmt::read_lines(dir.file("one.txt")));
+  CHECK(nmt::read_lines(dir.file("two.txt")).size() == 31);
+  CHECK_THAT(nmt::test::require_one_line_error(
+                 nmt::test::run_nmt(translate + "'" + dir.file("x.txt") + "' --workers 0")),
+             Catch::Contains("--workers"));
+}
