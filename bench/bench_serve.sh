@@ -10,6 +10,7 @@
 #   env: NMT=build/nmt OUT=/tmp/nmt_serve DATA=../shared/data/multi30k CLIENTS=32 DURATION=60
 #        THREADS=2 PORT=18080 BEAMS="1 5" BATCH_WAIT_MS=5 (the server's --batch-wait-ms)
 #        REPEATS=3 (translate runs per search; the median counts) SERVE_ARGS= (more server options)
+#        TRANSLATE_ARGS= (more `nmt translate` options, e.g. --workers 2 beside SERVE_ARGS="--workers 2")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,7 +65,7 @@ for beam in $BEAMS; do
   for _ in $(seq "$REPEATS"); do
     start=$(date +%s.%N)
     "$NMT" translate --model "$model" --input "$OUT/test.en" --output "$OUT/test.beam$beam.hyp" \
-      --beam "$beam" --threads "$THREADS" 2>"$OUT/translate.beam$beam.log"
+      --beam "$beam" --threads "$THREADS" ${TRANSLATE_ARGS:-} 2>"$OUT/translate.beam$beam.log"
     end=$(date +%s.%N)
     model_times+=("$(sed -n 's/.*s of search (\([0-9.]*\) sentences\/s).*/\1/p' "$OUT/translate.beam$beam.log")")
     wholes+=("$(awk -v n="$(wc -l <"$OUT/test.en")" -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", n / (b - a) }')")
@@ -76,5 +77,5 @@ for beam in $BEAMS; do
   echo "| $([[ $beam == 1 ]] && echo greedy || echo "beam $beam") | $served | $(value p50_ms) | $(value p99_ms) | $(value errors) | $model_time | $whole | $ratio | $per_search |"
 done
 echo
-echo "server: --batch-wait-ms $BATCH_WAIT_MS"
+echo "server: --batch-wait-ms $BATCH_WAIT_MS ${SERVE_ARGS:-}; translate: ${TRANSLATE_ARGS:-(defaults)}"
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); date $(date -u +%F); commit $(git rev-parse --short HEAD); $CLIENTS clients, ${DURATION} s each"

@@ -1,8 +1,10 @@
 // `nmt serve`: a trained model (or an ensemble) behind HTTP, with a page that shows where it
 // looks (src/serve/). SIGINT or SIGTERM stops accepting connections, answers the requests in
 // flight and exits 0.
+#include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -38,7 +40,10 @@ nlohmann::json model_info(const Translator& translator,
 }
 
 int run_serve(const ServeCommandOptions& o) {
-  if (o.threads > 0) set_cpu_threads(o.threads);
+  if (o.threads > 0 || o.server.workers > 1) {  // the threads are shared out among the workers
+    const int threads = o.threads > 0 ? o.threads : at::get_num_threads();
+    set_cpu_threads(std::max(1, threads / o.server.workers));
+  }
   const auto translator = load_translator(o.models);
   TranslationServer server(*translator, model_info(*translator, o.models.model_dirs), o.server);
   StopSignals signals;
@@ -85,6 +90,9 @@ Command add_serve_command(CLI::App& app) {
       ->check(CLI::Range(1, 10000));
   sub->add_option("--threads", o->threads, "CPU threads for the model (0: LibTorch's default)")
       ->check(CLI::Range(0, 1024));
+  sub->add_option("--workers", o->server.workers,
+                  "Searches at once, each on --threads / N threads")
+      ->check(CLI::Range(1, 256));
   return {sub, [o] { return run_serve(*o); }};
 }
 

@@ -137,7 +137,6 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
     models_.back()->eval();
   }
   if (models_.size() > 1) spdlog::info("[translate] an ensemble of {} models", models_.size());
-  scorer_ = make_scorer();
 }
 
 Translator::~Translator() = default;
@@ -147,6 +146,23 @@ std::unique_ptr<Scorer> Translator::make_scorer() {
   for (auto& model : models_) members.push_back(std::make_unique<ModelScorer>(*model));
   if (members.size() == 1) return std::move(members.front());
   return std::make_unique<EnsembleScorer>(std::move(members));
+}
+
+std::unique_ptr<Scorer> Translator::take_scorer() {
+  {
+    const std::lock_guard<std::mutex> lock(idle_mutex_);
+    if (!idle_scorers_.empty()) {
+      auto scorer = std::move(idle_scorers_.back());
+      idle_scorers_.pop_back();
+      return scorer;
+    }
+  }
+  return make_scorer();
+}
+
+void Translator::give_back(std::unique_ptr<Scorer> scorer) {
+  const std::lock_guard<std::mutex> lock(idle_mutex_);
+  idle_scorers_.push_back(std::move(scorer));
 }
 
 std::vector<std::vector<Hypothesis>> Translator::search_on_workers(
@@ -161,11 +177,12 @@ std::vector<std::vector<Hypothesis>> Translator::search_on_workers(
     try {
       at::init_num_threads();
       const CpuBf16Autocast autocast(precision_ == Precision::bf16);  // per thread
-      const auto scorer = make_scorer();
+      auto scorer = take_scorer();
       // Longest batches first, so that the last ones to start are short.
       for (size_t k = taken++; k < batches.size(); k = taken++) {
         search_batch(*scorer, ids, batches[batches.size() - 1 - k], options, out);
       }
+      give_back(std::move(scorer));
     } catch (...) {
       const std::lock_guard<std::mutex> lock(failure);
       if (!error) error = std::current_exception();
@@ -188,7 +205,10 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
   auto results = [&] {
     if (workers > 1) return search_on_workers(ids, options, batch_size, workers);
     const CpuBf16Autocast autocast(precision_ == Precision::bf16);
-    return search_sentences(*scorer_, ids, options, batch_size);
+    auto scorer = take_scorer();
+    auto found = search_sentences(*scorer, ids, options, batch_size);
+    give_back(std::move(scorer));
+    return found;
   }();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,7 @@ class Translator {
   /// With `workers` > 1, that many threads search whole batches at once, each with state of
   /// its own over the shared models, and each with LibTorch's thread count (set it to the
   /// cores / workers first). The batches, and so the translations, are those of one worker.
+  /// Callable from several threads at once: each call searches with state of its own.
   std::vector<Translation> translate(const std::vector<std::string>& lines,
                                      const SearchOptions& options, int64_t batch_size,
                                      int64_t workers = 1);
@@ -68,6 +70,8 @@ class Translator {
 
  private:
   std::unique_ptr<Scorer> make_scorer();  // search state over models_, one per searching thread
+  std::unique_ptr<Scorer> take_scorer();    // an idle one, or a new one
+  void give_back(std::unique_ptr<Scorer> scorer);
   std::vector<std::vector<Hypothesis>> search_on_workers(const std::vector<std::vector<int>>& ids,
                                                          const SearchOptions& options,
                                                          int64_t batch_size, int64_t workers);
@@ -78,7 +82,8 @@ class Translator {
   torch::Device device_;
   Precision precision_;
   std::vector<Seq2Seq> models_;
-  std::unique_ptr<Scorer> scorer_;
+  std::mutex idle_mutex_;
+  std::vector<std::unique_ptr<Scorer>> idle_scorers_;
 };
 
 }  // namespace nmt

@@ -24,7 +24,8 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
                                      const ServerOptions& options)
     : queue_(std::make_unique<TranslationQueue>(translator, options.batch_size,
                                                 options.max_batch_sentences,
-                                                std::chrono::milliseconds(options.batch_wait_ms))),
+                                                std::chrono::milliseconds(options.batch_wait_ms),
+                                                options.workers)),
       http_(std::make_unique<httplib::Server>()),
       model_info_(std::move(model_info)),
       options_(options) {

@@ -26,6 +26,7 @@ struct ServerOptions {
   int64_t batch_size = 64;            // sentences per search batch
   size_t max_batch_sentences = 1024;  // sentences of several requests searched together
   int batch_wait_ms = 5;              // after a search, wait for requests to join the next
+  int workers = 1;                    // searches at once (TranslationQueue)
   int connections = 64;               // connections served at once
 };
 

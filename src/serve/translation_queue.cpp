@@ -13,12 +13,13 @@ bool same_search(const SearchOptions& a, const SearchOptions& b) {
 }  // namespace
 
 TranslationQueue::TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
-                                   std::chrono::milliseconds batch_wait)
+                                   std::chrono::milliseconds batch_wait, int workers)
     : translator_(translator),
       batch_size_(batch_size),
       max_sentences_(max_sentences),
-      batch_wait_(batch_wait),
-      worker_([this] { run(); }) {}
+      batch_wait_(batch_wait) {
+  for (int w = 0; w < workers; ++w) workers_.emplace_back([this] { run(); });
+}
 
 TranslationQueue::~TranslationQueue() {
   {
@@ -26,7 +27,7 @@ TranslationQueue::~TranslationQueue() {
     stopping_ = true;
   }
   wake_.notify_all();
-  worker_.join();
+  for (auto& worker : workers_) worker.join();
 }
 
 std::vector<Translation> TranslationQueue::translate(std::vector<std::string> lines,
@@ -87,8 +88,12 @@ void TranslationQueue::run() {
       // A request that finds the worker idle for longer than `batch_wait` starts at once.
       wake_.wait_until(lock, idle_since + batch_wait_,
                        [this] { return stopping_ || queued_sentences() >= max_sentences_; });
-      if (queue_.empty()) return;  // stopping, and nothing left to translate
+      if (queue_.empty()) {
+        if (stopping_) return;  // and nothing left to translate
+        continue;               // another worker took the requests
+      }
       batch = take_batch();
+      if (!queue_.empty()) wake_.notify_one();  // for another worker
     }
     std::vector<std::string> lines;
     for (const auto* job : batch) lines.insert(lines.end(), job->lines.begin(), job->lines.end());

@@ -1,5 +1,6 @@
-// One search at a time on one model, for many callers: requests wait in a queue, and those
-// that ask for the same search are translated together, their sentences in one list that the
+// Searches on one model for many callers, by one worker thread or several (each searching one
+// batch at a time): requests wait in a queue, and those that ask for the same search are
+// translated together, their sentences in one list that the
 // translator sorts by length into batches. Many small requests so approach the throughput of
 // translating a file. After each search the worker waits a moment (`batch_wait`) for the callers it
 // has just answered to send their next request: without it, N busy clients settle into two
@@ -24,13 +25,14 @@ namespace nmt {
 
 class TranslationQueue {
  public:
-  /// Searches on its own thread with `translator`, at most `max_sentences` sentences at once
-  /// (more when one request alone has more), in batches of `batch_size`. A search starts once
-  /// `max_sentences` sentences are queued or `batch_wait` has passed since the previous one
-  /// ended.
+  /// Searches on `workers` threads of its own with `translator`, each at most `max_sentences`
+  /// sentences at once (more when one request alone has more), in batches of `batch_size`. A
+  /// worker's search starts once `max_sentences` sentences are queued or `batch_wait` has passed
+  /// since its previous one ended.
   TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
-                   std::chrono::milliseconds batch_wait = std::chrono::milliseconds(0));
-  /// Translates what is queued, then stops the thread.
+                   std::chrono::milliseconds batch_wait = std::chrono::milliseconds(0),
+                   int workers = 1);
+  /// Translates what is queued, then stops the threads.
   ~TranslationQueue();
   TranslationQueue(const TranslationQueue&) = delete;
   TranslationQueue& operator=(const TranslationQueue&) = delete;
@@ -62,7 +64,7 @@ class TranslationQueue {
   std::deque<Job*> queue_;
   bool stopping_ = false;
   int64_t searches_ = 0, sentences_ = 0;
-  std::thread worker_;  // last: starts once everything above exists
+  std::vector<std::thread> workers_;  // last: they start once everything above exists
 };
 
 }  // namespace nmt

@@ -59,3 +59,37 @@ TEST_CASE("serve queue: requests within the batch wait share a search, a full ba
     CHECK(seconds_since(start) < 0.8);
   }
 }
+
+TEST_CASE("serve queue: several workers answer concurrent callers as one translator would",
+          "[serve][workers]") {
+  TempDir dir;
+  nmt::Translator translator(nmt::test::train_tiny_model(dir));
+  nmt::SearchOptions beam;
+  beam.beam = 3;
+  const std::vector<std::string> lines = {"a b", "b c d", "red dog", "cat sun tree", "c",
+                                          "dog red blue car", "boat", "sun sun"};
+  std::vector<std::string> expected;
+  for (const auto& line : lines) {
+    expected.push_back(translator.translate({line}, beam, 64).front().texts.front());
+  }
+  int64_t searches = 0;
+  {
+    nmt::TranslationQueue queue(translator, /*batch_size=*/64, /*max_sentences=*/2,
+                                milliseconds(0), /*workers=*/3);
+    std::vector<std::future<std::string>> answers;
+    for (int round = 0; round < 4; ++round) {
+      for (size_t i = 0; i < lines.size(); ++i) {
+        answers.push_back(std::async(std::launch::async, [&, i] {
+          return queue.translate({lines[i]}, beam).front().texts.front();
+        }));
+      }
+    }
+    for (size_t k = 0; k < answers.size(); ++k) {
+      CAPTURE(k);
+      CHECK(answers[k].get() == expected[k % lines.size()]);
+    }
+    CHECK(queue.sentences() == 32);
+    searches = queue.searches();
+  }  // the workers stop here: leaving the scope must not hang
+  CHECK(searches >= 16);  // at most 2 sentences per search
+}
