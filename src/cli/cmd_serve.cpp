@@ -1,10 +1,8 @@
 // `nmt serve`: a trained model (or an ensemble) behind HTTP, with a page that shows where it
 // looks (src/serve/). SIGINT or SIGTERM stops accepting connections, answers the requests in
 // flight and exits 0.
-#include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -40,10 +38,7 @@ nlohmann::json model_info(const Translator& translator,
 }
 
 int run_serve(const ServeCommandOptions& o) {
-  if (o.threads > 0 || o.server.workers > 1) {  // the threads are shared out among the workers
-    const int threads = o.threads > 0 ? o.threads : at::get_num_threads();
-    set_cpu_threads(std::max(1, threads / o.server.workers));
-  }
+  share_cpu_threads(o.threads, o.server.workers);
   const auto translator = load_translator(o.models);
   TranslationServer server(*translator, model_info(*translator, o.models.model_dirs), o.server);
   StopSignals signals;

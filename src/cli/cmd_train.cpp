@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <memory>
 #include <numeric>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
@@ -142,20 +141,14 @@ WorkerAddress worker_address_from_environment() {
   return a;
 }
 
-// train.threads is per machine: each of its workers takes its share.
-void set_threads(const TrainConfig& train, int local_workers) {
-  if (train.threads == 0 && local_workers == 1) return;  // LibTorch's default
-  const int total = train.threads > 0 ? static_cast<int>(train.threads)
-                                      : static_cast<int>(std::thread::hardware_concurrency());
-  set_cpu_threads(std::max(1, total / local_workers));
-}
 
 int train_worker(const TrainOptions& options, const WorkerAddress& address) {
   // Under the launcher, a second signal is the launcher's to act on (it kills).
   StopSignals signals(/*once=*/std::getenv(kLaunchedMarker) == nullptr);
   if (address.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 speaks for all
   const Config config = load_for_run(options.config);
-  set_threads(config.train, address.local_world_size);
+  // train.threads is per machine: each of its workers takes its share.
+  share_cpu_threads(static_cast<int>(config.train.threads), address.local_world_size);
   spdlog::info("[runtime] {}", cpu_runtime_summary());
   const auto timeout = std::chrono::milliseconds(
       static_cast<int64_t>(config.train.distributed_timeout * 1000));

@@ -2,10 +2,8 @@
 // stdout), one line out per line in; optionally n-best lists and attention matrices. Several
 // --model flags decode with their ensemble.
 
-#include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -41,10 +39,7 @@ int run_translate(const TranslateOptions& o) {
   validate(o.search);
   auto search = o.search;
   search.attention = !o.attention_out.empty();
-  if (o.threads > 0 || o.workers > 1) {  // the threads are shared out among the workers
-    const int threads = o.threads > 0 ? o.threads : at::get_num_threads();
-    set_cpu_threads(std::max(1, threads / o.workers));
-  }
+  share_cpu_threads(o.threads, o.workers);
   const auto translator = load_translator(o.models);
   const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
   const auto results = translator->translate(lines, search, o.batch_size, o.workers);

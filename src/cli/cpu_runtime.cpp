@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <thread>
 
 namespace nmt::cli {
 namespace {
@@ -85,6 +86,12 @@ void set_cpu_threads(int threads) {
   auto set_openblas_threads =
       reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
   if (set_openblas_threads != nullptr) set_openblas_threads(threads);
+}
+
+void share_cpu_threads(int threads, int workers) {
+  if (threads == 0 && workers == 1) return;
+  const int total = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
+  set_cpu_threads(std::max(1, total / workers));
 }
 
 std::string cpu_runtime_summary() {

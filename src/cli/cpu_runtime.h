@@ -27,6 +27,11 @@ void keep_freed_memory_for_reuse();
 /// alone): data-parallel workers sharing a machine would otherwise each run a GEMM on every core.
 void set_cpu_threads(int threads);
 
+/// Shares `threads` (0: the machine's hardware threads) out among `workers` that run at once in
+/// this machine (data-parallel processes, or searching threads): each gets threads / workers, at
+/// least 1, through set_cpu_threads. With 0 threads and one worker, LibTorch's default stays.
+void share_cpu_threads(int threads, int workers);
+
 /// One line for the log, e.g. "OpenBLAS core SkylakeX, OPENBLAS_THREAD_TIMEOUT=4,
 /// OMP_WAIT_POLICY=passive".
 std::string cpu_runtime_summary();
