@@ -150,7 +150,10 @@ TEST_CASE("serve: a bad request is a 4xx whose error names the field", "[serve]"
 TEST_CASE("serve: 32 concurrent clients with bad requests mixed in are each answered right",
           "[serve]") {
   TempDir dir;
-  ServedModel served(dir);
+  nmt::ServerOptions options;
+  options.workers = GENERATE(1, 2);  // searches at once
+  CAPTURE(options.workers);
+  ServedModel served(dir, options);
   const std::vector<std::string> sentences = {"red dog",  "cat sun tree",   "boat car blue red",
                                               "sun",      "tree tree dog",  "blue cat car",
                                               "dog boat", "red red red sun"};
