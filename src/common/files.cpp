@@ -40,6 +40,17 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
+// Runs `produce` with a writer into `fd`; false with errno set if a write failed (the pieces
+// after a failed one are dropped).
+bool write_pieces(int fd, const std::function<void(const PieceWriter&)>& produce) {
+  int error = 0;
+  produce([&](std::string_view piece) {
+    if (error == 0 && !write_all(fd, piece)) error = errno;
+  });
+  errno = error;
+  return error == 0;
+}
+
 // The path `path` names after following symbolic links; the last one may dangle.
 std::string resolve_links(const std::string& path) {
   std::string current = path;
@@ -56,12 +67,13 @@ std::string resolve_links(const std::string& path) {
 
 // Writes into an existing file that is not a regular one (a device, a FIFO) without
 // replacing it. A FIFO nobody reads is an error rather than a wait.
-void write_through(const std::string& path, std::string_view content) {
+void write_through(const std::string& path,
+                   const std::function<void(const PieceWriter&)>& produce) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0 && errno == ENXIO) throw Error(path + ": cannot write: nobody reads this FIFO");
   if (fd < 0) throw Error(path + ": cannot open for writing: " + errno_text());
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  if (!write_all(fd, content)) {
+  if (!write_pieces(fd, produce)) {
     const std::string reason = errno_text();
     ::close(fd);
     throw Error(path + ": cannot write: " + reason);
@@ -72,7 +84,7 @@ void write_through(const std::string& path, std::string_view content) {
 // Replaces the regular file `target` (or creates it) through a uniquely named temporary
 // file in its folder; `path` is the name the caller gave, used in messages.
 void replace_atomically(const std::string& path, const std::string& target,
-                        std::string_view content, mode_t mode) {
+                        const std::function<void(const PieceWriter&)>& produce, mode_t mode) {
   std::string tmp = target + ".XXXXXX";
   const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) throw Error(path + ": cannot create a temporary file " + tmp + ": " + errno_text());
@@ -83,7 +95,7 @@ void replace_atomically(const std::string& path, const std::string& target,
     throw Error(path + ": cannot " + what + ": " + reason);
   };
   if (::fchmod(fd, mode) != 0) fail("set permissions");
-  if (!write_all(fd, content)) fail("write");
+  if (!write_pieces(fd, produce)) fail("write");
   if (::fsync(fd) != 0) fail("sync");
   if (::close(fd) != 0) {
     const std::string reason = errno_text();
@@ -101,14 +113,19 @@ void replace_atomically(const std::string& path, const std::string& target,
 
 }  // namespace
 
-void write_file_atomic(const std::string& path, std::string_view content) {
+void write_file_atomic(const std::string& path,
+                       const std::function<void(const PieceWriter&)>& produce) {
   struct stat st {};
   const bool exists = ::stat(path.c_str(), &st) == 0;
   if (exists && !S_ISREG(st.st_mode)) {
-    write_through(path, content);
+    write_through(path, produce);
     return;
   }
-  replace_atomically(path, resolve_links(path), content, exists ? st.st_mode & 07777 : 0644);
+  replace_atomically(path, resolve_links(path), produce, exists ? st.st_mode & 07777 : 0644);
+}
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+  write_file_atomic(path, [content](const PieceWriter& write) { write(content); });
 }
 
 std::string read_file(const std::string& path) {

@@ -2,6 +2,7 @@
 // writes to standard output, and the writable-directory check done before any long job starts.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,17 @@ namespace nmt {
 /// path that is not a regular file (/dev/null, a FIFO) is written through, not replaced; a
 /// FIFO without a reader is an error. Throws Error naming `path` and the reason.
 void write_file_atomic(const std::string& path, std::string_view content);
+
+/// Writes one piece of a file's content. It never throws: a failed write is reported once the
+/// whole content is produced, so a producer that cannot stop halfway (LibTorch's archive
+/// writer) is never interrupted by an exception.
+using PieceWriter = std::function<void(std::string_view piece)>;
+
+/// write_file_atomic for content made piece by piece: `produce` hands each piece, in order, to
+/// the writer it is given. A checkpoint of hundreds of MB goes to its file without a copy of it
+/// in memory.
+void write_file_atomic(const std::string& path,
+                       const std::function<void(const PieceWriter&)>& produce);
 
 /// The bytes of the file at `path`. Throws Error naming `path` if it cannot be read.
 std::string read_file(const std::string& path);

@@ -256,10 +256,13 @@ void write_checkpoint(const std::string& path, const c10::Dict<std::string, torc
   }
   if (!progress.averaged_from.empty()) archive.write("averaged_from", progress.averaged_from);
 
-  std::ostringstream bytes;
-  archive.save_to(bytes);
   fs::create_directories(fs::path(path).parent_path());
-  write_file_atomic(path, bytes.str());
+  write_file_atomic(path, [&archive](const PieceWriter& write) {
+    archive.save_to([&write](const void* data, size_t size) {
+      write({static_cast<const char*>(data), size});
+      return size;
+    });
+  });
 }
 
 // Adam's moments onto `device`, where the model's parameters are (a checkpoint's are read onto

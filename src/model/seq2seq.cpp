@@ -41,12 +41,18 @@ int64_t parameter_count(const torch::nn::Module& module) {
   return count;
 }
 
-Seq2SeqOutput Seq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
-                                   const torch::Tensor& trg_in) {
+DecoderOutput Seq2SeqImpl::forward_outputs(const torch::Tensor& src,
+                                           const torch::Tensor& src_lengths,
+                                           const torch::Tensor& trg_in) {
   const auto encoded = encode(src, src_lengths);
   const auto memory = decoder_->prepare(encoded);
-  const auto decoded = decoder_->forward(trg_in, decoder_->initial_state(encoded), memory);
-  return {decoder_->logits(decoded.outputs), decoded.weights, decoded.policy};
+  return decoder_->forward(trg_in, decoder_->initial_state(encoded), memory);
+}
+
+Seq2SeqOutput Seq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                   const torch::Tensor& trg_in) {
+  auto decoded = forward_outputs(src, src_lengths, trg_in);
+  return {logits(decoded.outputs), std::move(decoded.weights), std::move(decoded.policy)};
 }
 
 }  // namespace nmt

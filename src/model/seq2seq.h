@@ -27,6 +27,11 @@ class Seq2SeqImpl : public torch::nn::Module {
   /// src [B, S] with lengths [B]; trg_in [B, T] target ids shifted right (<s> first).
   Seq2SeqOutput forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
                         const torch::Tensor& trg_in);
+  /// forward() without the output layer: the attentional vectors [B, T, H] that logits() maps
+  /// to scores (training applies it a few hundred tokens at a time, to bound the memory).
+  DecoderOutput forward_outputs(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                const torch::Tensor& trg_in);
+  torch::Tensor logits(const torch::Tensor& outputs) { return decoder_->logits(outputs); }
 
   EncoderOutput encode(const torch::Tensor& src, const torch::Tensor& src_lengths);
   Decoder& decoder() { return decoder_; }

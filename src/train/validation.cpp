@@ -13,7 +13,7 @@
 #include "eval/chrf.h"
 #include "model/device.h"
 #include "model/seq2seq.h"
-#include "train/loss.h"
+#include "train/objective.h"
 
 namespace nmt {
 namespace {
@@ -26,8 +26,9 @@ double dev_loss(Seq2SeqImpl& model, const EncodedCorpus& dev, int64_t batch_toke
   for (const auto& indices :
        make_batches(dev.src_lengths(), dev.trg_lengths(), batch_tokens, /*seed=*/0, /*epoch=*/0)) {
     const Batch batch = make_batch(dev, indices.pairs).to(device);
-    const auto logits = model.forward(batch.src, batch.src_lengths, batch.trg_in).logits;
-    const auto loss = label_smoothed_loss(logits, batch.trg_out, /*smoothing=*/0.0);
+    const auto outputs = model.forward_outputs(batch.src, batch.src_lengths, batch.trg_in).outputs;
+    const auto loss =
+        sharded_loss(model, outputs, batch.trg_out, /*smoothing=*/0.0, kLossShardTokens);
     nll += loss.nll.item<double>();
     tokens += loss.tokens;
   }

@@ -119,3 +119,32 @@ TEST_CASE("files: a directory in the way is an error naming it", "[files][robust
   REQUIRE_THROWS_WITH(write_file_atomic(dir.file("taken"), "x"), Contains(dir.file("taken")));
   CHECK(fs::is_directory(dir.file("taken")));
 }
+
+TEST_CASE("files: content written piece by piece arrives whole and in order",
+          "[files]") {
+  TempDir dir;
+  write_text(dir.file("old"), "old content\n");
+  write_file_atomic(dir.file("old"), [](const nmt::PieceWriter& write) {
+    for (const char* piece : {"one ", "", "two ", "three\n"}) write(piece);
+  });
+  CHECK(read_text(dir.file("old")) == "one two three\n");
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}) == 1);
+}
+
+TEST_CASE("files: a failed piece is reported after the producer finishes, not thrown inside it",
+          "[files][robustness]") {
+  if (!fs::is_character_file("/dev/full")) {
+    WARN("skipped: no /dev/full here");
+    return;
+  }
+  int pieces = 0;
+  REQUIRE_THROWS_WITH(write_file_atomic("/dev/full",
+                                        [&](const nmt::PieceWriter& write) {
+                                          for (int i = 0; i < 3; ++i) {
+                                            write("no room\n");  // must not throw
+                                            ++pieces;
+                                          }
+                                        }),
+                      Contains("/dev/full") && Contains("No space left on device"));
+  CHECK(pieces == 3);
+}
