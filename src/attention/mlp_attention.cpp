@@ -1,6 +1,7 @@
 // Additive attention, Bahdanau et al. 2015, A.1.2: score(z, h) = vᵀ tanh(W₁z + W₂h).
 #include "attention/mlp_attention.h"
 
+#include "attention/additive_scores.h"
 #include "attention/unbiased_linear.h"
 
 namespace nmt {
@@ -16,7 +17,7 @@ AttentionMemory MlpAttention::prepare(const torch::Tensor& enc_out, const torch:
 
 AttentionResult MlpAttention::forward(const AttentionQuery& query, const AttentionMemory& memory) {
   const auto q = query_proj_(query.state).unsqueeze(1);             // [B, 1, Dq]
-  const auto scores = v_(torch::tanh(memory.keys + q)).squeeze(2);  // [B, S, 1] -> [B, S]
+  const auto scores = additive_scores(memory.keys, q, v_->weight);  // [B, S]
   const auto weights = normalize(scores, memory.mask);              // [B, S]
   return {weighted_sum(weights, memory.values), weights};           // [B, Dv], [B, S]
 }
