@@ -16,7 +16,10 @@
 # and decodes once per precision it offers on this CPU (fp32, and bf16 where the CPU has
 # AVX512-BF16 or AMX: `train.precision`, `nmt translate --precision`); the CPU's model and flags
 # are printed. Decoding also runs with THREADS workers of one thread each (`--workers`), which
-# search whole batches at once and give the same translations.
+# search whole batches at once and give the same translations, and with a lexical shortlist
+# (`nmt shortlist` over the training data into MODEL/shortlist.tsv, then `translate
+# --shortlist`), which scores only the target pieces likely for each batch's source and may
+# change translations: its BLEU is printed next to the full vocabulary's.
 # Also the BLEU of each program's translations of the same model (scored by `nmt evaluate`)
 # and nmt's decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the
 # BLEU of the same model is unchanged by it.
@@ -92,16 +95,21 @@ decode_anchor() {  # $1: name, then env assignments
 }
 [[ ${ANCHOR_TUNED:-1} == 1 ]] && decode_anchor ref_tuned_decode "${TUNED_ENV[@]}"
 decode_anchor ref_decode
-translate() {  # $1: name, $2: beam, $3: precision, $4: workers, then env assignments
+translate() {  # $1: name, $2: beam, $3: precision, $4: workers, then env assignments;
+  # SHORTLIST=1: with the model's shortlist
   local name=$1 beam=$2 precision=$3 workers=$4; shift 4
   echo "== nmt ($name): test2016 with $MODEL" >&2
   env "$@" "$NMT" translate --model "$MODEL" --input "$OUT/test.en" --output "$OUT/$name.de" \
     --beam "$beam" --alpha 0.6 --batch-size 64 --threads "$THREADS" --max-len-a 1.5 \
-    --max-len-b 5 --precision "$precision" --workers "$workers" 2>"$OUT/$name.log"
+    --max-len-b 5 --precision "$precision" --workers "$workers" \
+    ${SHORTLIST:+--shortlist} 2>"$OUT/$name.log"
 }
+"$NMT" shortlist --model "$MODEL" --train "$OUT/data/train" 2>"$OUT/shortlist.log"
 for search in greedy:1 beam5:5; do
   translate "nmt_${search%:*}" "${search#*:}" fp32 1
   translate "nmt_${search%:*}_workers" "${search#*:}" fp32 "$THREADS"
+  SHORTLIST=1 translate "nmt_${search%:*}_shortlist" "${search#*:}" fp32 1
+  SHORTLIST=1 translate "nmt_${search%:*}_shortlist_workers" "${search#*:}" fp32 "$THREADS"
   if [[ $BF16 == 1 ]]; then
     translate "nmt_${search%:*}_bf16" "${search#*:}" bf16 1
     translate "nmt_${search%:*}_bf16_workers" "${search#*:}" bf16 "$THREADS"
@@ -146,6 +154,8 @@ for k in ("greedy", "beam5"):
     nmt[k], nmt[k + "_out"] = nmt_search(f"nmt_{k}")
     nmt[k + "_untuned"], _ = nmt_search(f"nmt_{k}_untuned")
     nmt[k + "_workers"], _ = nmt_search(f"nmt_{k}_workers")
+    nmt[k + "_shortlist"], _ = nmt_search(f"nmt_{k}_shortlist")
+    nmt[k + "_shortlist_workers"], _ = nmt_search(f"nmt_{k}_shortlist_workers")
     if bf16:
         nmt[k + "_bf16"], _ = nmt_search(f"nmt_{k}_bf16")
         nmt[k + "_bf16_workers"], _ = nmt_search(f"nmt_{k}_bf16_workers")
@@ -172,6 +182,9 @@ if bf16:
 for k, label in (("greedy", "greedy"), ("beam5", "beam-5")):
     row(f"{label} test2016 sentences/s, nmt fp32", k)
     row(f"{label} test2016 sentences/s, nmt fp32, {threads} workers", k, nmt_key=k + "_workers")
+    row(f"{label} test2016 sentences/s, nmt fp32, shortlist", k, nmt_key=k + "_shortlist")
+    row(f"{label} test2016 sentences/s, nmt fp32, shortlist, {threads} workers", k,
+        nmt_key=k + "_shortlist_workers")
     if bf16:
         row(f"{label} test2016 sentences/s, nmt bf16", k, nmt_key=k + "_bf16")
         row(f"{label} test2016 sentences/s, nmt bf16, {threads} workers", k,
@@ -190,10 +203,11 @@ print(f"\nnmt without its CPU tuning (NMT_CPU_RUNTIME_TUNED=1): greedy {nmt['gre
 EOF
 for name in greedy beam5; do
   echo "BLEU $name, same model: reference $(bleu "$OUT/ref_decode/test2016.$name.de")," \
-    "nmt $(bleu "$OUT/nmt_$name.de"), nmt untuned $(bleu "$OUT/nmt_${name}_untuned.de")" \
+    "nmt $(bleu "$OUT/nmt_$name.de"), nmt untuned $(bleu "$OUT/nmt_${name}_untuned.de")," \
+    "nmt shortlist $(bleu "$OUT/nmt_${name}_shortlist.de")" \
     "$([[ $BF16 == 1 ]] && echo ", nmt bf16 $(bleu "$OUT/nmt_${name}_bf16.de")")"
 done
-for name in greedy beam5 greedy_bf16 beam5_bf16; do
+for name in greedy beam5 greedy_bf16 beam5_bf16 greedy_shortlist beam5_shortlist; do
   [[ -f $OUT/nmt_${name}_workers.de ]] || continue
   cmp -s "$OUT/nmt_$name.de" "$OUT/nmt_${name}_workers.de" &&
     echo "nmt $name output identical with $THREADS workers" ||

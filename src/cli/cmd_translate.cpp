@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -16,6 +17,9 @@
 #include "common/files.h"
 #include "common/precision.h"
 #include "data/corpus.h"
+#include "data/lexicon.h"
+#include "data/vocab.h"
+#include "decode/shortlist.h"
 #include "decode/translator.h"
 #include "model/device.h"
 
@@ -78,6 +82,17 @@ void add_model_options(CLI::App* sub, ModelOptions& models) {
                   "(bf16 where the CPU has AVX512-BF16 or AMX-BF16)")
       ->check(CLI::IsMember({"fp32", "bf16", "auto"}))
       ->capture_default_str();
+  sub->add_flag("--shortlist", models.shortlist,
+                "Score only the target pieces likely for each batch's source, from "
+                "MODEL/shortlist.tsv (`nmt shortlist`): faster, may change translations");
+  sub->add_option("--shortlist-per-source", models.shortlist_per_source,
+                  "With --shortlist: translations taken per source piece")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  sub->add_option("--shortlist-frequent", models.shortlist_frequent,
+                  "With --shortlist: most frequent target pieces always taken")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
 }
 
 std::unique_ptr<Translator> load_translator(const ModelOptions& models) {
@@ -87,6 +102,20 @@ std::unique_ptr<Translator> load_translator(const ModelOptions& models) {
   auto translator = std::make_unique<Translator>(models.model_dirs, models.checkpoints, device,
                                                  precision.precision);
   spdlog::info("[translate] precision: {}", precision.reason);
+  if (models.shortlist) {
+    const auto path = shortlist_path(models.model_dirs.front());
+    if (!std::filesystem::exists(path)) {
+      throw Error("--shortlist: " + path + " does not exist (make it with `nmt shortlist --model " +
+                  models.model_dirs.front() + "`)");
+    }
+    const ShortlistOptions options{models.shortlist_per_source, models.shortlist_frequent};
+    translator->use_shortlist(std::make_shared<Shortlist>(
+        read_lexicon(path, translator->source_vocab(), translator->target_vocab()), options,
+        translator->target_vocab().size()));
+    spdlog::info(
+        "[translate] shortlist {}: {} translations per source piece and {} frequent pieces", path,
+        options.per_source, options.frequent);
+  }
   return translator;
 }
 

@@ -26,13 +26,16 @@ struct ModelOptions {
   std::vector<std::string> model_dirs, checkpoints;
   std::string device = "cpu";      // cpu, cuda or cuda:N (resolve_device)
   std::string precision = "fp32";  // fp32, bf16 or auto (choose_precision)
+  bool shortlist = false;          // search with MODEL/shortlist.tsv (decode/shortlist.h)
+  int64_t shortlist_per_source = 50, shortlist_frequent = 100;
 };
 
-/// --model (repeatable: an ensemble), --checkpoint (none, or one per --model), --device and
-/// --precision, as `nmt translate` and `nmt serve` take them.
+/// --model (repeatable: an ensemble), --checkpoint (none, or one per --model), --device,
+/// --precision and the --shortlist options, as `nmt translate` and `nmt serve` take them.
 void add_model_options(CLI::App* sub, ModelOptions& models);
 
-/// The models of `models` loaded for searching; once loaded, logs the precision chosen and why.
+/// The models of `models` loaded for searching (with the first model's shortlist if asked);
+/// once loaded, logs the precision chosen and why.
 std::unique_ptr<Translator> load_translator(const ModelOptions& models);
 
 /// --device alone (`nmt align`).
@@ -47,5 +50,6 @@ Command add_align_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_average_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
+Command add_shortlist_command(CLI::App& app);
 
 }  // namespace nmt::cli

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
       add_compare_command(app),
       add_average_command(app),
       add_serve_command(app),
+      add_shortlist_command(app),
   };
 
   std::string names;

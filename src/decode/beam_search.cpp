@@ -69,7 +69,7 @@ Candidates BeamSearch::expand(const torch::Tensor& log_probs) const {
   // 2K: at most K extensions (one per row) end in </s>, so K others always remain.
   const auto [top, index] = sums.topk(std::min(2 * beam_, beam_ * vocab), /*dim=*/1);  // [n, C]
   const auto first_row = torch::arange(n, index.options()).mul(beam_).unsqueeze(1);    // [n, 1]
-  return {top, index.remainder(vocab), index.div(vocab, "floor") + first_row};
+  return {top, rows_.tokens(index.remainder(vocab)), index.div(vocab, "floor") + first_row};
 }
 
 bool BeamSearch::last_step(size_t i) const {

@@ -34,8 +34,10 @@ torch::Tensor log_mean_exp(const torch::Tensor& log_probs) {
 
 ScorerStep EnsembleScorer::step(const torch::Tensor& prev, int64_t t) {
   std::vector<torch::Tensor> log_probs, attention;
+  torch::Tensor vocabulary;  // the members share one shortlist, or none
   for (size_t i = 0; i < members_.size(); ++i) {
     auto s = members_[i]->step(prev, t);
+    vocabulary = s.vocabulary;
     if (i > 0 && s.log_probs.size(1) != log_probs.front().size(1)) {
       throw Error("ensemble: model " + std::to_string(i + 1) + " scores " +
                   std::to_string(s.log_probs.size(1)) + " target pieces, model 1 " +
@@ -46,7 +48,8 @@ ScorerStep EnsembleScorer::step(const torch::Tensor& prev, int64_t t) {
     log_probs.push_back(std::move(s.log_probs));
     attention.push_back(std::move(s.attention));
   }
-  return {log_mean_exp(torch::stack(log_probs)), torch::stack(attention).mean(/*dim=*/0)};
+  return {log_mean_exp(torch::stack(log_probs)), torch::stack(attention).mean(/*dim=*/0),
+          vocabulary};
 }
 
 void EnsembleScorer::reorder(const torch::Tensor& rows) {

@@ -20,7 +20,8 @@ std::vector<std::vector<Hypothesis>> greedy_search(Scorer& scorer, const torch::
   std::vector<std::vector<Hypothesis>> out(sentence.size());
   auto sums = torch::zeros({src.size(0)}, src.options().dtype(torch::kDouble));  // [R]
   while (!sentence.empty()) {
-    const auto [best, tokens] = rows.step().max(/*dim=*/1);  // [R], [R]
+    const auto [best, columns] = rows.step().max(/*dim=*/1);  // [R], [R]
+    const auto tokens = rows.tokens(columns);
     sums += best;
     const auto host_tokens = tokens.cpu(), host_sums = sums.cpu();
     const auto token_at = host_tokens.accessor<int64_t, 1>();

@@ -2,24 +2,33 @@
 
 #include <torch/torch.h>
 
+#include "decode/shortlist.h"
 #include "model/device.h"
 #include "model/seq2seq.h"
 
 namespace nmt {
 
-ModelScorer::ModelScorer(Seq2SeqImpl& model) : model_(model), decoder_(model.decoder()) {}
+ModelScorer::ModelScorer(Seq2SeqImpl& model, const Shortlist* shortlist)
+    : model_(model), decoder_(model.decoder()), shortlist_(shortlist) {}
 
 void ModelScorer::start(const torch::Tensor& src, const torch::Tensor& src_lengths) {
   const auto encoded = model_.encode(src, src_lengths);
   memory_ = decoder_->prepare(encoded);
   state_ = decoder_->initial_state(encoded);
+  if (shortlist_ != nullptr) {
+    vocabulary_ = shortlist_->vocabulary(src);
+    output_weight_ = decoder_->output_weight().index_select(0, vocabulary_);
+  }
 }
 
 ScorerStep ModelScorer::step(const torch::Tensor& prev, int64_t t) {
   const auto out = decoder_->step(prev, state_, memory_, t);
+  const auto logits = vocabulary_.defined()
+                          ? torch::nn::functional::linear(out.output, output_weight_)
+                          : decoder_->logits(out.output);
   // Under bf16 autocast the logits and weights come out in bf16: the search works in fp32.
-  return {torch::log_softmax(decoder_->logits(out.output).to(torch::kFloat), /*dim=*/-1),
-          out.attended.weights.to(torch::kFloat)};
+  return {torch::log_softmax(logits.to(torch::kFloat), /*dim=*/-1),
+          out.attended.weights.to(torch::kFloat), vocabulary_};
 }
 
 void ModelScorer::reorder(const torch::Tensor& rows) {

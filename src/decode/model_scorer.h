@@ -8,10 +8,12 @@
 namespace nmt {
 
 class Seq2SeqImpl;
+class Shortlist;
 
 class ModelScorer : public Scorer {
  public:
-  explicit ModelScorer(Seq2SeqImpl& model);
+  /// With a `shortlist` (kept by the caller), each batch scores only its target pieces.
+  explicit ModelScorer(Seq2SeqImpl& model, const Shortlist* shortlist = nullptr);
 
   void start(const torch::Tensor& src, const torch::Tensor& src_lengths) override;
   ScorerStep step(const torch::Tensor& prev, int64_t t) override;
@@ -23,6 +25,9 @@ class ModelScorer : public Scorer {
   Decoder decoder_;
   DecoderState state_;      // [layers, R, H]
   AttentionMemory memory_;  // [R, S, ...]
+  const Shortlist* shortlist_;
+  torch::Tensor vocabulary_;     // [V'] the batch's shortlist, undefined without one
+  torch::Tensor output_weight_;  // [V', H] the output layer's rows of those pieces
 };
 
 }  // namespace nmt

@@ -10,8 +10,10 @@
 namespace nmt {
 
 struct ScorerStep {
-  torch::Tensor log_probs;  // [R, V] float, normalised over the target vocabulary, unmasked
-  torch::Tensor attention;  // [R, S] float weights over the source positions
+  torch::Tensor log_probs;   // [R, V] float, normalised over the target vocabulary, unmasked
+  torch::Tensor attention;   // [R, S] float weights over the source positions
+  torch::Tensor vocabulary;  // [V] int64 target id of each log_probs column, for a shortlist
+                             // (decode/shortlist.h); undefined: column = target id, all of them
 };
 
 /// Callers hold no gradients and put the models in eval() first (as search() asks).

@@ -31,9 +31,15 @@ torch::Tensor SearchRows::step() {
     if (!weights_.defined()) weights_ = torch::empty({rows, 0, src_width_}, last_.options());
   }
   auto log_probs = std::move(out.log_probs);  // [R, V]
+  vocabulary_ = std::move(out.vocabulary);
+  if (vocabulary_.defined()) return log_probs;  // a shortlist holds no <pad> or <s>
   // Masked after the softmax: scores stay the model's own log-probs of the output.
   const auto never = torch::tensor({int64_t{kPadId}, int64_t{kBosId}}, ids_.options());
   return log_probs.index_fill_(/*dim=*/1, never, -std::numeric_limits<float>::infinity());
+}
+
+torch::Tensor SearchRows::tokens(const torch::Tensor& columns) const {
+  return vocabulary_.defined() ? vocabulary_.take(columns) : columns;
 }
 
 void SearchRows::advance(const torch::Tensor& rows, const torch::Tensor& tokens) {

@@ -29,8 +29,11 @@ class SearchRows {
              int64_t copies, bool keep_attention);
 
   /// Runs the scorer one step on every row from the last output (<s> at step 0): returns
-  /// log-probs [R, V] float with <pad> and <s> at -inf, and keeps the step's attention.
+  /// log-probs [R, V] float with <pad> and <s> at -inf, and keeps the step's attention. With a
+  /// shortlist, V is the batch's shortlist (tokens() maps its columns to target ids).
   torch::Tensor step();
+  /// The target ids of columns `columns` (any shape) of the last step's log-probs.
+  torch::Tensor tokens(const torch::Tensor& columns) const;
   /// Keeps rows `rows` ([R'] int64, repeats allowed) of everything, in that order, and
   /// appends `tokens` [R'] as their output of the step just run.
   void advance(const torch::Tensor& rows, const torch::Tensor& tokens);
@@ -44,10 +47,11 @@ class SearchRows {
   Scorer& scorer_;
   const bool keep_attention_;
   std::vector<int64_t> src_lengths_;
-  int64_t src_width_;      // S
-  torch::Tensor ids_;      // [R, t] int64 output so far
-  torch::Tensor weights_;  // [R, t, S] attention of each step so far (if kept)
-  torch::Tensor last_;     // [R, S] attention of the step just run (if kept)
+  int64_t src_width_;         // S
+  torch::Tensor ids_;         // [R, t] int64 output so far
+  torch::Tensor weights_;     // [R, t, S] attention of each step so far (if kept)
+  torch::Tensor last_;        // [R, S] attention of the step just run (if kept)
+  torch::Tensor vocabulary_;  // [V] target id of each column of the last step, if shortlisted
 };
 
 }  // namespace nmt

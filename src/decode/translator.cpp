@@ -18,6 +18,7 @@
 #include "decode/ensemble_scorer.h"
 #include "decode/model_scorer.h"
 #include "decode/sentence_search.h"
+#include "decode/shortlist.h"
 #include "model/checkpoint.h"
 #include "model/cpu_autocast.h"
 
@@ -141,9 +142,17 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
 
 Translator::~Translator() = default;
 
+void Translator::use_shortlist(std::shared_ptr<const Shortlist> shortlist) {
+  const std::lock_guard<std::mutex> lock(idle_mutex_);
+  shortlist_ = std::move(shortlist);
+  idle_scorers_.clear();  // made with the shortlist before
+}
+
 std::unique_ptr<Scorer> Translator::make_scorer() {
   std::vector<std::unique_ptr<Scorer>> members;
-  for (auto& model : models_) members.push_back(std::make_unique<ModelScorer>(*model));
+  for (auto& model : models_) {
+    members.push_back(std::make_unique<ModelScorer>(*model, shortlist_.get()));
+  }
   if (members.size() == 1) return std::move(members.front());
   return std::make_unique<EnsembleScorer>(std::move(members));
 }

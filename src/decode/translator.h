@@ -17,6 +17,7 @@
 namespace nmt {
 
 class Scorer;
+class Shortlist;
 class Vocab;
 
 /// One input line's result; `hypotheses` is empty for an input with no subwords.
@@ -43,9 +44,13 @@ class Translator {
   /// throws Error naming the files that differ.
   /// `precision` is that of the matmuls of every search and forced reading (choose_precision).
   Translator(const std::vector<std::string>& model_dirs,
-             const std::vector<std::string>& checkpoints,
-             const torch::Device& device = torch::kCPU, Precision precision = Precision::fp32);
+             const std::vector<std::string>& checkpoints, const torch::Device& device = torch::kCPU,
+             Precision precision = Precision::fp32);
   ~Translator();
+
+  /// From now on every search scores only each batch's shortlist of target pieces
+  /// (decode/shortlist.h): faster, and not always the translation of the whole vocabulary.
+  void use_shortlist(std::shared_ptr<const Shortlist> shortlist);
 
   /// With `workers` > 1, that many threads search whole batches at once, each with state of
   /// its own over the shared models, and each with LibTorch's thread count (set it to the
@@ -70,7 +75,7 @@ class Translator {
 
  private:
   std::unique_ptr<Scorer> make_scorer();  // search state over models_, one per searching thread
-  std::unique_ptr<Scorer> take_scorer();    // an idle one, or a new one
+  std::unique_ptr<Scorer> take_scorer();  // an idle one, or a new one
   void give_back(std::unique_ptr<Scorer> scorer);
   std::vector<std::vector<Hypothesis>> search_on_workers(const std::vector<std::vector<int>>& ids,
                                                          const SearchOptions& options,
@@ -82,6 +87,7 @@ class Translator {
   torch::Device device_;
   Precision precision_;
   std::vector<Seq2Seq> models_;
+  std::shared_ptr<const Shortlist> shortlist_;
   std::mutex idle_mutex_;
   std::vector<std::unique_ptr<Scorer>> idle_scorers_;
 };

@@ -125,8 +125,11 @@ DecoderOutput DecoderImpl::forward(const torch::Tensor& trg_in, DecoderState sta
 }
 
 torch::Tensor DecoderImpl::logits(const torch::Tensor& outputs) {
-  if (output_) return output_(outputs);
-  return torch::nn::functional::linear(outputs, embedding_->weight);  // tied: [..., V]
+  return torch::nn::functional::linear(outputs, output_weight());  // [..., V]
+}
+
+torch::Tensor DecoderImpl::output_weight() const {
+  return output_ ? output_->weight : embedding_->weight;  // tied: the embeddings
 }
 
 PolicyLoss DecoderImpl::policy_loss(const PolicySamples& samples, const torch::Tensor& token_loss,

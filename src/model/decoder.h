@@ -59,6 +59,8 @@ class DecoderImpl : public torch::nn::Module {
                         const AttentionMemory& memory);
   /// outputs [..., H] -> unnormalised scores [..., V].
   torch::Tensor logits(const torch::Tensor& outputs);
+  /// The output layer's weight [V, H]: logits(o) = o Wᵀ (the embeddings when tied).
+  torch::Tensor output_weight() const;
   /// The attention's REINFORCE term for a forward()'s samples (see Attention::policy_loss).
   PolicyLoss policy_loss(const PolicySamples& samples, const torch::Tensor& token_loss,
                          const torch::Tensor& target_mask);
