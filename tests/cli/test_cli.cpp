@@ -41,7 +41,8 @@ TEST_CASE("cli: an unknown command is a one-line error listing the commands", "[
       r.output,
       Contains(
           "nmt: error: unknown command 'frobnicate' (expected one of: "
-          "prepare, train, translate, evaluate, plot-attention, align, compare, average, serve)"));
+          "prepare, train, translate, evaluate, plot-attention, align, compare, average, serve, "
+          "shortlist)"));
   const auto none = run_command(nmt_binary());
   CHECK(none.status != 0);
   CHECK_THAT(none.output, Contains("prepare, train, translate, evaluate, plot-attention"));
