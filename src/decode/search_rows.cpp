@@ -7,6 +7,29 @@
 #include "data/vocab.h"
 
 namespace nmt {
+namespace {
+
+// OpenBLAS's sgemm (0.3.21, its Zen kernels on a Zen 3 CPU) took as long for 9 to 15 rows as
+// for 16, or longer: a [12 x 256] x [256 x 4000] product took 948 us, against 513 us for 16
+// rows (bench/RESULTS.md, "Search rows padded to a multiple of 16"). Every GEMM of a decoder
+// step has the search's rows as its M, so the scorer steps with the rows padded up to the next
+// multiple of 16 when they fall in the upper half between two; the padding rows copy the last
+// row and their outputs are dropped.
+constexpr int64_t kRowMultiple = 16;
+
+int64_t padded_row_count(int64_t rows) {
+  const auto over = rows % kRowMultiple;
+  return over > kRowMultiple / 2 ? rows - over + kRowMultiple : rows;
+}
+
+// rows [R] followed by copies of its last element up to `count`.
+torch::Tensor pad_with_last(const torch::Tensor& rows, int64_t count) {
+  const auto real = rows.size(0);
+  if (count == real) return rows;
+  return torch::cat({rows, rows.narrow(0, real - 1, 1).expand({count - real})});
+}
+
+}  // namespace
 
 SearchRows::SearchRows(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
                        int64_t copies, bool keep_attention)
@@ -17,20 +40,27 @@ SearchRows::SearchRows(Scorer& scorer, const torch::Tensor& src, const torch::Te
   // Row r belongs to sentence r / copies.
   const auto rows = torch::arange(src.size(0), src.options().dtype(torch::kLong))
                         .repeat_interleave(copies);  // [B * copies]
-  if (copies > 1) scorer_.reorder(rows);
+  scorer_rows_ = src.size(0);
+  if (copies > 1 || padded_row_count(rows.size(0)) != rows.size(0)) reorder_scorer(rows);
   ids_ = torch::empty({rows.size(0), 0}, rows.options());  // [R, 0]
+}
+
+void SearchRows::reorder_scorer(const torch::Tensor& rows) {
+  const auto padded = pad_with_last(rows, padded_row_count(rows.size(0)));
+  scorer_.reorder(padded);
+  scorer_rows_ = padded.size(0);
 }
 
 torch::Tensor SearchRows::step() {
   const auto rows = ids_.size(0);
-  const auto prev = steps() == 0 ? torch::full({rows}, kBosId, ids_.options())
-                                 : ids_.select(1, steps() - 1);  // [R]
+  const auto prev = steps() == 0 ? torch::full({scorer_rows_}, kBosId, ids_.options())
+                                 : pad_with_last(ids_.select(1, steps() - 1), scorer_rows_);
   auto out = scorer_.step(prev, steps());
   if (keep_attention_) {
-    last_ = out.attention;  // [R, S]
+    last_ = out.attention.narrow(0, 0, rows);  // [R, S]
     if (!weights_.defined()) weights_ = torch::empty({rows, 0, src_width_}, last_.options());
   }
-  auto log_probs = std::move(out.log_probs);  // [R, V]
+  auto log_probs = out.log_probs.narrow(0, 0, rows);  // [R, V]
   vocabulary_ = std::move(out.vocabulary);
   if (vocabulary_.defined()) return log_probs;  // a shortlist holds no <pad> or <s>
   // Masked after the softmax: scores stay the model's own log-probs of the output.
@@ -43,7 +73,7 @@ torch::Tensor SearchRows::tokens(const torch::Tensor& columns) const {
 }
 
 void SearchRows::advance(const torch::Tensor& rows, const torch::Tensor& tokens) {
-  scorer_.reorder(rows);
+  reorder_scorer(rows);
   ids_ = torch::cat({ids_.index_select(0, rows), tokens.unsqueeze(1)}, /*dim=*/1);  // [R', t+1]
   if (!keep_attention_) return;
   weights_ = torch::cat({weights_.index_select(0, rows), last_.index_select(0, rows).unsqueeze(1)},

@@ -44,8 +44,12 @@ class SearchRows {
   const std::vector<int64_t>& src_lengths() const { return src_lengths_; }  // per sentence
 
  private:
+  /// Starts the scorer's rows anew as `rows` of what it holds, padded (see search_rows.cpp).
+  void reorder_scorer(const torch::Tensor& rows);
+
   Scorer& scorer_;
   const bool keep_attention_;
+  int64_t scorer_rows_ = 0;  // rows the scorer steps: the R real ones, then copies of the last
   std::vector<int64_t> src_lengths_;
   int64_t src_width_;         // S
   torch::Tensor ids_;         // [R, t] int64 output so far

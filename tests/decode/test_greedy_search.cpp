@@ -109,18 +109,33 @@ TEST_CASE("greedy search: beam search with a beam of 1 gives the same hypotheses
   }
 }
 
+// 13 sentences of 1 to 6 tokens: the search pads 9 to 15 rows to 16 (decode/search_rows.cpp),
+// so rows step beside copies of another row while sentences finish one after another.
+std::vector<std::vector<int64_t>> thirteen_sources() {
+  std::vector<std::vector<int64_t>> sources;
+  for (int64_t i = 0; i < 13; ++i) {
+    std::vector<int64_t> source;
+    for (int64_t j = 0; j <= i % 6; ++j) source.push_back(4 + (3 * i + 5 * j) % 11);
+    source.push_back(nmt::kEosId);
+    sources.push_back(source);
+  }
+  return sources;
+}
+
 TEST_CASE("greedy search: a batch gives each sentence what it gets alone", "[decode][greedy]") {
   const auto spec = GENERATE(from_range(kSpecs));
   const uint64_t seed = GENERATE(7, 8);
-  CAPTURE(spec.cell, spec.style, spec.attention, seed);
+  const bool thirteen = GENERATE(false, true);
+  const auto sources = thirteen ? thirteen_sources() : kSources;
+  CAPTURE(spec.cell, spec.style, spec.attention, seed, sources.size());
   auto model =
       nmt::test::search_model(spec.cell, spec.layers, spec.style, spec.attention, seed, 15);
   const SearchOptions options;
-  const auto batch = run_search(*model, kSources, options);
-  REQUIRE(batch.size() == kSources.size());
-  for (size_t i = 0; i < kSources.size(); ++i) {
+  const auto batch = run_search(*model, sources, options);
+  REQUIRE(batch.size() == sources.size());
+  for (size_t i = 0; i < sources.size(); ++i) {
     CAPTURE(i);
-    const auto alone = run_search(*model, {kSources[i]}, options);
+    const auto alone = run_search(*model, {sources[i]}, options);
     REQUIRE(batch[i].size() == 1);
     REQUIRE(alone.front().size() == 1);
     CHECK(batch[i][0].ids == alone.front()[0].ids);
