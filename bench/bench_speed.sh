@@ -19,7 +19,8 @@
 # search whole batches at once and give the same translations, and with a lexical shortlist
 # (`nmt shortlist` over the training data into MODEL/shortlist.tsv, then `translate
 # --shortlist`), which scores only the target pieces likely for each batch's source and may
-# change translations: its BLEU is printed next to the full vocabulary's.
+# change translations: its BLEU is printed next to the full vocabulary's. Where bf16 is offered,
+# it also decodes in bf16 with the shortlist, the fastest decoding nmt has.
 # Also the BLEU of each program's translations of the same model (scored by `nmt evaluate`)
 # and nmt's decoding with the CPU tuning of src/cli/cpu_runtime.cpp switched off, to show the
 # BLEU of the same model is unchanged by it.
@@ -113,6 +114,8 @@ for search in greedy:1 beam5:5; do
   if [[ $BF16 == 1 ]]; then
     translate "nmt_${search%:*}_bf16" "${search#*:}" bf16 1
     translate "nmt_${search%:*}_bf16_workers" "${search#*:}" bf16 "$THREADS"
+    SHORTLIST=1 translate "nmt_${search%:*}_bf16_shortlist" "${search#*:}" bf16 1
+    SHORTLIST=1 translate "nmt_${search%:*}_bf16_shortlist_workers" "${search#*:}" bf16 "$THREADS"
   fi
   translate "nmt_${search%:*}_untuned" "${search#*:}" fp32 1 NMT_CPU_RUNTIME_TUNED=1
 done
@@ -159,6 +162,8 @@ for k in ("greedy", "beam5"):
     if bf16:
         nmt[k + "_bf16"], _ = nmt_search(f"nmt_{k}_bf16")
         nmt[k + "_bf16_workers"], _ = nmt_search(f"nmt_{k}_bf16_workers")
+        nmt[k + "_bf16_shortlist"], _ = nmt_search(f"nmt_{k}_bf16_shortlist")
+        nmt[k + "_bf16_shortlist_workers"], _ = nmt_search(f"nmt_{k}_bf16_shortlist_workers")
 
 refs = []
 if anchor_tuned:
@@ -189,6 +194,9 @@ for k, label in (("greedy", "greedy"), ("beam5", "beam-5")):
         row(f"{label} test2016 sentences/s, nmt bf16", k, nmt_key=k + "_bf16")
         row(f"{label} test2016 sentences/s, nmt bf16, {threads} workers", k,
             nmt_key=k + "_bf16_workers")
+        row(f"{label} test2016 sentences/s, nmt bf16, shortlist", k, nmt_key=k + "_bf16_shortlist")
+        row(f"{label} test2016 sentences/s, nmt bf16, shortlist, {threads} workers", k,
+            nmt_key=k + "_bf16_shortlist_workers")
 row("peak RSS in training (MiB; ratio = reference / nmt), nmt fp32", "rss_mib", "{:.0f}", True)
 if bf16:
     row("peak RSS in training (MiB; ratio = reference / nmt), nmt bf16", "rss_mib", "{:.0f}", True,
@@ -205,9 +213,11 @@ for name in greedy beam5; do
   echo "BLEU $name, same model: reference $(bleu "$OUT/ref_decode/test2016.$name.de")," \
     "nmt $(bleu "$OUT/nmt_$name.de"), nmt untuned $(bleu "$OUT/nmt_${name}_untuned.de")," \
     "nmt shortlist $(bleu "$OUT/nmt_${name}_shortlist.de")" \
-    "$([[ $BF16 == 1 ]] && echo ", nmt bf16 $(bleu "$OUT/nmt_${name}_bf16.de")")"
+    "$([[ $BF16 == 1 ]] && echo ", nmt bf16 $(bleu "$OUT/nmt_${name}_bf16.de"), nmt bf16" \
+      "shortlist $(bleu "$OUT/nmt_${name}_bf16_shortlist.de")")"
 done
-for name in greedy beam5 greedy_bf16 beam5_bf16 greedy_shortlist beam5_shortlist; do
+for name in greedy beam5 greedy_bf16 beam5_bf16 greedy_shortlist beam5_shortlist \
+  greedy_bf16_shortlist beam5_bf16_shortlist; do
   [[ -f $OUT/nmt_${name}_workers.de ]] || continue
   cmp -s "$OUT/nmt_$name.de" "$OUT/nmt_${name}_workers.de" &&
     echo "nmt $name output identical with $THREADS workers" ||
