@@ -98,7 +98,7 @@ configure_and_build() {  # $1: ON or OFF (data-parallel training through c10d/Gl
     -DCMAKE_PREFIX_PATH="$torch_prefix;$PREFIX/usr" \
     -DPKG_CONFIG_EXECUTABLE="$PREFIX/usr/bin/pkgconf" -DCMAKE_CUDA_COMPILER="$(command -v nvcc)" \
     >"$WORK/configure.log" 2>&1 || { tail -30 "$WORK/configure.log"; return 1; }
-  cmake --build "$BUILD" -j "$JOBS" >"$WORK/build.log" 2>&1 || { grep -m 20 -B2 -A6 "error" "$WORK/build.log"; return 1; }
+  cmake --build "$BUILD" -j "$JOBS" -- -k 0 >"$WORK/build.log" 2>&1 || { grep -m 20 -B2 -A6 "error" "$WORK/build.log"; return 1; }
 }
 
 build() {
