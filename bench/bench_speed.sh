@@ -74,8 +74,10 @@ train_nmt nmt fp32
 [[ $BF16 == 1 ]] && train_nmt nmt_bf16 bf16
 core=$(grep -o "OpenBLAS core [A-Za-z0-9]*" "$OUT/nmt_train.log" | head -1 | cut -d' ' -f3) ||
   die "no OpenBLAS core in $OUT/nmt_train.log"
-# nmt's mallopt() settings (keep_freed_memory_for_reuse) as glibc tunables.
+# nmt's mallopt() settings (keep_freed_memory_for_reuse) as glibc tunables, and nmt train's
+# bound on oneDNN's primitive cache (bound_onednn_primitive_cache).
 TUNED_ENV=(OPENBLAS_CORETYPE="$core" OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=passive
+  ONEDNN_PRIMITIVE_CACHE_CAPACITY=16
   GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864)
 train_anchor() {  # $1: name, then env assignments
   local name=$1; shift

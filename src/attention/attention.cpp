@@ -1,6 +1,7 @@
 // Helpers shared by every attention type.
 #include "attention/attention.h"
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
 #include <spdlog/spdlog.h>
 
 #include <limits>
@@ -19,8 +20,7 @@ torch::Tensor masked_softmax(const torch::Tensor& scores, const torch::Tensor& m
   return torch::softmax(masked, /*dim=*/-1).masked_fill(padding, 0.0);  // [B, S]
 }
 
-torch::nn::Linear key_projection_if_sizes_differ(const AttentionShape& shape,
-                                                 const std::string& type) {
+Linear key_projection_if_sizes_differ(const AttentionShape& shape, const std::string& type) {
   if (shape.query_dim == shape.value_dim) return nullptr;
   spdlog::warn(
       "[model] attention {}: the decoder state ({}) and the encoder states ({}) differ in size, "
@@ -29,11 +29,16 @@ torch::nn::Linear key_projection_if_sizes_differ(const AttentionShape& shape,
       "For the type as published, set model.decoder.hidden={}",
       type, shape.query_dim, shape.value_dim, shape.query_dim, shape.value_dim, type,
       type == "cosine" ? "" : ", the same model as bilinear", shape.value_dim);
-  return torch::nn::Linear(torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false));
+  return Linear(torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false));
 }
 
 torch::Tensor weighted_sum(const torch::Tensor& weights, const torch::Tensor& values) {
-  return torch::bmm(weights.unsqueeze(1), values).squeeze(1);  // [B, 1, S] x [B, S, Dv] -> [B, Dv]
+  // In the values' own dtype, whatever autocast is on: the values are read at every decoder
+  // step, and autocast would copy fp32 ones to bf16 each time (and keep each copy for the
+  // backward pass), while the product is a memory-bound batched matrix-vector product anyway.
+  const c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::DispatchKey::AutocastCPU);
+  return torch::bmm(weights.unsqueeze(1).to(values.scalar_type()), values)
+      .squeeze(1);  // [B, 1, S] x [B, S, Dv] -> [B, Dv]
 }
 
 }  // namespace nmt

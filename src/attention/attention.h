@@ -12,6 +12,8 @@
 
 #include <string>
 
+#include "common/linear.h"
+
 namespace nmt {
 
 /// Everything about the source that does not depend on the query, built once per batch by
@@ -104,8 +106,7 @@ class Attention : public torch::nn::Module {
 /// cosine): when Dq != Dv, a learned projection Dv -> Dq (no bias) that makes the keys fit the
 /// query, else an empty module. It changes what the type computes (dot with it is zᵀWh, the
 /// bilinear score), so building one logs a warning that says so and how to avoid it.
-torch::nn::Linear key_projection_if_sizes_differ(const AttentionShape& shape,
-                                                 const std::string& type);
+Linear key_projection_if_sizes_differ(const AttentionShape& shape, const std::string& type);
 
 /// context [B, Dv] = sum_s weights[b, s] * values[b, s, :] (weights [B, S], values [B, S, Dv]).
 torch::Tensor weighted_sum(const torch::Tensor& weights, const torch::Tensor& values);

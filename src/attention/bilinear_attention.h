@@ -4,6 +4,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "attention/attention.h"
+#include "common/linear.h"
 
 namespace nmt {
 
@@ -17,7 +18,7 @@ class BilinearAttention : public Attention {
   AttentionResult forward(const AttentionQuery& query, const AttentionMemory& memory) override;
 
  private:
-  torch::nn::Linear w_{nullptr};  // Dv -> Dq
+  Linear w_{nullptr};  // Dv -> Dq
 };
 
 }  // namespace nmt

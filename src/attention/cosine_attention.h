@@ -5,6 +5,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "attention/attention.h"
+#include "common/linear.h"
 
 namespace nmt {
 
@@ -20,8 +21,8 @@ class CosineAttention : public Attention {
   AttentionResult forward(const AttentionQuery& query, const AttentionMemory& memory) override;
 
  private:
-  torch::nn::Linear key_proj_{nullptr};  // Dv -> Dq, only when the sizes differ
-  torch::Tensor log_temperature_;        // [] log τ
+  Linear key_proj_{nullptr};       // Dv -> Dq, only when the sizes differ
+  torch::Tensor log_temperature_;  // [] log τ
 };
 
 }  // namespace nmt

@@ -10,6 +10,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "attention/attention.h"
+#include "common/linear.h"
 
 namespace nmt {
 
@@ -25,7 +26,7 @@ class CoverageAttention : public Attention {
   AttentionResult forward(const AttentionQuery& query, const AttentionMemory& memory) override;
 
  private:
-  torch::nn::Linear query_proj_{nullptr}, key_proj_{nullptr}, coverage_proj_{nullptr}, v_{nullptr};
+  Linear query_proj_{nullptr}, key_proj_{nullptr}, coverage_proj_{nullptr}, v_{nullptr};
 };
 
 }  // namespace nmt

@@ -5,6 +5,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "attention/attention.h"
+#include "common/linear.h"
 
 namespace nmt {
 
@@ -18,8 +19,8 @@ class DotAttention : public Attention {
   AttentionResult forward(const AttentionQuery& query, const AttentionMemory& memory) override;
 
  private:
-  torch::nn::Linear key_proj_{nullptr};  // Dv -> Dq, only when the sizes differ
-  double scale_;                         // 1/√Dq when scaled, else 1
+  Linear key_proj_{nullptr};  // Dv -> Dq, only when the sizes differ
+  double scale_;              // 1/√Dq when scaled, else 1
 };
 
 }  // namespace nmt

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "attention/attention.h"
+#include "common/linear.h"
 
 namespace nmt {
 
@@ -36,7 +37,7 @@ class LocalAttention : public Attention {
   std::shared_ptr<Attention> scorer_;
   Alignment alignment_;
   int64_t window_;
-  torch::nn::Linear position_proj_{nullptr}, position_v_{nullptr};  // W_p, v_p (local_p)
+  Linear position_proj_{nullptr}, position_v_{nullptr};  // W_p, v_p (local_p)
 };
 
 }  // namespace nmt

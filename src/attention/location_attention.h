@@ -7,6 +7,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "attention/attention.h"
+#include "common/linear.h"
 
 namespace nmt {
 
@@ -21,7 +22,7 @@ class LocationAttention : public Attention {
 
  private:
   int64_t positions_;
-  torch::nn::Linear position_proj_{nullptr};
+  Linear position_proj_{nullptr};
 };
 
 }  // namespace nmt

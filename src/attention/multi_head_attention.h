@@ -5,6 +5,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "attention/attention.h"
+#include "common/linear.h"
 
 namespace nmt {
 
@@ -25,8 +26,7 @@ class MultiHeadAttention : public Attention {
   torch::Tensor split_heads(const torch::Tensor& x) const;  // [B, S, D] -> [B, heads, S, D/heads]
 
   int64_t heads_, head_dim_;
-  torch::nn::Linear query_proj_{nullptr}, key_proj_{nullptr}, value_proj_{nullptr},
-      out_proj_{nullptr};
+  Linear query_proj_{nullptr}, key_proj_{nullptr}, value_proj_{nullptr}, out_proj_{nullptr};
 };
 
 }  // namespace nmt

@@ -6,10 +6,12 @@
 
 #include <cstdint>
 
+#include "common/linear.h"
+
 namespace nmt {
 
-inline torch::nn::Linear unbiased_linear(int64_t in, int64_t out) {
-  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
+inline Linear unbiased_linear(int64_t in, int64_t out) {
+  return Linear(torch::nn::LinearOptions(in, out).bias(false));
 }
 
 }  // namespace nmt

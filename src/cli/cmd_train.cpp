@@ -87,8 +87,8 @@ int env_int(const char* name, int fallback, int min) {
   char* end = nullptr;
   const long value = std::strtol(text, &end, 10);
   if (*end != '\0' || value < min || value > 1 << 20) {
-    throw ConfigError(std::string(name) + "='" + text + "': expected an integer >= " +
-                      std::to_string(min));
+    throw ConfigError(std::string(name) + "='" + text +
+                      "': expected an integer >= " + std::to_string(min));
   }
   return static_cast<int>(value);
 }
@@ -141,17 +141,19 @@ WorkerAddress worker_address_from_environment() {
   return a;
 }
 
-
 int train_worker(const TrainOptions& options, const WorkerAddress& address) {
   // Under the launcher, a second signal is the launcher's to act on (it kills).
   StopSignals signals(/*once=*/std::getenv(kLaunchedMarker) == nullptr);
   if (address.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 speaks for all
   const Config config = load_for_run(options.config);
+  // A batch's own shapes repeat over its decoder steps; 16 primitives keep bf16 training at
+  // full speed (0 cost ~10%) without the cache's growth (bench/RESULTS.md).
+  bound_onednn_primitive_cache(16);
   // train.threads is per machine: each of its workers takes its share.
   share_cpu_threads(static_cast<int>(config.train.threads), address.local_world_size);
   spdlog::info("[runtime] {}", cpu_runtime_summary());
-  const auto timeout = std::chrono::milliseconds(
-      static_cast<int64_t>(config.train.distributed_timeout * 1000));
+  const auto timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(config.train.distributed_timeout * 1000));
   const auto workers = connect_workers(address, timeout);
   const TrainingStart start = start_training(config, options.resume, *workers);
   TrainControl control;

@@ -80,6 +80,14 @@ void tune_cpu_runtime(char** argv) {
   execv("/proc/self/exe", argv);  // returns only on failure: go on untuned
 }
 
+void bound_onednn_primitive_cache(int capacity) {
+  if (std::getenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY") != nullptr ||
+      std::getenv("DNNL_PRIMITIVE_CACHE_CAPACITY") != nullptr) {
+    return;
+  }
+  setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", std::to_string(capacity).c_str(), 1);
+}
+
 void set_cpu_threads(int threads) {
   torch::set_num_threads(threads);
   using SetThreadsFn = void (*)(int);
@@ -101,7 +109,8 @@ std::string cpu_runtime_summary() {
     return std::string(name) + "=" + (value != nullptr ? value : "(unset)");
   };
   return (core.empty() ? std::string("BLAS is not OpenBLAS") : "OpenBLAS core " + core) + ", " +
-         env("OPENBLAS_THREAD_TIMEOUT") + ", " + env("OMP_WAIT_POLICY");
+         env("OPENBLAS_THREAD_TIMEOUT") + ", " + env("OMP_WAIT_POLICY") + ", " +
+         env("ONEDNN_PRIMITIVE_CACHE_CAPACITY");
 }
 
 }  // namespace nmt::cli

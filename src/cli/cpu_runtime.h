@@ -23,6 +23,13 @@ void tune_cpu_runtime(char** argv);
 /// tune_cpu_runtime() calls it.
 void keep_freed_memory_for_reuse();
 
+/// oneDNN, which runs LibTorch's bf16 matmuls, caches a primitive for every shape it meets (up
+/// to 1,024), and each holds its JIT-compiled kernels. Training's shapes change with every batch,
+/// so the cache only grows: bf16 training's peak memory rose by ~300 MiB in 40 updates
+/// (bench/RESULTS.md). Keeps the `capacity` most recent (ONEDNN_PRIMITIVE_CACHE_CAPACITY, which
+/// oneDNN reads at its first primitive), unless the user set it.
+void bound_onednn_primitive_cache(int capacity);
+
 /// Sets LibTorch's threads and, when the BLAS is OpenBLAS, its own pool (which LibTorch leaves
 /// alone): data-parallel workers sharing a machine would otherwise each run a GEMM on every core.
 void set_cpu_threads(int threads);
@@ -33,7 +40,7 @@ void set_cpu_threads(int threads);
 void share_cpu_threads(int threads, int workers);
 
 /// One line for the log, e.g. "OpenBLAS core SkylakeX, OPENBLAS_THREAD_TIMEOUT=4,
-/// OMP_WAIT_POLICY=passive".
+/// OMP_WAIT_POLICY=passive, ONEDNN_PRIMITIVE_CACHE_CAPACITY=16".
 std::string cpu_runtime_summary();
 
 }  // namespace nmt::cli

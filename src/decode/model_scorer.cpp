@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "decode/shortlist.h"
+#include "model/cpu_autocast.h"
 #include "model/device.h"
 #include "model/seq2seq.h"
 
@@ -17,15 +18,14 @@ void ModelScorer::start(const torch::Tensor& src, const torch::Tensor& src_lengt
   state_ = decoder_->initial_state(encoded);
   if (shortlist_ != nullptr) {
     vocabulary_ = shortlist_->vocabulary(src);
-    output_weight_ = decoder_->output_weight().index_select(0, vocabulary_);
+    output_weight_ = autocast_parameter(decoder_->output_weight()).index_select(0, vocabulary_);
   }
 }
 
 ScorerStep ModelScorer::step(const torch::Tensor& prev, int64_t t) {
   const auto out = decoder_->step(prev, state_, memory_, t);
-  const auto logits = vocabulary_.defined()
-                          ? torch::nn::functional::linear(out.output, output_weight_)
-                          : decoder_->logits(out.output);
+  const auto logits = vocabulary_.defined() ? torch::linear(out.output, output_weight_)
+                                            : decoder_->logits(out.output);
   // Under bf16 autocast the logits and weights come out in bf16: the search works in fp32.
   return {torch::log_softmax(logits.to(torch::kFloat), /*dim=*/-1),
           out.attended.weights.to(torch::kFloat), vocabulary_};

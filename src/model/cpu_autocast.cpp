@@ -39,4 +39,9 @@ CpuBf16Autocast::~CpuBf16Autocast() {
   set_cpu_autocast(was_enabled_, was_dtype_);
 }
 
+at::Tensor autocast_parameter(const at::Tensor& parameter) {
+  if (!cpu_autocast_enabled()) return parameter;
+  return at::autocast::cached_cast(cpu_autocast_dtype(), parameter, c10::DeviceType::CPU);
+}
+
 }  // namespace nmt

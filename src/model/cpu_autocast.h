@@ -4,6 +4,7 @@
 // the thread that made it.
 #pragma once
 
+#include <ATen/core/Tensor.h>
 #include <c10/core/ScalarType.h>
 
 namespace nmt {
@@ -20,5 +21,10 @@ class CpuBf16Autocast {
   bool on_, was_enabled_ = false;
   c10::ScalarType was_dtype_ = c10::kBFloat16;
 };
+
+/// `parameter` as CPU autocast hands it to a matmul: while a guard is active, its bf16 copy,
+/// made once per outermost guard (LibTorch's cache); otherwise `parameter` itself. Autocast
+/// caches whole parameters only, never views, so code that slices a parameter slices this.
+at::Tensor autocast_parameter(const at::Tensor& parameter);
 
 }  // namespace nmt

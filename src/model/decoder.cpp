@@ -1,7 +1,5 @@
 #include "model/decoder.h"
 
-#include <torch/nn/functional/linear.h>
-
 #include "attention/registry.h"
 #include "common/config.h"
 #include "common/errors.h"
@@ -36,16 +34,14 @@ DecoderImpl::DecoderImpl(const DecoderConfig& config, const AttentionConfig& att
   attention_ =
       register_module("attention", make_attention(attention, {config.hidden, encoder_dim}));
   if (config.init == "bridge") {
-    bridge_ = register_module("bridge", torch::nn::Linear(encoder_dim, config.hidden));
+    bridge_ = register_module("bridge", Linear(encoder_dim, config.hidden));
   }
   attentional_ = register_module(
       "attentional",
-      torch::nn::Linear(
-          torch::nn::LinearOptions(config.hidden + encoder_dim, config.hidden).bias(false)));
+      Linear(torch::nn::LinearOptions(config.hidden + encoder_dim, config.hidden).bias(false)));
   if (!config.tied_embeddings) {
     output_ = register_module(
-        "output",
-        torch::nn::Linear(torch::nn::LinearOptions(config.hidden, vocab_size).bias(false)));
+        "output", Linear(torch::nn::LinearOptions(config.hidden, vocab_size).bias(false)));
   }
 }
 
@@ -125,7 +121,7 @@ DecoderOutput DecoderImpl::forward(const torch::Tensor& trg_in, DecoderState sta
 }
 
 torch::Tensor DecoderImpl::logits(const torch::Tensor& outputs) {
-  return torch::nn::functional::linear(outputs, output_weight());  // [..., V]
+  return torch::linear(outputs, output_weight());  // [..., V]
 }
 
 torch::Tensor DecoderImpl::output_weight() const {

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "attention/attention.h"
+#include "common/linear.h"
 #include "model/encoder.h"
 #include "model/rnn.h"
 
@@ -77,7 +78,7 @@ class DecoderImpl : public torch::nn::Module {
   torch::nn::Dropout dropout_{nullptr};
   Rnn rnn_{nullptr};
   std::shared_ptr<Attention> attention_;
-  torch::nn::Linear bridge_{nullptr}, attentional_{nullptr}, output_{nullptr};
+  Linear bridge_{nullptr}, attentional_{nullptr}, output_{nullptr};
 };
 TORCH_MODULE(Decoder);
 

@@ -1,13 +1,11 @@
 #include "model/rnn.h"
 
-#include <torch/nn/functional/linear.h>
 #include <torch/torch.h>
 
 #include "common/errors.h"
+#include "model/cpu_autocast.h"
 
 namespace nmt {
-
-namespace F = torch::nn::functional;
 
 RnnState RnnState::index_select(const torch::Tensor& rows) const {
   return {h.index_select(1, rows), c.defined() ? c.index_select(1, rows) : c};
@@ -87,8 +85,8 @@ std::pair<torch::Tensor, torch::Tensor> RnnImpl::forward_padded(const torch::Ten
 
 torch::Tensor RnnImpl::project_input(const torch::Tensor& x, int64_t first) {
   const auto w = layer_weights(0);
-  const auto part = w.w_ih.narrow(/*dim=*/1, first, x.size(-1));
-  return first == 0 ? F::linear(x, part, w.b_ih) : F::linear(x, part);
+  const auto part = autocast_parameter(w.w_ih).narrow(/*dim=*/1, first, x.size(-1));
+  return first == 0 ? torch::linear(x, part, w.b_ih) : torch::linear(x, part);
 }
 
 std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
@@ -100,9 +98,9 @@ std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
     const auto from_input =
         layer == 0
             ? projected
-            : F::linear(torch::dropout(out, options_.dropout, is_training()), w.w_ih, w.b_ih);
+            : torch::linear(torch::dropout(out, options_.dropout, is_training()), w.w_ih, w.b_ih);
     const auto h = state.h[layer];
-    const auto from_state = F::linear(h, w.w_hh, w.b_hh);
+    const auto from_state = torch::linear(h, w.w_hh, w.b_hh);
     if (gru_) {  // gates r, z, n as in LibTorch's GRU
       const auto i = from_input.chunk(3, 1), s = from_state.chunk(3, 1);
       const auto reset = torch::sigmoid(i[0] + s[0]), update = torch::sigmoid(i[1] + s[1]);

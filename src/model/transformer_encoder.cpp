@@ -25,7 +25,6 @@ SelfAttentionLayerImpl::SelfAttentionLayerImpl(int64_t dim, int64_t heads, int64
                                                double dropout)
     : heads_(heads) {
   using torch::nn::LayerNormOptions;
-  using torch::nn::Linear;
   attention_norm_ =
       register_module("attention_norm", torch::nn::LayerNorm(LayerNormOptions({dim})));
   qkv_ = register_module("qkv", Linear(dim, 3 * dim));

@@ -18,6 +18,7 @@
 
 #include <vector>
 
+#include "common/linear.h"
 #include "model/encoder.h"
 
 namespace nmt {
@@ -42,8 +43,7 @@ class SelfAttentionLayerImpl : public torch::nn::Module {
  private:
   int64_t heads_;
   torch::nn::LayerNorm attention_norm_{nullptr}, feed_forward_norm_{nullptr};
-  torch::nn::Linear qkv_{nullptr}, out_{nullptr}, feed_forward_in_{nullptr},
-      feed_forward_out_{nullptr};
+  Linear qkv_{nullptr}, out_{nullptr}, feed_forward_in_{nullptr}, feed_forward_out_{nullptr};
   torch::nn::Dropout dropout_{nullptr};
 };
 TORCH_MODULE(SelfAttentionLayer);

@@ -1,0 +1,19 @@
+// nmt's fully connected layer: torch::nn::Linear (the same parameters, so the same checkpoints)
+// whose forward is at::linear. Under bf16 autocast (train.precision and translate --precision
+// bf16), LibTorch then casts the weight to bf16 once per autocast guard and reuses that copy.
+// torch::nn::Linear's forward hands autocast weight.t(), a view, which it casts again at every
+// call; in training every such copy is also kept for the backward pass, one per decoder step.
+#pragma once
+
+#include <torch/nn/modules/linear.h>
+
+namespace nmt {
+
+class LinearImpl : public torch::nn::LinearImpl {
+ public:
+  using torch::nn::LinearImpl::LinearImpl;
+  torch::Tensor forward(const torch::Tensor& input) { return torch::linear(input, weight, bias); }
+};
+TORCH_MODULE(Linear);
+
+}  // namespace nmt
