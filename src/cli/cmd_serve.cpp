@@ -38,9 +38,10 @@ nlohmann::json model_info(const Translator& translator,
 }
 
 int run_serve(const ServeCommandOptions& o) {
-  share_cpu_threads(o.threads, o.server.workers);
   const auto translator = load_translator(o.models);
-  TranslationServer server(*translator, model_info(*translator, o.models.model_dirs), o.server);
+  auto options = o.server;
+  options.workers = share_search_threads(*translator, o.threads, o.server.workers);
+  TranslationServer server(*translator, model_info(*translator, o.models.model_dirs), options);
   StopSignals signals;
   std::atomic<bool> served{false};
   std::thread watcher([&] {
@@ -85,8 +86,7 @@ Command add_serve_command(CLI::App& app) {
       ->check(CLI::Range(1, 10000));
   sub->add_option("--threads", o->threads, "CPU threads for the model (0: LibTorch's default)")
       ->check(CLI::Range(0, 1024));
-  sub->add_option("--workers", o->server.workers,
-                  "Searches at once, each on --threads / N threads")
+  sub->add_option("--workers", o->server.workers, "Searches at once, each on --threads / N threads")
       ->check(CLI::Range(1, 256));
   return {sub, [o] { return run_serve(*o); }};
 }

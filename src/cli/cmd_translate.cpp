@@ -21,6 +21,7 @@
 #include "data/vocab.h"
 #include "decode/shortlist.h"
 #include "decode/translator.h"
+#include "model/cpu_autocast.h"
 #include "model/device.h"
 
 namespace nmt::cli {
@@ -43,10 +44,10 @@ int run_translate(const TranslateOptions& o) {
   validate(o.search);
   auto search = o.search;
   search.attention = !o.attention_out.empty();
-  share_cpu_threads(o.threads, o.workers);
   const auto translator = load_translator(o.models);
+  const int workers = share_search_threads(*translator, o.threads, o.workers);
   const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
-  const auto results = translator->translate(lines, search, o.batch_size, o.workers);
+  const auto results = translator->translate(lines, search, o.batch_size, workers);
 
   std::ostringstream text, attention;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -117,6 +118,19 @@ std::unique_ptr<Translator> load_translator(const ModelOptions& models) {
         options.per_source, options.frequent);
   }
   return translator;
+}
+
+int share_search_threads(const Translator& translator, int threads, int requested) {
+  const auto usable = static_cast<int>(translator.usable_workers(requested));
+  if (usable < requested) {
+    const int v = onednn_version();
+    spdlog::warn(
+        "[translate] --workers {}: searching on 1 thread, as bf16 with this LibTorch's oneDNN "
+        "{} fails on more than one (oneDNN 2.7.1 or later lifts this; fp32 has no such limit)",
+        requested, fmt::format("{}.{}.{}", v / 10000, v / 100 % 100, v % 100));
+  }
+  share_cpu_threads(threads, usable);
+  return usable;
 }
 
 void add_device_option(CLI::App* sub, std::string& device) {

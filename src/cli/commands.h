@@ -38,6 +38,10 @@ void add_model_options(CLI::App* sub, ModelOptions& models);
 /// once loaded, logs the precision chosen and why.
 std::unique_ptr<Translator> load_translator(const ModelOptions& models);
 
+/// The searching threads (--workers) `translator` can use of `requested`, with one log line
+/// when fewer; then gives each its share of --threads (share_cpu_threads).
+int share_search_threads(const Translator& translator, int threads, int requested);
+
 /// --device alone (`nmt align`).
 void add_device_option(CLI::App* sub, std::string& device);
 

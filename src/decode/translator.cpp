@@ -205,6 +205,10 @@ std::vector<std::vector<Hypothesis>> Translator::search_on_workers(
   return out;
 }
 
+int64_t Translator::usable_workers(int64_t requested) const {
+  return precision_ == Precision::bf16 && bf16_confined_to_one_thread() ? 1 : requested;
+}
+
 std::vector<Translation> Translator::translate(const std::vector<std::string>& lines,
                                                const SearchOptions& options, int64_t batch_size,
                                                int64_t workers) {
@@ -212,7 +216,9 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
   for (const auto& line : lines) ids.push_back(src_vocab_->encode(line));
   const auto start = std::chrono::steady_clock::now();
   auto results = [&] {
-    if (workers > 1) return search_on_workers(ids, options, batch_size, workers);
+    if (usable_workers(workers) > 1) {
+      return search_on_workers(ids, options, batch_size, workers);
+    }
     const CpuBf16Autocast autocast(precision_ == Precision::bf16);
     auto scorer = take_scorer();
     auto found = search_sentences(*scorer, ids, options, batch_size);

@@ -52,8 +52,12 @@ class Translator {
   /// (decode/shortlist.h): faster, and not always the translation of the whole vocabulary.
   void use_shortlist(std::shared_ptr<const Shortlist> shortlist);
 
-  /// With `workers` > 1, that many threads search whole batches at once, each with state of
-  /// its own over the shared models, and each with LibTorch's thread count (set it to the
+  /// How many threads may search at once: `requested`, or 1 for bf16 on a oneDNN that
+  /// confines bf16 work to one thread (model/cpu_autocast.h).
+  int64_t usable_workers(int64_t requested) const;
+
+  /// With usable_workers(`workers`) > 1, that many threads search whole batches at once, each with
+  /// state of its own over the shared models, and each with LibTorch's thread count (set it to the
   /// cores / workers first). The batches, and so the translations, are those of one worker.
   /// Callable from several threads at once: each call searches with state of its own.
   std::vector<Translation> translate(const std::vector<std::string>& lines,

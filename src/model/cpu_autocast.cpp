@@ -1,6 +1,7 @@
 #include "model/cpu_autocast.h"
 
 #include <ATen/autocast_mode.h>
+#include <dlfcn.h>
 #include <torch/version.h>
 
 namespace nmt {
@@ -42,6 +43,25 @@ CpuBf16Autocast::~CpuBf16Autocast() {
 at::Tensor autocast_parameter(const at::Tensor& parameter) {
   if (!cpu_autocast_enabled()) return parameter;
   return at::autocast::cached_cast(cpu_autocast_dtype(), parameter, c10::DeviceType::CPU);
+}
+
+int onednn_version() {
+  struct OnednnVersion {  // dnnl_version_t's leading fields, the same in oneDNN 1.x to 3.x
+    int major, minor, patch;
+  };
+  using VersionFn = const OnednnVersion* (*)();
+  const auto version = reinterpret_cast<VersionFn>(dlsym(RTLD_DEFAULT, "dnnl_version"));
+  if (version == nullptr) return 0;
+  const auto* v = version();
+  return v->major * 10000 + v->minor * 100 + v->patch;
+}
+
+bool bf16_confined_to_one_thread() {
+  static const bool confined = [] {
+    const int version = onednn_version();
+    return version != 0 && version < 20701;
+  }();
+  return confined;
 }
 
 }  // namespace nmt

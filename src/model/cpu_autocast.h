@@ -27,4 +27,17 @@ class CpuBf16Autocast {
 /// caches whole parameters only, never views, so code that slices a parameter slices this.
 at::Tensor autocast_parameter(const at::Tensor& parameter);
 
+/// The version of the oneDNN library that LibTorch runs bf16 matmuls on, as
+/// major * 10000 + minor * 100 + patch; 0 when it is linked into LibTorch out of reach (as in
+/// PyTorch's own builds, whose oneDNN is 3.x).
+int onednn_version();
+
+/// Whether bf16 work has to stay on one thread of the process. oneDNN before 2.7.1 (Debian 12's
+/// LibTorch 1.13 links 2.6.3) corrupts its own memory once its primitive cache is full and bf16
+/// matmuls run on two threads, even one at a time: searches then fail with bad_alloc,
+/// bad_array_new_length or "Broken promise", and the process can crash (bench/RESULTS.md,
+/// "bf16 searches on two threads"). TensorFlow turned that cache off for oneDNN 2.6
+/// (tensorflow/tensorflow#57044) and on again with 2.7.1 (#58269).
+bool bf16_confined_to_one_thread();
+
 }  // namespace nmt

@@ -18,7 +18,8 @@ TranslationQueue::TranslationQueue(Translator& translator, int64_t batch_size, s
       batch_size_(batch_size),
       max_sentences_(max_sentences),
       batch_wait_(batch_wait) {
-  for (int w = 0; w < workers; ++w) workers_.emplace_back([this] { run(); });
+  const auto usable = translator_.usable_workers(workers);
+  for (int64_t w = 0; w < usable; ++w) workers_.emplace_back([this] { run(); });
 }
 
 TranslationQueue::~TranslationQueue() {

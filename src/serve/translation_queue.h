@@ -25,10 +25,10 @@ namespace nmt {
 
 class TranslationQueue {
  public:
-  /// Searches on `workers` threads of its own with `translator`, each at most `max_sentences`
-  /// sentences at once (more when one request alone has more), in batches of `batch_size`. A
-  /// worker's search starts once `max_sentences` sentences are queued or `batch_wait` has passed
-  /// since its previous one ended.
+  /// Searches on `workers` threads of its own (translator.usable_workers(workers)) with
+  /// `translator`, each at most `max_sentences` sentences at once (more when one request alone has
+  /// more), in batches of `batch_size`. A worker's search starts once `max_sentences` sentences are
+  /// queued or `batch_wait` has passed since its previous one ended.
   TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
                    std::chrono::milliseconds batch_wait = std::chrono::milliseconds(0),
                    int workers = 1);

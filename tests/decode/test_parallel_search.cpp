@@ -1,10 +1,12 @@
 // Searching with several workers (`nmt translate --workers N`): the same batches, searched on N
 // threads at once, give the translations of one worker, line for line and in input order.
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <random>
 
 #include "data/corpus.h"
 #include "decode/translator.h"
+#include "model/cpu_autocast.h"
 #include "support/one_line_error.h"
 #include "train/train_fixtures.h"
 
@@ -79,4 +81,38 @@ TEST_CASE("translate: --workers gives the output of one worker, and must be at l
   CHECK_THAT(nmt::test::require_one_line_error(
                  nmt::test::run_nmt(translate + "'" + dir.file("x.txt") + "' --workers 0")),
              Catch::Contains("--workers"));
+}
+
+TEST_CASE("translate: bf16 searches stay on one thread with a oneDNN before 2.7.1",
+          "[decode][workers][translate][precision]") {
+  // The version read through oneDNN's own API must be the one LibTorch was built with.
+  const int version = nmt::onednn_version();
+  const auto config = at::show_config();
+  const auto at = config.find("DNN v");
+  if (version != 0) {
+    REQUIRE(at != std::string::npos);
+    int major = 0, minor = 0, patch = 0;
+    REQUIRE(std::sscanf(config.c_str() + at + 5, "%d.%d.%d", &major, &minor, &patch) == 3);
+    CHECK(version == major * 10000 + minor * 100 + patch);
+  }
+  const bool confined = version != 0 && version < 20701;
+  CHECK(nmt::bf16_confined_to_one_thread() == confined);
+
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  const nmt::Translator fp32({model}, {}, torch::kCPU, nmt::Precision::fp32);
+  const nmt::Translator bf16({model}, {}, torch::kCPU, nmt::Precision::bf16);
+  CHECK(fp32.usable_workers(3) == 3);
+  CHECK(bf16.usable_workers(3) == (confined ? 1 : 3));
+
+  nmt::test::write_text(dir.file("in.txt"), "red cat\nblue dog\n");
+  const auto translate = "translate --model '" + model + "' --input '" + dir.file("in.txt") +
+                         "' --output '" + dir.file("out.txt") + "' --workers 2 --precision ";
+  const auto in_bf16 = nmt::test::run_nmt(translate + "bf16");
+  INFO(in_bf16.output);
+  REQUIRE(in_bf16.status == 0);
+  CHECK((in_bf16.output.find("searching on 1 thread") != std::string::npos) == confined);
+  const auto in_fp32 = nmt::test::run_nmt(translate + "fp32");
+  REQUIRE(in_fp32.status == 0);
+  CHECK(in_fp32.output.find("searching on 1 thread") == std::string::npos);
 }
