@@ -8,4 +8,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 label_args=(-LE slow)
 [ "${1:-}" = "--slow" ] && label_args=(-L slow)
-ctest --test-dir build --output-on-failure --no-tests=error -j "$(nproc)" "${label_args[@]}"
+status=0
+ctest --test-dir build --output-on-failure --no-tests=error -j "$(nproc)" "${label_args[@]}" ||
+  status=$?
+# ctest lists skipped tests without their reason; each skipping test prints it first.
+grep -h '^skipped: ' build/Testing/Temporary/LastTest.log | sort -u | sed 's/^/why: /' || true
+exit "$status"
