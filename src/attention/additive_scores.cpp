@@ -24,11 +24,11 @@ class AdditiveScores : public torch::autograd::Function<AdditiveScores> {
     // widest of the types and returns each gradient in its input's type.
     const auto type = torch::promote_types(keys.scalar_type(), v.scalar_type());
     const auto hidden = torch::tanh(keys.to(type) + shift.to(type));  // [B, S, D]
-    const auto grad = grad_outputs[0].to(type).unsqueeze(-1);          // [B, S, 1]
+    const auto grad = grad_outputs[0].to(type).unsqueeze(-1);         // [B, S, 1]
     const auto rows = hidden.numel() / hidden.size(-1);
     const auto grad_v =  // [1, D], a matmul over all B*S rows as Linear's backward does it
         grad.reshape({rows, 1}).t().mm(hidden.reshape({rows, hidden.size(-1)}));
-    auto grad_pre = grad * v.to(type);                                  // [B, S, D]
+    auto grad_pre = grad * v.to(type);  // [B, S, D]
     grad_pre.mul_(1 - hidden * hidden);
     return {grad_pre.sum_to_size(keys.sizes()).to(keys.scalar_type()),
             grad_pre.sum_to_size(shift.sizes()).to(shift.scalar_type()),

@@ -29,7 +29,7 @@ Linear key_projection_if_sizes_differ(const AttentionShape& shape, const std::st
       "For the type as published, set model.decoder.hidden={}",
       type, shape.query_dim, shape.value_dim, shape.query_dim, shape.value_dim, type,
       type == "cosine" ? "" : ", the same model as bilinear", shape.value_dim);
-  return Linear(torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false));
+  return unbiased_linear(shape.value_dim, shape.query_dim);
 }
 
 torch::Tensor weighted_sum(const torch::Tensor& weights, const torch::Tensor& values) {

@@ -1,12 +1,10 @@
 // Bilinear ("general") attention, Luong et al. 2015, eq. 8: score(z, h) = zᵀ W h.
 #include "attention/bilinear_attention.h"
 
-
 namespace nmt {
 
 BilinearAttention::BilinearAttention(const AttentionShape& shape)
-    : w_(register_module(
-          "w", Linear(torch::nn::LinearOptions(shape.value_dim, shape.query_dim).bias(false)))) {}
+    : w_(register_module("w", unbiased_linear(shape.value_dim, shape.query_dim))) {}
 
 AttentionMemory BilinearAttention::prepare(const torch::Tensor& enc_out,
                                            const torch::Tensor& mask) {

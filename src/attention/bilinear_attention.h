@@ -1,8 +1,6 @@
 // Bilinear ("general") attention: score(z, h) = zᵀ W h (Luong et al. 2015, eq. 8).
 #pragma once
 
-#include <torch/nn/modules/linear.h>
-
 #include "attention/attention.h"
 #include "common/linear.h"
 

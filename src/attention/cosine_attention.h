@@ -2,8 +2,6 @@
 // (Graves et al. 2014, Neural Turing Machines, eq. 5-6: content addressing by cosine similarity).
 #pragma once
 
-#include <torch/nn/modules/linear.h>
-
 #include "attention/attention.h"
 #include "common/linear.h"
 

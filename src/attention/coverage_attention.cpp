@@ -1,6 +1,6 @@
 #include "attention/coverage_attention.h"
 
-#include "attention/unbiased_linear.h"
+#include "common/linear.h"
 
 namespace nmt {
 

@@ -7,8 +7,6 @@
 // with any type but hard.
 #pragma once
 
-#include <torch/nn/modules/linear.h>
-
 #include "attention/attention.h"
 #include "common/linear.h"
 

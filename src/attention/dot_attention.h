@@ -2,8 +2,6 @@
 // 1/√d as in Vaswani et al. 2017, eq. 1 ("scaled_dot").
 #pragma once
 
-#include <torch/nn/modules/linear.h>
-
 #include "attention/attention.h"
 #include "common/linear.h"
 

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "attention/unbiased_linear.h"
 #include "common/errors.h"
+#include "common/linear.h"
 
 namespace nmt {
 

@@ -9,8 +9,6 @@
 // weights are not renormalised after the Gaussian, so they sum to at most 1.
 #pragma once
 
-#include <torch/nn/modules/linear.h>
-
 #include <memory>
 
 #include "attention/attention.h"

@@ -4,8 +4,6 @@
 // (model.attention.positions); positions past them share the last row's score.
 #pragma once
 
-#include <torch/nn/modules/linear.h>
-
 #include "attention/attention.h"
 #include "common/linear.h"
 

@@ -2,7 +2,7 @@
 #include "attention/mlp_attention.h"
 
 #include "attention/additive_scores.h"
-#include "attention/unbiased_linear.h"
+#include "common/linear.h"
 
 namespace nmt {
 

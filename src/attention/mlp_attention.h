@@ -2,8 +2,6 @@
 // appendix A.1.2, e_ij = v_aᵀ tanh(W_a s_{i-1} + U_a h_j)).
 #pragma once
 
-#include <torch/nn/modules/linear.h>
-
 #include "attention/attention.h"
 #include "common/linear.h"
 

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <string>
 
-#include "attention/unbiased_linear.h"
 #include "common/errors.h"
+#include "common/linear.h"
 
 namespace nmt {
 

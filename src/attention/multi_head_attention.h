@@ -2,8 +2,6 @@
 // concatenated and projected (Vaswani et al. 2017, sec. 3.2.2, MultiHead(Q, K, V)).
 #pragma once
 
-#include <torch/nn/modules/linear.h>
-
 #include "attention/attention.h"
 #include "common/linear.h"
 

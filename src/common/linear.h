@@ -7,6 +7,8 @@
 
 #include <torch/nn/modules/linear.h>
 
+#include <cstdint>
+
 namespace nmt {
 
 class LinearImpl : public torch::nn::LinearImpl {
@@ -15,5 +17,12 @@ class LinearImpl : public torch::nn::LinearImpl {
   torch::Tensor forward(const torch::Tensor& input) { return torch::linear(input, weight, bias); }
 };
 TORCH_MODULE(Linear);
+
+/// y = Wx, with no bias: the attention scorers' layers (a bias added to every position's score
+/// cancels in the normalizer, and the published scorers have none) and the decoder's
+/// attentional and output layers.
+inline Linear unbiased_linear(int64_t in, int64_t out) {
+  return Linear(torch::nn::LinearOptions(in, out).bias(false));
+}
 
 }  // namespace nmt

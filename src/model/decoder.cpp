@@ -36,12 +36,10 @@ DecoderImpl::DecoderImpl(const DecoderConfig& config, const AttentionConfig& att
   if (config.init == "bridge") {
     bridge_ = register_module("bridge", Linear(encoder_dim, config.hidden));
   }
-  attentional_ = register_module(
-      "attentional",
-      Linear(torch::nn::LinearOptions(config.hidden + encoder_dim, config.hidden).bias(false)));
+  attentional_ =
+      register_module("attentional", unbiased_linear(config.hidden + encoder_dim, config.hidden));
   if (!config.tied_embeddings) {
-    output_ = register_module(
-        "output", Linear(torch::nn::LinearOptions(config.hidden, vocab_size).bias(false)));
+    output_ = register_module("output", unbiased_linear(config.hidden, vocab_size));
   }
 }
 
