@@ -10,7 +10,7 @@
 namespace nmt {
 namespace {
 
-const Registry<Normalizer>& registry() {
+const Registry<Normalizer>& normalizer_registry() {
   static const Registry<Normalizer> normalizers = [] {
     Registry<Normalizer> r("model.attention.normalizer");
     r.add("softmax", &masked_softmax);
@@ -27,9 +27,9 @@ constexpr double kFar = 10;
 
 }  // namespace
 
-std::vector<std::string> normalizer_names() { return registry().names(); }
+std::vector<std::string> normalizer_names() { return normalizer_registry().names(); }
 
-Normalizer normalizer_named(const std::string& name) { return registry().at(name); }
+Normalizer normalizer_named(const std::string& name) { return normalizer_registry().at(name); }
 
 ShiftedScores shift_for_sorting(const torch::Tensor& scores, const torch::Tensor& mask) {
   const auto real = mask.expand(scores.sizes());

@@ -32,7 +32,7 @@ struct AttentionEntry {
   std::function<std::shared_ptr<Attention>(const AttentionConfig&, const AttentionShape&)> make;
 };
 
-const Registry<AttentionEntry>& registry() {
+const Registry<AttentionEntry>& attention_registry() {
   static const Registry<AttentionEntry> attention_registry = [] {
     Registry<AttentionEntry> r("model.attention.type");
     // One line per type: name, parameters (every type takes "normalizer"), factory.
@@ -82,15 +82,15 @@ const Registry<AttentionEntry>& registry() {
 
 }  // namespace
 
-std::vector<std::string> attention_types() { return registry().names(); }
+std::vector<std::string> attention_types() { return attention_registry().names(); }
 
 const std::set<std::string>& attention_parameters(const std::string& type) {
-  return registry().at(type).parameters;
+  return attention_registry().at(type).parameters;
 }
 
 std::shared_ptr<Attention> make_attention(const AttentionConfig& config,
                                           const AttentionShape& shape) {
-  auto attention = registry().at(config.type).make(config, shape);
+  auto attention = attention_registry().at(config.type).make(config, shape);
   attention->set_normalizer(normalizer_named(config.normalizer));
   return attention;
 }

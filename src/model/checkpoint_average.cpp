@@ -52,7 +52,7 @@ void check_same_config(const Config& first, const std::string& first_path, const
   }
 }
 
-std::string shape_text(const torch::Tensor& t) {
+std::string shape_and_type_text(const torch::Tensor& t) {
   std::ostringstream out;
   out << t.sizes() << " " << t.scalar_type();
   return out.str();
@@ -68,7 +68,7 @@ void check_same_tensors(const StoredCheckpoint& first, const std::string& first_
     if (t.sizes() != it->second.sizes() || t.scalar_type() != it->second.scalar_type()) {
       throw DataError(incompatible(
           path, first_path,
-          "tensor '" + name + "' (" + shape_text(t) + " vs " + shape_text(it->second) + ")"));
+          "tensor '" + name + "' (" + shape_and_type_text(t) + " vs " + shape_and_type_text(it->second) + ")"));
     }
   }
   for (const auto& [name, t] : first.tensors) {

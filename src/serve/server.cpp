@@ -1,6 +1,6 @@
 #include "serve/server.h"
 
-#include <httplib.h>
+#include "serve/http.h"
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 

@@ -48,6 +48,8 @@ class Trainer {
   std::vector<double> stop_flags() const;
   void validate_and_keep();
   void save_step_checkpoint();
+  [[noreturn]] void diverged(const std::string& what, int64_t updates_ahead) const;
+  void refuse_non_finite_weights() const;
   std::string stop_reason(const std::vector<double>& flags) const;
   double elapsed() const { return elapsed_before_ + seconds_since(started_); }
 
@@ -183,12 +185,7 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   sums = sum_values(workers_, sums);
   gradients_->sum(workers_);
   const double loss_sum = sums[kLossSum];
-  if (!std::isfinite(loss_sum)) {
-    throw AgreedError("train: the loss became " + std::to_string(loss_sum) + " at update " +
-                      std::to_string(progress_.step + 1) +
-                      ": training diverged and stops here (the checkpoints before it are kept); "
-                      "lower train.lr or set train.clip_grad_norm, and train afresh");
-  }
+  if (!std::isfinite(loss_sum)) diverged("the loss became " + std::to_string(loss_sum), 1);
   if (train_.clip_grad_norm > 0) {
     torch::nn::utils::clip_grad_norm_(model_->parameters(), train_.clip_grad_norm);
   }
@@ -232,7 +229,24 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   }
 }
 
+void Trainer::diverged(const std::string& what, int64_t updates_ahead) const {
+  throw AgreedError("train: " + what + " at update " +
+                    std::to_string(progress_.step + updates_ahead) +
+                    ": training diverged and stops here (the checkpoints before it are kept); "
+                    "lower train.lr or set train.clip_grad_norm, and train afresh");
+}
+
+// A finite loss can come with gradients that overflow, and one step then leaves weights that
+// are infinite or NaN: no checkpoint or validation takes them. Every rank holds the same
+// weights, so every rank takes the same decision.
+void Trainer::refuse_non_finite_weights() const {
+  for (const auto& p : model_->parameters()) {
+    if (!torch::isfinite(p).all().item<bool>()) diverged("the weights became infinite or NaN", 0);
+  }
+}
+
 void Trainer::save_step_checkpoint() {
+  refuse_non_finite_weights();
   gather_worker_generators(workers_, device_, progress_);
   if (workers_.rank() != 0) return;
   progress_.elapsed_seconds = elapsed();
@@ -247,6 +261,7 @@ void Trainer::save_step_checkpoint() {
 
 // Rank 0 validates; its verdict (improved or not, the best so far, patience) reaches every rank.
 void Trainer::validate_and_keep() {
+  refuse_non_finite_weights();
   validated_at_ = progress_.step;
   if (data_.dev.size() == 0) {
     save_step_checkpoint();

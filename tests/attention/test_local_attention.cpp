@@ -28,7 +28,7 @@ std::shared_ptr<nmt::LocalAttention> make_local(const std::string& type, int64_t
 }
 
 // Rows of lengths 8, 6 and 3 in a batch padded to 8.
-torch::Tensor ragged_mask() {
+torch::Tensor mask_of_lengths_8_6_3() {
   const auto lengths = torch::tensor({8, 6, 3}, torch::kLong);
   return torch::arange(8).unsqueeze(0) < lengths.unsqueeze(1);
 }
@@ -41,7 +41,7 @@ TEST_CASE("local_m: weights are exactly 0 outside [t - D, t + D] and a softmax i
   torch::manual_seed(11);
   const auto z = torch::randn({3, 4}, torch::kDouble);
   const auto h = torch::randn({3, 8, 4}, torch::kDouble);
-  const auto mask = ragged_mask();
+  const auto mask = mask_of_lengths_8_6_3();
   const auto memory = attention->prepare(h, mask);
   for (int64_t t : {0, 2, 5, 9}) {
     CAPTURE(t);
@@ -70,7 +70,7 @@ TEST_CASE("local_p: p_t = S sigmoid(v tanh(W z)) lies in [0, S] of each padded r
           "[attention][local]") {
   const auto attention = make_local("local_p", /*window=*/2);
   torch::manual_seed(12);
-  const auto mask = ragged_mask();
+  const auto mask = mask_of_lengths_8_6_3();
   const auto lengths = mask.sum(1).to(torch::kDouble);
   for (double scale : {0.1, 1.0, 100.0}) {  // 100: the sigmoid saturates at 0 or 1
     const auto z = torch::randn({3, 4}, torch::kDouble) * scale;
@@ -102,7 +102,7 @@ TEST_CASE("local_p: gradients of p_t's parameters match finite differences", "[a
   torch::manual_seed(13);
   const auto z = torch::randn({3, 4}, torch::kDouble).requires_grad_();
   const auto h = torch::randn({3, 8, 4}, torch::kDouble);
-  const auto mask = ragged_mask();
+  const auto mask = mask_of_lengths_8_6_3();
   const auto context_readout = torch::randn({3, 4}, torch::kDouble);
   const auto weights_readout = torch::randn({3, 8}, torch::kDouble);
   const auto loss = [&] {

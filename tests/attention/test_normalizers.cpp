@@ -22,7 +22,7 @@ torch::Tensor all_real(int64_t rows, int64_t positions) {
 }
 
 // Row 0 all real, row 1 with three padded positions, row 2 all padding, row 3 one real position.
-torch::Tensor ragged_mask() {
+torch::Tensor four_ragged_rows() {
   return torch::tensor(
              {{1, 1, 1, 1, 1, 1}, {1, 1, 1, 0, 0, 0}, {0, 0, 0, 0, 0, 0}, {0, 0, 1, 0, 0, 0}})
       .to(torch::kBool);
@@ -117,7 +117,7 @@ TEST_CASE("sparsemax and entmax15 equal the threshold found by bisection",
     CAPTURE(sparse.name, scale);
     torch::manual_seed(11);
     const auto z = torch::randn({4, 6}, torch::kDouble) * scale;
-    const auto mask = ragged_mask();
+    const auto mask = four_ragged_rows();
     const auto weights = sparse.normalize(z, mask);
     for (int64_t row = 0; row < 4; ++row) {
       std::vector<double> scores(6);
@@ -140,7 +140,7 @@ TEST_CASE("sparse normalizers: masking, sums and invariances", "[attention][norm
     CAPTURE(sparse.name);
     torch::manual_seed(12);
     auto z = torch::randn({4, 6}, torch::kDouble) * 2;
-    const auto mask = ragged_mask();
+    const auto mask = four_ragged_rows();
     const auto weights = sparse.normalize(z, mask);
     REQUIRE((weights.masked_select(mask.logical_not()) == 0).all().item<bool>());
     REQUIRE((weights >= 0).all().item<bool>());
@@ -169,7 +169,7 @@ TEST_CASE("sparse normalizers: the closed-form backward matches finite differenc
     torch::manual_seed(13);
     const auto z = (torch::randn({4, 6}, torch::kDouble) * scale).requires_grad_();
     const auto readout = torch::randn({4, 6}, torch::kDouble);
-    const auto mask = ragged_mask();
+    const auto mask = four_ragged_rows();
     const auto loss = [&] { return (sparse.normalize(z, mask) * readout).sum(); };
     nmt::test::require_gradients_match(loss, {z}, 1e-6);
     // Padding and positions outside the support get no gradient.

@@ -15,6 +15,16 @@
 
 namespace nmt::test {
 
+/// A model set-up of the search tests: RNN cell, attention style, attention type, layers.
+struct ModelSpec {
+  std::string cell, style, attention;
+  int64_t layers;
+};
+
+/// Three sources of different lengths, each ending in </s>.
+inline const std::vector<std::vector<int64_t>> kThreeSources = {
+    {5, 9, 4, 11, kEosId}, {8, kEosId}, {12, 4, 4, 10, 6, 7, kEosId}};
+
 /// A tiny model in eval mode (`attention`: any of model_variants()). The output layer is scaled by
 /// `sharpen` so that the next-token distributions are far from uniform and beam search has real
 /// choices to make.

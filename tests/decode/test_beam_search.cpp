@@ -12,11 +12,8 @@ using nmt::SearchOptions;
 
 namespace {
 
-struct ModelSpec {
-  std::string cell, style, attention;
-  int64_t layers;
-};
-const std::vector<ModelSpec> kSpecs = {
+using nmt::test::ModelSpec;
+const std::vector<ModelSpec> kBeamSpecs = {
     {"gru", "bahdanau", "mlp", 1}, {"lstm", "luong", "dot", 2}, {"gru", "luong", "bilinear", 1}};
 
 // Every attention type of the registry and the Transformer encoder, on one RNN set-up.
@@ -31,9 +28,6 @@ nmt::Seq2Seq model_for(const ModelSpec& spec, uint64_t seed, int64_t trg_vocab) 
                                  trg_vocab);
 }
 
-// Three sources of different lengths, each ending in </s>.
-const std::vector<std::vector<int64_t>> kSources = {
-    {5, 9, 4, 11, nmt::kEosId}, {8, nmt::kEosId}, {12, 4, 4, 10, 6, 7, nmt::kEosId}};
 
 std::vector<std::vector<Hypothesis>> run_beam(nmt::Seq2SeqImpl& model,
                                               const std::vector<std::vector<int64_t>>& sources,
@@ -65,7 +59,7 @@ void require_consistent(nmt::Seq2SeqImpl& model, const std::vector<int64_t>& src
 
 TEST_CASE("beam search: with a beam wider than every step's candidates it equals exhaustive search",
           "[decode][beam]") {
-  const auto spec = GENERATE(from_range(kSpecs), from_range(every_variant()));
+  const auto spec = GENERATE(from_range(kBeamSpecs), from_range(every_variant()));
   const uint64_t seed = GENERATE(1, 2, 3);
   const double alpha = GENERATE(0.0, 1.5);
   CAPTURE(spec.cell, spec.style, spec.attention, seed, alpha);
@@ -108,7 +102,7 @@ TEST_CASE("beam search: with a beam wider than every step's candidates it equals
 
 TEST_CASE("beam search: n-best lists are sorted, distinct and as teacher forcing scores them",
           "[decode][beam]") {
-  const auto spec = GENERATE(from_range(kSpecs));
+  const auto spec = GENERATE(from_range(kBeamSpecs));
   const uint64_t seed = GENERATE(5, 6, 7);
   const int64_t beam = GENERATE(2, 5);
   CAPTURE(spec.cell, spec.style, spec.attention, seed, beam);
@@ -118,9 +112,9 @@ TEST_CASE("beam search: n-best lists are sorted, distinct and as teacher forcing
   options.nbest = beam;
   options.max_len_a = 0.5;
   options.max_len_b = 3;  // 5, 4 and 6 tokens: short enough that some are cut
-  const auto results = run_beam(*model, kSources, options);
-  REQUIRE(results.size() == kSources.size());
-  for (size_t i = 0; i < kSources.size(); ++i) {
+  const auto results = run_beam(*model, nmt::test::kThreeSources, options);
+  REQUIRE(results.size() == nmt::test::kThreeSources.size());
+  for (size_t i = 0; i < nmt::test::kThreeSources.size(); ++i) {
     CAPTURE(i);
     // 15 - 3 = 12 ids may come before </s>: far more outputs than any n-best list.
     REQUIRE(static_cast<int64_t>(results[i].size()) == options.nbest);
@@ -130,24 +124,24 @@ TEST_CASE("beam search: n-best lists are sorted, distinct and as teacher forcing
       const auto& h = results[i][r];
       if (r > 0) REQUIRE(results[i][r - 1].score >= h.score);
       distinct.insert({h.ids, h.complete});
-      require_consistent(*model, kSources[i], h, options);
+      require_consistent(*model, nmt::test::kThreeSources[i], h, options);
     }
     REQUIRE(distinct.size() == results[i].size());
   }
 }
 
 TEST_CASE("beam search: a batch gives each sentence what it gets alone", "[decode][beam]") {
-  const auto spec = GENERATE(from_range(kSpecs), from_range(every_variant()));
+  const auto spec = GENERATE(from_range(kBeamSpecs), from_range(every_variant()));
   const uint64_t seed = GENERATE(8, 9);
   // 3 sentences x beam 4 = 12 rows, which the search pads to 16 (decode/search_rows.cpp).
-  const size_t count = GENERATE(size_t{3}, kSources.size());
+  const size_t count = GENERATE(size_t{3}, nmt::test::kThreeSources.size());
   CAPTURE(spec.cell, spec.style, spec.attention, seed, count);
   auto model = model_for(spec, seed, /*trg_vocab=*/15);
   SearchOptions options;
   options.beam = 4;
   options.nbest = 3;
-  const std::vector<std::vector<int64_t>> sources(kSources.begin(),
-                                                  kSources.begin() + static_cast<long>(count));
+  const std::vector<std::vector<int64_t>> sources(nmt::test::kThreeSources.begin(),
+                                                  nmt::test::kThreeSources.begin() + static_cast<long>(count));
   const auto batch = run_beam(*model, sources, options);
   REQUIRE(batch.size() == sources.size());
   for (size_t i = 0; i < sources.size(); ++i) {

@@ -17,11 +17,9 @@ using nmt::SearchOptions;
 
 namespace {
 
-const std::vector<std::vector<int64_t>> kSources = {
-    {5, 9, 4, 11, nmt::kEosId}, {8, nmt::kEosId}, {12, 4, 4, 10, 6, 7, nmt::kEosId}};
 
 std::vector<std::vector<Hypothesis>> run(Scorer& scorer, const SearchOptions& options) {
-  const auto [src, src_len] = nmt::test::pad_rows(kSources);
+  const auto [src, src_len] = nmt::test::pad_rows(nmt::test::kThreeSources);
   return nmt::search(scorer, src, src_len, options);
 }
 
@@ -114,10 +112,10 @@ TEST_CASE("ensemble: one step is the hand-computed mixture", "[decode][ensemble]
   SECTION("two models: the first step against their teacher-forced distributions") {
     auto m1 = nmt::test::search_model("lstm", 1, "luong", "coverage", /*seed=*/1, 10);
     auto m2 = nmt::test::search_model("lstm", 1, "luong", "coverage", /*seed=*/2, 10);
-    const auto [src, src_len] = nmt::test::pad_rows(kSources);
+    const auto [src, src_len] = nmt::test::pad_rows(nmt::test::kThreeSources);
     torch::NoGradGuard no_grad;
     const auto bos =
-        torch::full({static_cast<int64_t>(kSources.size()), 1}, nmt::kBosId, torch::kLong);
+        torch::full({static_cast<int64_t>(nmt::test::kThreeSources.size()), 1}, nmt::kBosId, torch::kLong);
     const auto p1 = torch::softmax(m1->forward(src, src_len, bos).logits.to(torch::kDouble), -1);
     const auto p2 = torch::softmax(m2->forward(src, src_len, bos).logits.to(torch::kDouble), -1);
     const auto expected = ((p1 + p2) / 2).log().select(1, 0);  // [B, V]
@@ -130,7 +128,7 @@ TEST_CASE("ensemble: one step is the hand-computed mixture", "[decode][ensemble]
   SECTION("members that score different vocabularies are refused") {
     auto m1 = nmt::test::search_model("gru", 1, "luong", "mlp", /*seed=*/1, 10);
     auto m2 = nmt::test::search_model("gru", 1, "luong", "mlp", /*seed=*/1, 11);
-    const auto [src, src_len] = nmt::test::pad_rows(kSources);
+    const auto [src, src_len] = nmt::test::pad_rows(nmt::test::kThreeSources);
     const auto ensemble = ensemble_of(*m1, *m2);
     torch::NoGradGuard no_grad;
     ensemble->start(src, src_len);
@@ -150,13 +148,13 @@ TEST_CASE("ensemble: beam hypotheses score the teacher-forced mixture of both mo
   options.nbest = 3;
   const auto ensemble = ensemble_of(*m1, *m2);
   const auto results = run(*ensemble, options);
-  REQUIRE(results.size() == kSources.size());
-  for (size_t i = 0; i < kSources.size(); ++i) {
+  REQUIRE(results.size() == nmt::test::kThreeSources.size());
+  for (size_t i = 0; i < nmt::test::kThreeSources.size(); ++i) {
     REQUIRE_FALSE(results[i].empty());
     std::vector<std::vector<int64_t>> outputs;
     for (const auto& h : results[i]) outputs.push_back(nmt::test::emitted(h.ids, h.complete));
-    const auto a = nmt::test::teacher_force(*m1, kSources[i], outputs, options.alpha);
-    const auto b = nmt::test::teacher_force(*m2, kSources[i], outputs, options.alpha);
+    const auto a = nmt::test::teacher_force(*m1, nmt::test::kThreeSources[i], outputs, options.alpha);
+    const auto b = nmt::test::teacher_force(*m2, nmt::test::kThreeSources[i], outputs, options.alpha);
     for (size_t k = 0; k < outputs.size(); ++k) {
       CAPTURE(i, k);
       double sum = 0;

@@ -11,15 +11,12 @@ using nmt::SearchOptions;
 
 namespace {
 
-struct ModelSpec {
-  std::string cell, style, attention;
-  int64_t layers;
-};
-const std::vector<ModelSpec> kSpecs = {
+using nmt::test::ModelSpec;
+const std::vector<ModelSpec> kGreedySpecs = {
     {"gru", "bahdanau", "mlp", 1}, {"lstm", "luong", "dot", 2}, {"lstm", "bahdanau", "cosine", 1}};
 
 // Sources of different lengths, each ending in </s>.
-const std::vector<std::vector<int64_t>> kSources = {{5, 9, 4, 11, nmt::kEosId},
+const std::vector<std::vector<int64_t>> kGreedySources = {{5, 9, 4, 11, nmt::kEosId},
                                                     {8, nmt::kEosId},
                                                     {12, 4, 4, 10, 6, 7, nmt::kEosId},
                                                     {13, nmt::kEosId}};
@@ -36,7 +33,7 @@ std::vector<std::vector<Hypothesis>> run_search(nmt::Seq2SeqImpl& model,
 
 TEST_CASE("greedy search: each token is the most probable one after the tokens before it",
           "[decode][greedy]") {
-  const auto spec = GENERATE(from_range(kSpecs));
+  const auto spec = GENERATE(from_range(kGreedySpecs));
   const uint64_t seed = GENERATE(1, 2, 3);
   const int64_t max_len_b = GENERATE(2, 10);  // 2: most sentences are cut
   CAPTURE(spec.cell, spec.style, spec.attention, seed, max_len_b);
@@ -46,21 +43,21 @@ TEST_CASE("greedy search: each token is the most probable one after the tokens b
   SearchOptions options;
   options.max_len_a = 0.5;
   options.max_len_b = max_len_b;
-  const auto results = run_search(*model, kSources, options);
-  REQUIRE(results.size() == kSources.size());
-  for (size_t i = 0; i < kSources.size(); ++i) {
+  const auto results = run_search(*model, kGreedySources, options);
+  REQUIRE(results.size() == kGreedySources.size());
+  for (size_t i = 0; i < kGreedySources.size(); ++i) {
     CAPTURE(i);
     REQUIRE(results[i].size() == 1);
     const auto& h = results[i].front();
     const auto tokens = nmt::test::emitted(h.ids, h.complete);
     const auto max_length =
-        nmt::max_output_length(static_cast<int64_t>(kSources[i].size()), options);
+        nmt::max_output_length(static_cast<int64_t>(kGreedySources[i].size()), options);
     // Ends at the first </s>, or is cut at exactly the max length.
     REQUIRE(static_cast<int64_t>(tokens.size()) <= max_length);
     if (!h.complete) REQUIRE(static_cast<int64_t>(tokens.size()) == max_length);
     // Teacher-forced log-probs [T, V] of the output; <pad> and <s> are never chosen.
     torch::NoGradGuard no_grad;
-    const auto [src, src_len] = nmt::test::pad_rows({kSources[i]});
+    const auto [src, src_len] = nmt::test::pad_rows({kGreedySources[i]});
     std::vector<int64_t> trg_in = {nmt::kBosId};
     trg_in.insert(trg_in.end(), tokens.begin(), tokens.end() - 1);
     const auto out = model->forward(src, src_len, nmt::test::pad_rows({trg_in}).first);
@@ -72,7 +69,7 @@ TEST_CASE("greedy search: each token is the most probable one after the tokens b
       CAPTURE(t);
       CHECK(argmax[static_cast<int64_t>(t)].item<int64_t>() == tokens[t]);
     }
-    const auto forced = nmt::test::teacher_force(*model, kSources[i], {tokens}, options.alpha);
+    const auto forced = nmt::test::teacher_force(*model, kGreedySources[i], {tokens}, options.alpha);
     CHECK(h.score == Approx(forced.front().score).margin(1e-5));
     nmt::test::require_close(h.attention, forced.front().attention, 1e-5);
   }
@@ -80,7 +77,7 @@ TEST_CASE("greedy search: each token is the most probable one after the tokens b
 
 TEST_CASE("greedy search: beam search with a beam of 1 gives the same hypotheses",
           "[decode][greedy][beam]") {
-  const auto spec = GENERATE(from_range(kSpecs));
+  const auto spec = GENERATE(from_range(kGreedySpecs));
   const uint64_t seed = GENERATE(4, 5, 6);
   const double alpha = GENERATE(0.0, 1.0);
   CAPTURE(spec.cell, spec.style, spec.attention, seed, alpha);
@@ -88,17 +85,17 @@ TEST_CASE("greedy search: beam search with a beam of 1 gives the same hypotheses
       nmt::test::search_model(spec.cell, spec.layers, spec.style, spec.attention, seed, 15);
   SearchOptions options;
   options.alpha = alpha;
-  const auto greedy = run_search(*model, kSources, options);
-  const auto [src, src_len] = nmt::test::pad_rows(kSources);
+  const auto greedy = run_search(*model, kGreedySources, options);
+  const auto [src, src_len] = nmt::test::pad_rows(kGreedySources);
   std::vector<std::vector<Hypothesis>> beam;
   {
     torch::NoGradGuard no_grad;
     nmt::ModelScorer scorer(*model);
     beam = nmt::beam_search(scorer, src, src_len, options);
   }
-  REQUIRE(greedy.size() == kSources.size());
-  REQUIRE(beam.size() == kSources.size());
-  for (size_t i = 0; i < kSources.size(); ++i) {
+  REQUIRE(greedy.size() == kGreedySources.size());
+  REQUIRE(beam.size() == kGreedySources.size());
+  for (size_t i = 0; i < kGreedySources.size(); ++i) {
     CAPTURE(i);
     REQUIRE(greedy[i].size() == 1);
     REQUIRE(beam[i].size() == 1);
@@ -123,10 +120,10 @@ std::vector<std::vector<int64_t>> thirteen_sources() {
 }
 
 TEST_CASE("greedy search: a batch gives each sentence what it gets alone", "[decode][greedy]") {
-  const auto spec = GENERATE(from_range(kSpecs));
+  const auto spec = GENERATE(from_range(kGreedySpecs));
   const uint64_t seed = GENERATE(7, 8);
   const bool thirteen = GENERATE(false, true);
-  const auto sources = thirteen ? thirteen_sources() : kSources;
+  const auto sources = thirteen ? thirteen_sources() : kGreedySources;
   CAPTURE(spec.cell, spec.style, spec.attention, seed, sources.size());
   auto model =
       nmt::test::search_model(spec.cell, spec.layers, spec.style, spec.attention, seed, 15);

@@ -12,7 +12,7 @@ using nmt::BleuStats;
 
 namespace {
 
-BleuStats segment(const std::string& hyp, const std::string& ref) {
+BleuStats bleu_segment(const std::string& hyp, const std::string& ref) {
   return nmt::BleuScorer().segment_stats(hyp, ref);
 }
 
@@ -35,7 +35,7 @@ TEST_CASE("bleu: hand-counted clipped n-gram matches", "[eval][bleu]") {
   // 1-grams: the x2 (ref x2) + cat + on + mat = 5 of 6 (sat unmatched)
   // 2-grams: "the cat", "on the", "the mat" = 3 of 5
   // 3-grams: "on the mat" = 1 of 4;  4-grams: 0 of 3
-  const BleuStats s = segment("the cat sat on the mat", "the cat is on the mat");
+  const BleuStats s = bleu_segment("the cat sat on the mat", "the cat is on the mat");
   CHECK(s.matches == std::array<int64_t, 4>{5, 3, 1, 0});
   CHECK(s.totals == std::array<int64_t, 4>{6, 5, 4, 3});
   CHECK(s.hyp_len == 6);
@@ -52,7 +52,7 @@ TEST_CASE("bleu: repeated hypothesis n-grams are clipped by the reference count"
   // "the" x4 against one "the": 1 match of 4. Zero counts at orders 2, 3, 4 are smoothed as
   // 100/(2*3), 100/(4*2), 100/(8*1) = 16.67, 12.5, 12.5;
   // BLEU = (25 * 16.67 * 12.5 * 12.5)^(1/4) = 65104^(1/4) = 15.97.
-  const BleuStats s = segment("the the the the", "the cat");
+  const BleuStats s = bleu_segment("the the the the", "the cat");
   CHECK(s.matches == std::array<int64_t, 4>{1, 0, 0, 0});
   CHECK(s.totals == std::array<int64_t, 4>{4, 3, 2, 1});
   CHECK(nmt::compute_bleu(s).score == Approx(15.9736).margin(1e-4));
@@ -80,13 +80,13 @@ TEST_CASE("bleu: brevity penalty exp(1 - r/c) for a short corpus", "[eval][bleu]
 
 TEST_CASE("bleu: segments are tokenized with 13a after rstrip", "[eval][bleu]") {
   // "Hello, world!" -> Hello , world ! (4 tokens); the reference has no comma (3 tokens).
-  const BleuStats s = segment("Hello, world!", "Hello world!");
+  const BleuStats s = bleu_segment("Hello, world!", "Hello world!");
   CHECK(s.hyp_len == 4);
   CHECK(s.ref_len == 3);
   CHECK(s.matches[0] == 3);
   // sacreBLEU rstrip()s before 13a, so a trailing "-\n" stays "x-" instead of joining.
-  CHECK(segment("x-\n", "x-").matches[0] == 1);
-  CHECK(segment("x-\n", "x").matches[0] == 0);
+  CHECK(bleu_segment("x-\n", "x-").matches[0] == 1);
+  CHECK(bleu_segment("x-\n", "x").matches[0] == 0);
 }
 
 TEST_CASE("bleu: identical hypothesis and reference score 100", "[eval][bleu]") {
@@ -122,8 +122,8 @@ TEST_CASE("bleu: trailing whitespace on every line changes nothing", "[eval][ble
 TEST_CASE("bleu: one more matching 4-gram never lowers the score", "[eval][bleu]") {
   // Against "a b c d e f": "a b c c d e" and "a b b c d e" both match 5/6, 4/5, 2/4 of
   // their 1-, 2-, 3-grams, but only the second has a matching 4-gram ("b c d e").
-  const BleuStats without = segment("a b c c d e", "a b c d e f");
-  const BleuStats with = segment("a b b c d e", "a b c d e f");
+  const BleuStats without = bleu_segment("a b c c d e", "a b c d e f");
+  const BleuStats with = bleu_segment("a b b c d e", "a b c d e f");
   BleuStats expected = without;
   expected.matches[3] += 1;
   REQUIRE(with.matches == expected.matches);

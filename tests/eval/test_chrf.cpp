@@ -13,7 +13,7 @@ using Counts = std::array<int64_t, nmt::kChrfCharOrder>;
 
 namespace {
 
-ChrfStats segment(const std::string& hyp, const std::string& ref) {
+ChrfStats chrf_segment(const std::string& hyp, const std::string& ref) {
   return nmt::ChrfScorer().segment_stats(hyp, ref);
 }
 
@@ -33,7 +33,7 @@ TEST_CASE("chrf: reproduces sacreBLEU on every expected.tsv row", "[eval][chrf]"
 TEST_CASE("chrf: hand-counted character n-grams", "[eval][chrf]") {
   // hyp "abcd" vs ref "abce": order 1: a b c match, 3 of 4 each side; order 2: ab bc, 2 of
   // 3; order 3: abc, 1 of 2; order 4: 0 of 1; orders 5, 6: no n-grams on either side.
-  const ChrfStats s = segment("abcd", "abce");
+  const ChrfStats s = chrf_segment("abcd", "abce");
   CHECK(s.hyp == Counts{4, 3, 2, 1, 0, 0});
   CHECK(s.ref == Counts{4, 3, 2, 1, 0, 0});
   CHECK(s.matches == Counts{3, 2, 1, 0, 0, 0});
@@ -47,7 +47,7 @@ TEST_CASE("chrf: hand-counted character n-grams", "[eval][chrf]") {
 TEST_CASE("chrf: hypothesis n-grams are not counted where the reference has none", "[eval][chrf]") {
   // sacreBLEU 2.x counts a hypothesis's n-grams of order n only if its reference has some:
   // "abcdefg" vs "abc" adds hyp counts 7, 6, 5 and then 0, 0, 0 (not 4, 3, 2).
-  const ChrfStats short_ref = segment("abcdefg", "abc");
+  const ChrfStats short_ref = chrf_segment("abcdefg", "abc");
   CHECK(short_ref.hyp == Counts{7, 6, 5, 0, 0, 0});
   CHECK(short_ref.matches == Counts{3, 2, 1, 0, 0, 0});
   // That matters once summed with a segment that has those orders ("abcdef", matching
@@ -62,14 +62,14 @@ TEST_CASE("chrf: hypothesis n-grams are not counted where the reference has none
 
 TEST_CASE("chrf: n-grams are code points with all Unicode whitespace removed", "[eval][chrf]") {
   // NBSP, ideographic space, thin space and tab are whitespace for str.split(): removed.
-  CHECK(nmt::compute_chrf(segment("a\u00a0b\u3000c\u2009d\te", "abcde")).score == 100.0);
+  CHECK(nmt::compute_chrf(chrf_segment("a\u00a0b\u3000c\u2009d\te", "abcde")).score == 100.0);
   // U+200B (zero-width space) is not: "ab\u200bcd" has 5 characters, 4 of them matching.
-  const ChrfStats zw = segment("ab\u200bcd", "abcd");
+  const ChrfStats zw = chrf_segment("ab\u200bcd", "abcd");
   CHECK(zw.hyp[0] == 5);
   CHECK(zw.matches[0] == 4);
   // 'ä' is one character (two UTF-8 bytes); 'a' + U+0308 (combining diaeresis) is two.
-  CHECK(segment("\u00e4", "\u00e4").hyp == Counts{1, 0, 0, 0, 0, 0});
-  const ChrfStats combining = segment("a\u0308", "\u00e4");
+  CHECK(chrf_segment("\u00e4", "\u00e4").hyp == Counts{1, 0, 0, 0, 0, 0});
+  const ChrfStats combining = chrf_segment("a\u0308", "\u00e4");
   CHECK(combining.hyp == Counts{2, 0, 0, 0, 0, 0});
   CHECK(combining.matches == Counts{0, 0, 0, 0, 0, 0});
 }
@@ -77,13 +77,13 @@ TEST_CASE("chrf: n-grams are code points with all Unicode whitespace removed", "
 TEST_CASE("chrf: repeated n-grams are clipped by the reference count", "[eval][chrf]") {
   // "aaaa" vs "aa": order 1: min(4, 2) = 2 of 4; order 2: min(3, 1) = 1 of 3; orders 3+:
   // the reference has none, so the hypothesis counts nothing there.
-  const ChrfStats s = segment("aaaa", "aa");
+  const ChrfStats s = chrf_segment("aaaa", "aa");
   CHECK(s.hyp == Counts{4, 3, 0, 0, 0, 0});
   CHECK(s.matches == Counts{2, 1, 0, 0, 0, 0});
   // "abcabd" vs "abd": the second 'a' and "ab" find the reference's only copies taken, yet
   // "abd" after them still matches. Order 1: a b d = 3 of 6; order 2: ab bd = 2 of 5;
   // order 3: abd = 1 of 4.
-  const ChrfStats later = segment("abcabd", "abd");
+  const ChrfStats later = chrf_segment("abcabd", "abd");
   CHECK(later.hyp == Counts{6, 5, 4, 0, 0, 0});
   CHECK(later.matches == Counts{3, 2, 1, 0, 0, 0});
 }

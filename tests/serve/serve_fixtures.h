@@ -2,7 +2,7 @@
 // port, and what nmt::Translator says of the same sentences, to compare answers against.
 #pragma once
 
-#include <httplib.h>
+#include "serve/http.h"
 
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -1,0 +1,7 @@
+// cpp-httplib, with the macros its installed library was built with (SSL, zlib, brotli):
+// include this instead of <httplib.h>.
+#pragma once
+
+#include "httplib_flags.h"
+
+#include <httplib.h>
