@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what nmt needs from Debian 12, makes LibTorch use OpenBLAS, and builds (Release)
 # into build/. Idempotent: a second run with nothing changed takes seconds.
-#   scripts/setup.sh            install (if missing) + configure + build
-#   scripts/setup.sh --no-build install only
+#   scripts/setup.sh              install (if missing) + configure + build everything
+#   scripts/setup.sh TARGET...    the same, building only these targets (e.g. nmt)
+#   scripts/setup.sh --no-build   install only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,4 +46,8 @@ fi
 if [ ! -f build/build.ninja ]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 fi
-cmake --build build
+if [ $# -gt 0 ]; then
+  cmake --build build --target "$@"
+else
+  cmake --build build
+fi

@@ -5,9 +5,14 @@
 # Either fails when it selects no test at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
 label_args=(-LE slow)
-[ "${1:-}" = "--slow" ] && label_args=(-L slow)
+case "${1:-}" in
+  "") ;;
+  --slow) label_args=(-L slow) ;;
+  *) echo "scripts/test.sh: unknown argument '$1' (usage: scripts/test.sh [--slow])" >&2; exit 2 ;;
+esac
+[ $# -le 1 ] || { echo "scripts/test.sh: one argument at most (usage: scripts/test.sh [--slow])" >&2; exit 2; }
+scripts/setup.sh
 status=0
 ctest --test-dir build --output-on-failure --no-tests=error -j "$(nproc)" "${label_args[@]}" ||
   status=$?

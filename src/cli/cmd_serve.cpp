@@ -86,8 +86,11 @@ Command add_serve_command(CLI::App& app) {
       ->check(CLI::Range(1, 10000));
   sub->add_option("--threads", o->threads, "CPU threads for the model (0: LibTorch's default)")
       ->check(CLI::Range(0, 1024));
-  sub->add_option("--workers", o->server.workers, "Searches at once, each on --threads / N threads")
-      ->check(CLI::Range(1, 256));
+  o->server.workers = 0;  // by cores (share_search_threads)
+  sub->add_option("--workers", o->server.workers,
+                  "Searches at once, each on --threads / N threads (0: one per core, at most 8)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
   return {sub, [o] { return run_serve(*o); }};
 }
 

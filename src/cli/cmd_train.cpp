@@ -17,6 +17,7 @@
 #include "cli/error_message.h"
 #include "cli/launcher.h"
 #include "cli/stop_signals.h"
+#include "cli/worker_choice.h"
 #include "common/config.h"
 #include "common/directory_lock.h"
 #include "common/errors.h"
@@ -195,6 +196,21 @@ int launch(const TrainOptions& o) {
   return run_workers(plan, args);
 }
 
+// train.workers, where no --nproc and no launcher's variables say how many.
+WorkerChoice workers_for(const TrainOptions& o) {
+  const Config config = load_config(o.config.config_file, o.config.overrides);
+  MachineState machine;
+  machine.cores = usable_cores();
+  machine.threads = config.train.threads;
+  machine.gpu = config.device.rfind("cuda", 0) == 0;
+  const bool automatic = config.train.workers == "auto";
+  if (automatic && !machine.gpu &&
+      std::min<int64_t>(machine.cores, machine.threads > 0 ? machine.threads : machine.cores) > 1) {
+    machine.idle_cores = idle_cores_over(0.5);
+  }
+  return choose_train_workers(config.train.workers, machine);
+}
+
 }  // namespace
 
 Command add_prepare_command(CLI::App& app) {
@@ -231,6 +247,14 @@ Command add_train_command(CLI::App& app) {
   return {sub, [options] {
             if (launching(*options)) return launch(*options);
             const char* world = std::getenv("WORLD_SIZE");
+            if (world == nullptr) {
+              const WorkerChoice choice = workers_for(*options);
+              spdlog::info("[train] {}", choice.reason);
+              if (choice.workers > 1) {
+                options->nproc = choice.workers;
+                return launch(*options);
+              }
+            }
             if (world == nullptr || std::string(world) == "1") {
               return train_worker(*options, WorkerAddress{});
             }

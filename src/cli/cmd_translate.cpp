@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
 #include "cli/finite_in.h"
+#include "cli/worker_choice.h"
 #include "common/errors.h"
 #include "common/files.h"
 #include "common/precision.h"
@@ -33,7 +34,7 @@ struct TranslateOptions {
   SearchOptions search;
   int64_t batch_size = 64;
   int threads = 0;
-  int workers = 1;
+  int workers = 0;  // 0: by cores (automatic_search_workers)
 };
 
 int run_translate(const TranslateOptions& o) {
@@ -121,15 +122,28 @@ std::unique_ptr<Translator> load_translator(const ModelOptions& models) {
 }
 
 int share_search_threads(const Translator& translator, int threads, int requested) {
-  const auto usable = static_cast<int>(translator.usable_workers(requested));
-  if (usable < requested) {
+  const bool automatic = requested == 0;
+  const int cores = usable_cores();
+  const int wanted = automatic ? automatic_search_workers(cores, threads) : requested;
+  const auto usable = static_cast<int>(translator.usable_workers(wanted));
+  std::string limit;
+  if (usable < wanted) {
     const int v = onednn_version();
-    spdlog::warn(
-        "[translate] --workers {}: searching on 1 thread, as bf16 with this LibTorch's oneDNN "
-        "{} fails on more than one (oneDNN 2.7.1 or later lifts this; fp32 has no such limit)",
-        requested, fmt::format("{}.{}.{}", v / 10000, v / 100 % 100, v % 100));
+    limit = fmt::format(
+        "bf16 with this LibTorch's oneDNN {}.{}.{} fails on more than one thread (oneDNN 2.7.1 "
+        "or later lifts this; fp32 has no such limit)",
+        v / 10000, v / 100 % 100, v % 100);
   }
   share_cpu_threads(threads, usable);
+  if (automatic) {
+    const int used = threads > 0 ? std::min(threads, cores) : cores;
+    const int each = std::max(1, (threads > 0 ? threads : cores) / usable);
+    spdlog::info("[translate] {} worker{} x {} thread{} (--workers by cores: {} core{}{})", usable,
+                 usable == 1 ? "" : "s", each, each == 1 ? "" : "s", used, used == 1 ? "" : "s",
+                 limit.empty() ? "" : "; " + limit);
+  } else if (!limit.empty()) {
+    spdlog::warn("[translate] --workers {}: searching on 1 thread, as {}", requested, limit);
+  }
   return usable;
 }
 
@@ -161,8 +175,9 @@ Command add_translate_command(CLI::App& app) {
       ->check(CLI::Range(0, 1024));
   sub->add_option("--workers", o->workers,
                   "Batches searched at once, each on --threads / N threads; the translations "
-                  "are the same for every N")
-      ->check(CLI::Range(1, 256));
+                  "are the same for every N (0: one per core, at most 8)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
   sub->add_option("--attention-out", o->attention_out,
                   "Write source/target pieces and attention per line as JSON lines");
   o->search.beam = 5;

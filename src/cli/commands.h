@@ -25,7 +25,7 @@ struct Command {
 struct ModelOptions {
   std::vector<std::string> model_dirs, checkpoints;
   std::string device = "cpu";      // cpu, cuda or cuda:N (resolve_device)
-  std::string precision = "fp32";  // fp32, bf16 or auto (choose_precision)
+  std::string precision = "auto";  // fp32, bf16 or auto (choose_precision)
   bool shortlist = false;          // search with MODEL/shortlist.tsv (decode/shortlist.h)
   int64_t shortlist_per_source = 50, shortlist_frequent = 100;
 };
@@ -38,8 +38,9 @@ void add_model_options(CLI::App* sub, ModelOptions& models);
 /// once loaded, logs the precision chosen and why.
 std::unique_ptr<Translator> load_translator(const ModelOptions& models);
 
-/// The searching threads (--workers) `translator` can use of `requested`, with one log line
-/// when fewer; then gives each its share of --threads (share_cpu_threads).
+/// The searching threads (--workers) `translator` can use of `requested` (0: by cores,
+/// automatic_search_workers), logged when chosen or fewer; then gives each its share of
+/// --threads (share_cpu_threads).
 int share_search_threads(const Translator& translator, int threads, int requested);
 
 /// --device alone (`nmt align`).
@@ -55,5 +56,6 @@ Command add_compare_command(CLI::App& app);
 Command add_average_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_shortlist_command(CLI::App& app);
+Command add_config_command(CLI::App& app);
 
 }  // namespace nmt::cli

@@ -45,16 +45,10 @@ int main(int argc, char** argv) {
   app.footer("Run `nmt COMMAND --help` for a command's options.");
 
   const std::vector<Command> commands = {
-      add_prepare_command(app),
-      add_train_command(app),
-      add_translate_command(app),
-      add_evaluate_command(app),
-      add_plot_attention_command(app),
-      add_align_command(app),
-      add_compare_command(app),
-      add_average_command(app),
-      add_serve_command(app),
-      add_shortlist_command(app),
+      add_prepare_command(app),   add_train_command(app),          add_translate_command(app),
+      add_evaluate_command(app),  add_plot_attention_command(app), add_align_command(app),
+      add_compare_command(app),   add_average_command(app),        add_serve_command(app),
+      add_shortlist_command(app), add_config_command(app),
   };
 
   std::string names;

@@ -141,6 +141,9 @@ std::vector<Field> schema_of(Config& c) {
       choice("train.precision", &t.precision, {"fp32", "bf16", "auto"},
              "matmuls in fp32, or in bf16 with fp32 weights, optimiser state and loss; auto: "
              "bf16 where the CPU has AVX512-BF16 or AMX-BF16"),
+      integer_or_auto("train.workers", &t.workers, 1, 256,
+                      "worker processes `nmt train` runs on this machine (--nproc overrides): "
+                      "auto chooses by cores, train.threads and load, and logs why"),
       real("train.coverage_loss", &t.coverage_loss, {0, kInf},
            "weight of the coverage loss sum_t sum_s min(a_ts, sum_{t'<t} a_t's), which "
            "penalises attending again to what was attended (See et al. 2017); any attention type "
@@ -343,6 +346,15 @@ std::string config_to_yaml(const Config& config, const std::set<std::string>& om
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";
+}
+
+std::vector<ConfigKey> config_keys() {
+  Config defaults;
+  std::vector<ConfigKey> keys;
+  for (const auto& f : schema_of(defaults)) {
+    keys.push_back({f.key, f.type, f.required ? "" : f.show(), f.required, f.meaning});
+  }
+  return keys;
 }
 
 std::vector<std::string> config_to_lines(const Config& config, const std::set<std::string>& omit) {

@@ -89,6 +89,7 @@ struct TrainConfig {
   int64_t warmup_steps = 1000;  // warmup_rsqrt: linear warm-up, then lr * sqrt(warmup/step)
   double label_smoothing = 0.1;
   std::string precision = "fp32";     // fp32 | bf16 | auto (common/precision.h)
+  std::string workers = "auto";       // auto | N: local worker processes of `nmt train`
   double coverage_loss = 0;           // weight of the coverage loss (See et al. 2017, eq. 12)
   double clip_grad_norm = 1.0;        // 0: no clipping
   int64_t accumulate = 1;             // batches per update
@@ -131,5 +132,17 @@ std::string config_to_yaml(const Config& config, const std::set<std::string>& om
 
 /// The resolved config as `key.path = value` lines (except the keys in `omit`), for the log.
 std::vector<std::string> config_to_lines(const Config& config, const std::set<std::string>& omit);
+
+/// One key of the config schema, as `nmt config keys` lists it.
+struct ConfigKey {
+  std::string key;
+  std::string type;           // the values it takes, e.g. "integer >= 1", "one of: gru, lstm"
+  std::string default_value;  // "" for a required key
+  bool required = false;
+  std::string meaning;
+};
+
+/// Every key of the schema, in the schema's order.
+std::vector<ConfigKey> config_keys();
 
 }  // namespace nmt

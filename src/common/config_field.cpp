@@ -16,6 +16,27 @@ const std::string& scalar_or_fail(const YAML::Node& node, const std::string& whe
   return node.Scalar();
 }
 
+std::string integer_type(int64_t min, int64_t max) {
+  if (max == std::numeric_limits<int64_t>::max()) return "integer >= " + std::to_string(min);
+  return "integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+}
+
+int64_t parse_integer(const std::string& s, const std::string& where, const std::string& key,
+                      int64_t min, int64_t max) {
+  int64_t value = 0;
+  auto res = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
+    fail(where, key, "expected an integer, got '" + s + "'");
+  }
+  if (value < min) {
+    fail(where, key, s + " is out of range (expected >= " + std::to_string(min) + ")");
+  }
+  if (value > max) {
+    fail(where, key, s + " is out of range (expected <= " + std::to_string(max) + ")");
+  }
+  return value;
+}
+
 std::string show_real(double v) {
   char buf[32];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
@@ -43,7 +64,7 @@ std::string describe(const YAML::Node& node) {
 }
 
 Field text(std::string key, std::string* field, std::string meaning, bool required) {
-  Field f{key, std::move(meaning), required, nullptr, [field] { return *field; }};
+  Field f{key, std::move(meaning), required, nullptr, [field] { return *field; }, "text"};
   f.assign = [key, field](const YAML::Node& node, const std::string& where) {
     *field = scalar_or_fail(node, where, key, "a string");
   };
@@ -52,7 +73,8 @@ Field text(std::string key, std::string* field, std::string meaning, bool requir
 
 Field choice(std::string key, std::string* field, std::vector<std::string> options,
              std::string meaning) {
-  Field f{key, std::move(meaning), false, nullptr, [field] { return *field; }};
+  Field f{key,     std::move(meaning),         false,
+          nullptr, [field] { return *field; }, "one of: " + join(options)};
   f.assign = [key, field, options](const YAML::Node& node, const std::string& where) {
     const auto& value = scalar_or_fail(node, where, key, "one of: " + join(options));
     if (std::find(options.begin(), options.end(), value) == options.end()) {
@@ -69,21 +91,25 @@ Field integer(std::string key, int64_t* field, int64_t min, std::string meaning)
 }
 
 Field integer(std::string key, int64_t* field, int64_t min, int64_t max, std::string meaning) {
-  Field f{key, std::move(meaning), false, nullptr, [field] { return std::to_string(*field); }};
+  Field f{key,
+          std::move(meaning),
+          false,
+          nullptr,
+          [field] { return std::to_string(*field); },
+          integer_type(min, max)};
   f.assign = [key, field, min, max](const YAML::Node& node, const std::string& where) {
-    const auto& s = scalar_or_fail(node, where, key, "an integer");
-    int64_t value = 0;
-    auto res = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
-      fail(where, key, "expected an integer, got '" + s + "'");
-    }
-    if (value < min) {
-      fail(where, key, s + " is out of range (expected >= " + std::to_string(min) + ")");
-    }
-    if (value > max) {
-      fail(where, key, s + " is out of range (expected <= " + std::to_string(max) + ")");
-    }
-    *field = value;
+    *field = parse_integer(scalar_or_fail(node, where, key, "an integer"), where, key, min, max);
+  };
+  return f;
+}
+
+Field integer_or_auto(std::string key, std::string* field, int64_t min, int64_t max,
+                      std::string meaning) {
+  Field f{key,     std::move(meaning),         false,
+          nullptr, [field] { return *field; }, "auto or " + integer_type(min, max)};
+  f.assign = [key, field, min, max](const YAML::Node& node, const std::string& where) {
+    const auto& s = scalar_or_fail(node, where, key, "auto or an integer");
+    *field = s == "auto" ? s : std::to_string(parse_integer(s, where, key, min, max));
   };
   return f;
 }
@@ -99,7 +125,12 @@ std::string Range::text() const {
 }
 
 Field real(std::string key, double* field, Range range, std::string meaning) {
-  Field f{key, std::move(meaning), false, nullptr, [field] { return show_real(*field); }};
+  Field f{key,
+          std::move(meaning),
+          false,
+          nullptr,
+          [field] { return show_real(*field); },
+          "number in " + range.text()};
   f.assign = [key, field, range](const YAML::Node& node, const std::string& where) {
     const auto& s = scalar_or_fail(node, where, key, "a number");
     char* end = nullptr;
@@ -119,8 +150,12 @@ Field real(std::string key, double* field, Range range, std::string meaning) {
 }
 
 Field flag(std::string key, bool* field, std::string meaning) {
-  Field f{key, std::move(meaning), false, nullptr,
-          [field] { return std::string(*field ? "true" : "false"); }};
+  Field f{key,
+          std::move(meaning),
+          false,
+          nullptr,
+          [field] { return std::string(*field ? "true" : "false"); },
+          "true or false"};
   f.assign = [key, field](const YAML::Node& node, const std::string& where) {
     const auto& s = scalar_or_fail(node, where, key, "true or false");
     if (s == "true" || s == "True" || s == "yes" || s == "on") {

@@ -20,6 +20,7 @@ struct Field {
   bool required = false;
   std::function<void(const YAML::Node&, const std::string& where)> assign;
   std::function<std::string()> show;
+  std::string type;  // what values it takes, e.g. "integer >= 1", "one of: fp32, bf16, auto"
 };
 
 /// A real number in [min, max], or (min, max] when `min_exclusive`, or [min, max) when
@@ -40,6 +41,9 @@ Field integer(std::string key, int64_t* field, int64_t min, int64_t max, std::st
 /// A finite real number in `range` (inf and nan never are).
 Field real(std::string key, double* field, Range range, std::string meaning);
 Field flag(std::string key, bool* field, std::string meaning);
+/// "auto", or an integer in [min, max] kept as its text (e.g. "2").
+Field integer_or_auto(std::string key, std::string* field, int64_t min, int64_t max,
+                      std::string meaning);
 
 std::string join(const std::vector<std::string>& items);
 /// "a section", "a list", "nothing" or the quoted scalar.

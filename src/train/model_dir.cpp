@@ -32,19 +32,30 @@ void check_same_run(const Config& config, const std::string& checkpoint) {
     changed.push_back(key + " (" + before + " -> " + value + ")");
   }
   if (changed.empty()) return;
-  throw ConfigError("--resume: the config differs from that of " + checkpoint + " in " + join(changed) +
-                    "; a resumed run must keep its data, batches and model (only " + join(allowed) +
+  throw ConfigError("--resume: the config differs from that of " + checkpoint + " in " +
+                    join(changed) + "; a resumed run must keep its data, batches and model (only " +
+                    join(allowed) +
                     " may change): undo the change, or train afresh in another model_dir");
 }
 
 }  // namespace
 
 const std::vector<std::string>& resumable_keys() {
-  static const std::vector<std::string> keys = {
-      "model_dir",         "device",          "data.dev",          "data.test",
-      "train.max_steps",   "train.max_epochs", "train.max_minutes", "train.valid_every",
-      "train.log_every",   "train.keep_last", "train.patience",    "train.threads",
-      "train.valid_batch_size", "train.distributed_timeout"};
+  static const std::vector<std::string> keys = {"model_dir",
+                                                "device",
+                                                "data.dev",
+                                                "data.test",
+                                                "train.max_steps",
+                                                "train.max_epochs",
+                                                "train.max_minutes",
+                                                "train.valid_every",
+                                                "train.log_every",
+                                                "train.keep_last",
+                                                "train.patience",
+                                                "train.threads",
+                                                "train.valid_batch_size",
+                                                "train.distributed_timeout",
+                                                "train.workers"};
   return keys;
 }
 
@@ -70,8 +81,8 @@ std::string checkpoint_to_resume(const Config& config) {
   }
   for (const auto& file : subword_model_files(config.data, config.model_dir)) {
     if (!fs::exists(file)) {
-      throw DataError("--resume: " + file + " is missing: the checkpoints in " +
-                      config.model_dir + " were trained with it (restore it, or train afresh in "
+      throw DataError("--resume: " + file + " is missing: the checkpoints in " + config.model_dir +
+                      " were trained with it (restore it, or train afresh in "
                       "another model_dir)");
     }
   }

@@ -16,7 +16,8 @@ namespace nmt {
 namespace {
 
 // What may differ between the workers of one run: how each process runs.
-const std::set<std::string> kPerWorkerKeys = {"train.threads", "train.distributed_timeout"};
+const std::set<std::string> kPerWorkerKeys = {"train.threads", "train.distributed_timeout",
+                                              "train.workers"};
 
 std::vector<std::string> config_lines(const Config& config) {
   auto omit = unused_config_keys(config);
@@ -48,7 +49,10 @@ void check_same_config(const Config& config, Collective& workers) {
     std::vector<std::string> theirs;
     std::string line;
     for (const char c : all[r]) {
-      if (c != '\n') { line += c; continue; }
+      if (c != '\n') {
+        line += c;
+        continue;
+      }
       theirs.push_back(line);
       line.clear();
     }
@@ -112,7 +116,8 @@ TrainingStart start_training(const Config& config, bool resume, Collective& work
   for (size_t r = 1; r < fingerprints.size() && verdict.empty(); ++r) {
     if (fingerprints[r] != fingerprints[0]) {
       verdict = "rank " + std::to_string(r) + " loaded other subword models than rank 0's from " +
-                config.model_dir + ": on several machines, model_dir must be one directory "
+                config.model_dir +
+                ": on several machines, model_dir must be one directory "
                 "that all of them see (a shared filesystem)";
     }
   }

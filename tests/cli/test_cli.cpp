@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "build_info.h"
+#include "common/config.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
@@ -42,7 +43,7 @@ TEST_CASE("cli: an unknown command is a one-line error listing the commands", "[
       Contains(
           "nmt: error: unknown command 'frobnicate' (expected one of: "
           "prepare, train, translate, evaluate, plot-attention, align, compare, average, serve, "
-          "shortlist)"));
+          "shortlist, config)"));
   const auto none = run_command(nmt_binary());
   CHECK(none.status != 0);
   CHECK_THAT(none.output, Contains("prepare, train, translate, evaluate, plot-attention"));
@@ -92,4 +93,26 @@ TEST_CASE("cli: prepare trains subwords and reports a missing corpus by key", "[
   CHECK(missing.status != 0);
   CHECK_THAT(missing.output,
              Contains("nmt: error: data.train: no corpus file " + dir.file("nothing") + ".en"));
+}
+
+TEST_CASE("cli: config keys lists every key of the schema with its values and meaning", "[cli]") {
+  const auto r = run_command(nmt_binary() + " config keys");
+  REQUIRE(r.status == 0);
+  const auto keys = nmt::config_keys();
+  REQUIRE(keys.size() > 50);
+  for (const auto& key : keys) {
+    CAPTURE(key.key);
+    CHECK(!key.meaning.empty());
+    CHECK(!key.type.empty());
+    CHECK((!key.required || key.default_value.empty()));
+    const auto at = r.output.find("\n" + key.key + "  (");
+    CHECK((at != std::string::npos || r.output.rfind(key.key + "  (", 0) == 0));
+  }
+  CHECK_THAT(r.output, Contains("train.precision  (one of: fp32, bf16, auto; default fp32)"));
+  CHECK_THAT(r.output, Contains("train.workers  (auto or integer in [1, 256]; default auto)"));
+  CHECK_THAT(r.output, Contains("model.attention.type  (one of: dot, scaled_dot,"));
+  const auto bare = run_command(nmt_binary() + " config");
+  CHECK(bare.status != 0);
+  CHECK(count_lines(bare.output) == 1);
+  CHECK_THAT(bare.output, Contains("nmt: error: config: expected a subcommand: keys"));
 }

@@ -61,7 +61,7 @@ TEST_CASE("translate: N workers give the translations of one worker", "[decode][
   }
 }
 
-TEST_CASE("translate: --workers gives the output of one worker, and must be at least 1",
+TEST_CASE("translate: --workers gives the output of one worker, and is 0 (by cores) to 256",
           "[decode][workers][translate]") {
   nmt::test::TempDir dir;
   const auto model = train_tiny_model(dir);
@@ -69,8 +69,8 @@ TEST_CASE("translate: --workers gives the output of one worker, and must be at l
   for (const auto& line : random_lines(30)) text += line + "\n";
   nmt::test::write_text(dir.file("in.txt"), text);
   const auto translate = "translate --model '" + model + "' --input '" + dir.file("in.txt") +
-                         "' --threads 2 --batch-size 3 --output ";
-  const auto one = nmt::test::run_nmt(translate + "'" + dir.file("one.txt") + "'");
+                         "' --precision fp32 --threads 2 --batch-size 3 --output ";
+  const auto one = nmt::test::run_nmt(translate + "'" + dir.file("one.txt") + "' --workers 1");
   INFO(one.output);
   REQUIRE(one.status == 0);
   const auto two = nmt::test::run_nmt(translate + "'" + dir.file("two.txt") + "' --workers 2");
@@ -78,9 +78,18 @@ TEST_CASE("translate: --workers gives the output of one worker, and must be at l
   REQUIRE(two.status == 0);
   CHECK(nmt::read_lines(dir.file("two.txt")) == nmt::read_lines(dir.file("one.txt")));
   CHECK(nmt::read_lines(dir.file("two.txt")).size() == 31);
-  CHECK_THAT(nmt::test::require_one_line_error(
-                 nmt::test::run_nmt(translate + "'" + dir.file("x.txt") + "' --workers 0")),
-             Catch::Contains("--workers"));
+  // By default, one worker per core (--threads 2: two).
+  const auto automatic = nmt::test::run_nmt(translate + "'" + dir.file("auto.txt") + "'");
+  INFO(automatic.output);
+  REQUIRE(automatic.status == 0);
+  CHECK_THAT(automatic.output,
+             Catch::Contains("[translate] 2 workers x 1 thread (--workers by cores"));
+  CHECK(nmt::read_lines(dir.file("auto.txt")) == nmt::read_lines(dir.file("one.txt")));
+  for (const char* bad : {"-1", "257"}) {
+    CHECK_THAT(nmt::test::require_one_line_error(
+                   nmt::test::run_nmt(translate + "'" + dir.file("x.txt") + "' --workers " + bad)),
+               Catch::Contains("--workers"));
+  }
 }
 
 TEST_CASE("translate: bf16 searches stay on one thread with a oneDNN before 2.7.1",

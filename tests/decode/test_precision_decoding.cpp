@@ -82,8 +82,11 @@ TEST_CASE("precision: --precision of nmt translate says what it chose, and refus
   INFO(bf16.output);
   REQUIRE(bf16.status == 0);
   CHECK_THAT(bf16.output, Catch::Contains("precision: bf16 matmuls (--precision"));
-  const auto fp32 = nmt::test::run_nmt(translate);
+  const auto fp32 = nmt::test::run_nmt(translate + " --precision fp32");
   CHECK_THAT(fp32.output, Catch::Contains("precision: fp32 (--precision)"));
+  // By default, auto: bf16 where the CPU multiplies it in hardware, and the log says why.
+  const auto automatic = nmt::test::run_nmt(translate);
+  CHECK_THAT(automatic.output, Catch::Contains("precision: ") && Catch::Contains("(auto: "));
   CHECK_THAT(nmt::test::require_one_line_error(nmt::test::run_nmt(translate + " --precision fp16")),
              Catch::Contains("--precision"));
 }

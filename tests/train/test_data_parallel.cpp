@@ -41,10 +41,26 @@ std::string write_config(const TempDir& dir) {
 }
 
 std::string sets(const std::string& model_dir, int steps = 20) {
-  return " --set model_dir=" + quoted(model_dir) + " --set train.max_steps=" +
-         std::to_string(steps) +
+  return " --set model_dir=" + quoted(model_dir) +
+         " --set train.max_steps=" + std::to_string(steps) +
          " --set model.encoder.dropout=0 --set model.decoder.dropout=0"
          " --set train.valid_every=10 --set train.log_every=1 --set train.distributed_timeout=20";
+}
+
+// `nmt train CONFIG ARGS...` in the background, its standard error in `log`.
+pid_t start_launcher(const std::string& config, const std::string& log,
+                     std::vector<std::string> args) {
+  args.insert(args.begin(), {NMT_BINARY, "train", config});
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    freopen(log.c_str(), "w", stderr);
+    execv(NMT_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 // A TCP socket bound to a loopback port the kernel picks: {descriptor, port}.
@@ -123,8 +139,8 @@ TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train]
   const auto one = run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")));
   INFO(one.output);
   REQUIRE(one.status == 0);
-  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                               sets(dir.file("two")));
+  const auto two =
+      run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" + sets(dir.file("two")));
   INFO(two.output);
   REQUIRE(two.status == 0);
   REQUIRE(workers_of_run(dir.file("one")) == 1);
@@ -143,8 +159,8 @@ TEST_CASE("data parallel: two machines started by hand train the same model as -
           "[train][parallel]") {
   TempDir dir;
   const auto config = write_config(dir);
-  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                               sets(dir.file("two")));
+  const auto two =
+      run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" + sets(dir.file("two")));
   INFO(two.output);
   REQUIRE(two.status == 0);
   const auto master = " --nnodes 2 --master 127.0.0.1:" + std::to_string(free_port());
@@ -154,8 +170,7 @@ TEST_CASE("data parallel: two machines started by hand train the same model as -
   };
   const auto nodes = run_command("{ " + node(1) + " > " + quoted(dir.file("node1.log")) +
                                  " 2>&1 & n1=$!; " + node(0) + "; n0=$?; wait $n1; n1=$?; " +
-                                 "cat " + quoted(dir.file("node1.log")) +
-                                 "; exit $((n0 | n1)); }");
+                                 "cat " + quoted(dir.file("node1.log")) + "; exit $((n0 | n1)); }");
   INFO(nodes.output);
   REQUIRE(nodes.status == 0);
   REQUIRE(workers_of_run(dir.file("nodes")) == 2);
@@ -170,8 +185,8 @@ TEST_CASE("data parallel: resuming with another number of workers goes on with t
   INFO(whole.output);
   REQUIRE(whole.status == 0);
   // 1 process for 10 updates, then 2 workers to 20.
-  const auto first = run_command(nmt_binary() + " train " + quoted(config) +
-                                 sets(dir.file("grown"), 10));
+  const auto first =
+      run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("grown"), 10));
   INFO(first.output);
   REQUIRE(first.status == 0);
   const auto second = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
@@ -187,15 +202,15 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
   const auto config = write_config(dir);
   const auto model_dir = dir.file("model");
   const auto log = dir.file("launcher.log");
+  const auto launch =
+      GENERATE(as<std::vector<std::string>>{}, std::vector<std::string>{"--nproc", "2"},
+               std::vector<std::string>{"--set", "train.workers=2"});
+  CAPTURE(launch);
   // Long enough to be killed in the middle: checkpoints every 10 updates.
-  const pid_t launcher = fork();
-  if (launcher == 0) {
-    freopen(log.c_str(), "w", stderr);
-    execl(NMT_BINARY, NMT_BINARY, "train", config.c_str(), "--nproc", "2", "--set",
-          ("model_dir=" + model_dir).c_str(), "--set", "train.max_steps=100000", "--set",
-          "train.valid_every=10", nullptr);
-    _exit(127);
-  }
+  const pid_t launcher =
+      start_launcher(config, log,
+                     {launch[0], launch[1], "--set", "model_dir=" + model_dir, "--set",
+                      "train.max_steps=100000", "--set", "train.valid_every=10"});
   // The workers are the launcher's children; wait for a checkpoint, then kill rank 1's.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (nmt::list_step_checkpoints(model_dir).size() < 2 &&
@@ -210,9 +225,8 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
   for (pid_t pid; pids >> pid;) workers.push_back(pid);
   REQUIRE(workers.size() == 2);
   const auto environ = nmt::test::read_text("/proc/" + std::to_string(workers[1]) + "/environ");
-  const pid_t victim = environ.find(std::string("RANK=1") + '\0') != std::string::npos
-                           ? workers[1]
-                           : workers[0];
+  const pid_t victim =
+      environ.find(std::string("RANK=1") + '\0') != std::string::npos ? workers[1] : workers[0];
   const auto killed_at = std::chrono::steady_clock::now();
   kill(victim, SIGKILL);
   int status = 0;
@@ -235,10 +249,10 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
   INFO(translated.output);
   CHECK(translated.status == 0);
   const int64_t step = nmt::checkpoint_progress(newest).step;
-  const auto resumed = run_command(nmt_binary() + " train " + quoted(config) +
-                                   " --nproc 1 --resume --set model_dir=" + quoted(model_dir) +
-                                   " --set train.valid_every=10 --set train.max_steps=" +
-                                   std::to_string(step + 10));
+  const auto resumed =
+      run_command(nmt_binary() + " train " + quoted(config) +
+                  " --nproc 1 --resume --set model_dir=" + quoted(model_dir) +
+                  " --set train.valid_every=10 --set train.max_steps=" + std::to_string(step + 10));
   INFO(resumed.output);
   REQUIRE(resumed.status == 0);
   CHECK_THAT(resumed.output, Contains("resumed from"));
@@ -247,11 +261,57 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
   CHECK(stops.back()["step"] == step + 10);
 }
 
+TEST_CASE("data parallel: SIGTERM to the launcher stops every worker with one checkpoint",
+          "[train][parallel][signal][slow]") {
+  TempDir dir;
+  const auto config = write_config(dir);
+  const auto model_dir = dir.file("model");
+  const auto log = dir.file("launcher.log");
+  const auto launch =
+      GENERATE(as<std::vector<std::string>>{}, std::vector<std::string>{"--nproc", "2"},
+               std::vector<std::string>{"--set", "train.workers=2"});
+  CAPTURE(launch);
+  const pid_t launcher = start_launcher(
+      config, log,
+      {launch[0], launch[1], "--set", "model_dir=" + model_dir, "--set", "train.max_steps=100000",
+       "--set", "train.valid_every=1000", "--set", "train.log_every=1"});
+  // Training has begun once its first progress line is written.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (nmt::test::metrics_events(model_dir, "train").empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(!nmt::test::metrics_events(model_dir, "train").empty());
+  const auto children = nmt::test::read_text("/proc/" + std::to_string(launcher) + "/task/" +
+                                             std::to_string(launcher) + "/children");
+  std::istringstream pids(children);
+  std::vector<pid_t> workers;
+  for (pid_t pid; pids >> pid;) workers.push_back(pid);
+  REQUIRE(workers.size() == 2);
+  const auto sent = std::chrono::steady_clock::now();
+  kill(launcher, SIGTERM);
+  int status = 0;
+  REQUIRE(waitpid(launcher, &status, 0) == launcher);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  INFO(nmt::test::read_text(log));
+  CHECK(seconds < 30);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  for (const pid_t worker : workers) CHECK(kill(worker, 0) == -1);  // gone (and reaped)
+  const auto checkpoints = nmt::list_step_checkpoints(model_dir);
+  REQUIRE(checkpoints.size() == 1);
+  const auto stops = nmt::test::metrics_events(model_dir, "stop");
+  REQUIRE(stops.size() == 1);
+  CHECK(stops[0]["step"] == nmt::checkpoint_progress(checkpoints[0]).step);
+  CHECK(workers_of_run(model_dir) == 2);
+}
+
 TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][parallel][cli]") {
   TempDir dir;
   const auto config = write_config(dir);
-  const auto train = " train " + quoted(config) + sets(dir.file("model")) +
-                     " --set train.distributed_timeout=3";
+  const auto train =
+      " train " + quoted(config) + sets(dir.file("model")) + " --set train.distributed_timeout=3";
   const auto timed = [&](const std::string& command) {
     const auto start = std::chrono::steady_clock::now();
     auto r = nmt::test::run_nmt(command);
@@ -265,8 +325,8 @@ TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][pa
     const auto [fd, bound_port] = bound_loopback_socket();
     REQUIRE(listen(fd, 4) == 0);
     const auto port = std::to_string(bound_port);
-    const auto line = nmt::test::require_one_line_error(
-        timed(train + " --nproc 2 --master 127.0.0.1:" + port));
+    const auto line =
+        nmt::test::require_one_line_error(timed(train + " --nproc 2 --master 127.0.0.1:" + port));
     close(fd);
     CHECK_THAT(line, Contains("cannot listen on 127.0.0.1:" + port));
   }
@@ -282,8 +342,10 @@ TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][pa
     CHECK_THAT(line, Contains("did not all join"));
   }
   SECTION("RANK is not below WORLD_SIZE") {
-    const auto r = run_command("RANK=2 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=1234 "
-                               "timeout -s KILL 60 " + nmt_binary() + train);
+    const auto r = run_command(
+        "RANK=2 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=1234 "
+        "timeout -s KILL 60 " +
+        nmt_binary() + train);
     const auto line = nmt::test::require_one_line_error(r);
     CHECK_THAT(line, Contains("RANK=2 is not below WORLD_SIZE=2"));
   }
@@ -304,8 +366,8 @@ TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][pa
     CHECK_THAT(line1, Contains("configs differ"));
   }
   SECTION("an error every worker meets is said once") {
-    const auto line = nmt::test::require_one_line_error(
-        timed(train + " --nproc 2 --set data.max_len=1"));
+    const auto line =
+        nmt::test::require_one_line_error(timed(train + " --nproc 2 --set data.max_len=1"));
     CHECK_THAT(line, Contains("rank 0: data.train: no training pairs left"));
   }
   SECTION("--node-rank is not below --nnodes") {
@@ -314,8 +376,7 @@ TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][pa
     CHECK_THAT(line, Contains("--node-rank 2 is not below --nnodes 2"));
   }
   SECTION("several machines without --master") {
-    const auto line =
-        nmt::test::require_one_line_error(timed(train + " --nnodes 2 --node-rank 0"));
+    const auto line = nmt::test::require_one_line_error(timed(train + " --nnodes 2 --node-rank 0"));
     CHECK_THAT(line, Contains("--nnodes 2 needs --master HOST:PORT"));
   }
   SECTION("--master is not HOST:PORT") {

@@ -1,0 +1,43 @@
+// How many worker processes `nmt train` runs on this machine when the config says
+// `train.workers: auto` (or a count) and no --nproc is given, and how many searches
+// `nmt translate` and `nmt serve` run at once by default.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace nmt::cli {
+
+struct WorkerChoice {
+  int workers = 1;
+  std::string reason;  // one line for the log: what was chosen and why
+};
+
+/// What the machine offers: its cores, train.threads, and how many cores other processes
+/// leave idle (negative: not known). `setting` is train.workers: "auto" or a count.
+struct MachineState {
+  int cores = 1;
+  int64_t threads = 0;     // train.threads; 0: all cores
+  double idle_cores = -1;  // measured just before the choice
+  bool gpu = false;        // device: cuda
+};
+
+/// The rule of `train.workers: auto`, measured on 2 cores (bench/RESULTS.md): the cores it may
+/// use are train.threads (all cores when 0) of the cores that other processes leave idle; one
+/// core or a GPU gets one process; 2 or 3 cores get 2 workers (two workers of one thread trained
+/// 1.4x as fast as one process of two threads); more get one worker per 2 cores, at most 8.
+/// Workers wait for each other at every update, so a core that another process keeps busy
+/// counts as taken (one busy process took 2 workers to 0.70x of one process).
+WorkerChoice choose_train_workers(const std::string& setting, const MachineState& machine);
+
+/// Searches at once for `nmt translate` and `nmt serve` by default: one per usable core
+/// (--threads of them when set), at most 8. Two searches of one thread decoded 1.7x (greedy)
+/// and 1.3x (beam 5) as fast as one of two threads on 2 cores (bench/RESULTS.md).
+int automatic_search_workers(int cores, int threads);
+
+/// This process's CPUs (its affinity mask), and how many of them sat idle over `seconds`
+/// (from /proc/stat; negative where it cannot be read).
+int usable_cores();
+double idle_cores_over(double seconds);
+
+}  // namespace nmt::cli
