@@ -33,7 +33,7 @@ struct AttentionEntry {
 };
 
 const Registry<AttentionEntry>& attention_registry() {
-  static const Registry<AttentionEntry> attention_registry = [] {
+  static const Registry<AttentionEntry> entries = [] {
     Registry<AttentionEntry> r("model.attention.type");
     // One line per type: name, parameters (every type takes "normalizer"), factory.
     using C = const AttentionConfig&;
@@ -77,7 +77,7 @@ const Registry<AttentionEntry>& attention_registry() {
                        }});
     return r;
   }();
-  return attention_registry;
+  return entries;
 }
 
 }  // namespace

@@ -36,6 +36,7 @@ std::string pharaoh_line(const Links& links) {
 }
 
 int run_align(const AlignOptions& o) {
+  refuse_same_output("--output", o.output, "--attention-out", o.attention_out);
   if (o.threads > 0) torch::set_num_threads(o.threads);
   Translator translator(o.model_dir, o.checkpoint, resolve_device(o.device, "--device"));
   const auto sources = read_lines(o.input);

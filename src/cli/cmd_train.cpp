@@ -7,10 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <numeric>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
@@ -26,6 +28,7 @@
 #include "data/dataset.h"
 #include "model/config_check.h"
 #include "train/collective.h"
+#include "train/model_dir.h"
 #include "train/trainer.h"
 
 namespace nmt::cli {
@@ -54,9 +57,30 @@ Config load_for_run(const ConfigOptions& options) {
   return config;
 }
 
+// Whether `config` describes the run whose config.yaml is at `saved_path`, up to what
+// `nmt train --resume` may change (budgets, intervals, threads, workers, device).
+bool same_run(const Config& config, const std::string& saved_path) {
+  if (!std::filesystem::exists(saved_path)) return false;
+  const Config saved = parse_config(read_file(saved_path), saved_path);
+  std::set<std::string> omit(resumable_keys().begin(), resumable_keys().end());
+  for (const auto& c : {&config, &saved}) {
+    const auto unused = unused_config_keys(*c);
+    omit.insert(unused.begin(), unused.end());
+  }
+  return config_to_lines(config, omit) == config_to_lines(saved, omit);
+}
+
 void prepare(const Config& config) {
   ensure_writable_dir(config.model_dir, "model_dir");
   const DirectoryLock lock(config.model_dir, "model_dir");
+  // A trained model's files stay as they are: its subword models and config.yaml belong to it.
+  const auto config_path = (std::filesystem::path(config.model_dir) / "config.yaml").string();
+  const bool trained = has_trained_model(config.model_dir);
+  if (trained && !same_run(config, config_path)) {
+    throw ConfigError("model_dir: " + config.model_dir +
+                      " holds a trained model whose config.yaml differs from this config; "
+                      "nmt prepare changes no trained model's files (use another model_dir)");
+  }
   const PreparedData data = prepare_data(config);
   const auto trg_lens = data.train.trg_lengths();
   const auto batches = make_batches(data.train.src_lengths(), trg_lens, config.train.batch_tokens,
@@ -66,14 +90,14 @@ void prepare(const Config& config) {
                data.vocabs.trg->size(), config.data.subwords.joint ? " (joint)" : "");
   spdlog::info("[data] train: {} pairs, {} target tokens, {} batches of <= {} tokens",
                data.train.size(), tokens, batches.size(), config.train.batch_tokens);
-  write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
-                    config_to_yaml(config, unused_config_keys(config)));
+  if (!trained) write_file_atomic(config_path, config_to_yaml(config, unused_config_keys(config)));
 }
 
 struct TrainOptions {
   ConfigOptions config;
   bool resume = false;
   int nproc = 0, nnodes = 0, node_rank = -1;  // 0 / -1: not given
+  bool automatic_workers = false;             // train.workers: auto chose nproc
   std::string master;
 };
 
@@ -162,14 +186,16 @@ int train_worker(const TrainOptions& options, const WorkerAddress& address) {
   control.stop_request = &signals.received();
   control.workers = workers.get();
   control.cuda_device = address.local_rank;
-  train(config, start.data, control);
-  return 0;
+  if (std::getenv(kAutomaticWorkersMarker) != nullptr) control.straggler_ratio = kSlowWorkerRatio;
+  const TrainResult result = train(config, start.data, control);
+  return result.slow_worker.empty() ? 0 : kSlowWorkerStatus;
 }
 
 bool launching(const TrainOptions& o) { return o.nproc > 0 || o.nnodes > 0 || !o.master.empty(); }
 
 int launch(const TrainOptions& o) {
   LaunchPlan plan;
+  plan.automatic = o.automatic_workers;
   plan.nproc = o.nproc > 0 ? o.nproc : 1;
   plan.nnodes = o.nnodes > 0 ? o.nnodes : 1;
   plan.node_rank = o.node_rank >= 0 ? o.node_rank : 0;
@@ -204,6 +230,10 @@ WorkerChoice workers_for(const TrainOptions& o) {
   machine.threads = config.train.threads;
   machine.gpu = config.device.rfind("cuda", 0) == 0;
   const bool automatic = config.train.workers == "auto";
+  std::string no_c10d;
+  if (automatic && !has_c10d(&no_c10d)) {
+    return {1, true, 0, "1 process (train.workers: auto): " + no_c10d};
+  }
   if (automatic && !machine.gpu &&
       std::min<int64_t>(machine.cores, machine.threads > 0 ? machine.threads : machine.cores) > 1) {
     machine.idle_cores = idle_cores_over(0.5);
@@ -252,7 +282,19 @@ Command add_train_command(CLI::App& app) {
               spdlog::info("[train] {}", choice.reason);
               if (choice.workers > 1) {
                 options->nproc = choice.workers;
-                return launch(*options);
+                options->automatic_workers = choice.automatic;
+                // The threads it counted, shared out among the workers (train.threads: 0
+                // would give each worker all of the machine's).
+                if (choice.automatic) {
+                  options->config.overrides.push_back(
+                      "train.threads=" + std::to_string(choice.workers * choice.threads));
+                }
+                const int status = launch(*options);
+                if (status != kSlowWorkerStatus) return status;
+                spdlog::info(
+                    "[train] the workers stopped for a slow one (metrics.jsonl says which): "
+                    "going on as one process from the newest checkpoint");
+                options->resume = true;
               }
             }
             if (world == nullptr || std::string(world) == "1") {

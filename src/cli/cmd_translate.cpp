@@ -43,6 +43,7 @@ int run_translate(const TranslateOptions& o) {
                       std::to_string(o.search.beam) + " (expected --nbest <= --beam)");
   }
   validate(o.search);
+  refuse_same_output("--output", o.output, "--attention-out", o.attention_out);
   auto search = o.search;
   search.attention = !o.attention_out.empty();
   const auto translator = load_translator(o.models);

@@ -16,7 +16,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <thread>
+
+#include "cli/worker_choice.h"
 
 namespace nmt::cli {
 namespace {
@@ -98,7 +99,7 @@ void set_cpu_threads(int threads) {
 
 void share_cpu_threads(int threads, int workers) {
   if (threads == 0 && workers == 1) return;
-  const int total = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
+  const int total = threads > 0 ? threads : usable_cores();
   set_cpu_threads(std::max(1, total / workers));
 }
 

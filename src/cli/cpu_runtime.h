@@ -34,7 +34,7 @@ void bound_onednn_primitive_cache(int capacity);
 /// alone): data-parallel workers sharing a machine would otherwise each run a GEMM on every core.
 void set_cpu_threads(int threads);
 
-/// Shares `threads` (0: the machine's hardware threads) out among `workers` that run at once in
+/// Shares `threads` (0: the CPUs this process may use) out among `workers` that run at once in
 /// this machine (data-parallel processes, or searching threads): each gets threads / workers, at
 /// least 1, through set_cpu_threads. With 0 threads and one worker, LibTorch's default stays.
 void share_cpu_threads(int threads, int workers);

@@ -50,6 +50,11 @@ struct Worker {
   ::setpgid(0, 0);
   const int world = plan.nnodes * plan.nproc;
   ::setenv(kLaunchedMarker, "1", 1);
+  if (plan.automatic) {
+    ::setenv(kAutomaticWorkersMarker, "1", 1);
+  } else {
+    ::unsetenv(kAutomaticWorkersMarker);
+  }
   ::setenv("WORLD_SIZE", std::to_string(world).c_str(), 1);
   ::setenv("RANK", std::to_string(plan.node_rank * plan.nproc + local_rank).c_str(), 1);
   ::setenv("LOCAL_RANK", std::to_string(local_rank).c_str(), 1);
@@ -127,10 +132,11 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
   constexpr auto kGrace = std::chrono::seconds(5);
   auto kill_at = std::chrono::steady_clock::time_point::max();
   bool killed_after_failure = false;
-  int passed_on = 0;  // signals passed on to the workers
-  std::string death;  // the first worker that died of a signal we did not send
+  int passed_on = 0;        // signals passed on to the workers
+  std::string death;        // the first worker that died of a signal we did not send
   std::string interrupted;  // a worker that a signal to us ended before it could checkpoint
   int error_status = 0, lost_contact_rank = -1;
+  size_t slow_worker_exits = 0;
   size_t running = workers.size();
   while (running > 0) {
     // The first SIGINT/SIGTERM asks the workers to checkpoint and stop; another kills them.
@@ -154,9 +160,14 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
       w.running = false;
       --running;
       if (WIFEXITED(status) && WEXITSTATUS(status) == 0) break;
+      // All stop together for a slow worker; rank 0 may still be writing the checkpoint.
+      if (WIFEXITED(status) && WEXITSTATUS(status) == kSlowWorkerStatus) {
+        ++slow_worker_exits;
+        break;
+      }
       kill_at = std::min(kill_at, std::chrono::steady_clock::now() + kGrace);
-      const std::string who = "worker rank " + std::to_string(w.rank) + " (pid " +
-                              std::to_string(pid) + ")";
+      const std::string who =
+          "worker rank " + std::to_string(w.rank) + " (pid " + std::to_string(pid) + ")";
       if (WIFSIGNALED(status) && killed_after_failure) {
         continue;  // the failure that made us kill it is reported
       } else if (WIFSIGNALED(status) && passed_on > 0) {
@@ -167,8 +178,8 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
         }
       } else if (WIFSIGNALED(status) && death.empty() && error_status == 0) {
         const int signal = WTERMSIG(status);
-        death = who + " was killed by signal " + std::to_string(signal) + " (" +
-                strsignal(signal) + "); the other workers were stopped, and `nmt train ... "
+        death = who + " was killed by signal " + std::to_string(signal) + " (" + strsignal(signal) +
+                "); the other workers were stopped, and `nmt train ... "
                 "--resume` continues from the newest checkpoint";
       } else if (WIFEXITED(status) && WEXITSTATUS(status) == kLostContactStatus) {
         if (lost_contact_rank < 0) lost_contact_rank = w.rank;
@@ -186,6 +197,8 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
                 " lost contact with the other workers: one of them stopped (on another machine, "
                 "see its output) or did not answer within train.distributed_timeout");
   }
+  // Not when a stop was asked for meanwhile: the run stops, as asked.
+  if (slow_worker_exits == workers.size() && passed_on == 0) return kSlowWorkerStatus;
   return 0;
 }
 

@@ -12,20 +12,28 @@ namespace nmt::cli {
 inline constexpr const char* kLaunchedMarker = "NMT_LAUNCHED_WORKER";
 /// The exit status of such a worker that stopped because another one did (it prints nothing).
 inline constexpr int kLostContactStatus = 3;
+/// Set in the workers when `train.workers: auto` chose their number: they watch for a slow
+/// worker (TrainControl::straggler_ratio).
+inline constexpr const char* kAutomaticWorkersMarker = "NMT_AUTOMATIC_WORKERS";
+/// The exit status of every worker when they stopped, with a checkpoint, because one of them
+/// kept the others waiting: the run goes on as one process.
+inline constexpr int kSlowWorkerStatus = 4;
 
 struct LaunchPlan {
-  int nproc = 1;       // workers on this machine
-  int nnodes = 1;      // machines
-  int node_rank = 0;   // this machine's place: its workers have ranks node_rank * nproc + i
+  int nproc = 1;      // workers on this machine
+  int nnodes = 1;     // machines
+  int node_rank = 0;  // this machine's place: its workers have ranks node_rank * nproc + i
   std::string master_addr = "127.0.0.1";
-  int master_port = 0;  // 0: a free port on this machine (one machine only)
+  int master_port = 0;     // 0: a free port on this machine (one machine only)
+  bool automatic = false;  // train.workers: auto chose nproc (kAutomaticWorkersMarker)
 };
 
 /// Parses "HOST:PORT"; throws Error naming `option` if it is not one.
 void parse_master(const std::string& text, const std::string& option, LaunchPlan& plan);
 
 /// Runs the workers (`nmt` with `worker_args`) to the end. Returns 0 when all of them
-/// succeeded, else the status of one that failed and printed its error; throws Error naming
+/// succeeded, kSlowWorkerStatus when all stopped for a slow one (and no stop was asked for),
+/// else the status of one that failed and printed its error; throws Error naming
 /// the rank when a worker was killed by a signal, or lost contact with workers elsewhere.
 int run_workers(const LaunchPlan& plan, const std::vector<std::string>& worker_args);
 

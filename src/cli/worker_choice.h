@@ -10,8 +10,15 @@ namespace nmt::cli {
 
 struct WorkerChoice {
   int workers = 1;
-  std::string reason;  // one line for the log: what was chosen and why
+  bool automatic = false;  // train.workers: auto (not a count)
+  int threads = 0;         // auto: the threads of each worker (0: as train.threads says)
+  std::string reason;      // one line for the log: what was chosen and why
 };
+
+/// How many times the fastest automatic worker's computing time the slowest's may take before
+/// the run goes on as one process: two workers of one thread trained 1.4x as fast as one
+/// process, so a worker slowed beyond that makes them slower than one process.
+inline constexpr double kSlowWorkerRatio = 1.4;
 
 /// What the machine offers: its cores, train.threads, and how many cores other processes
 /// leave idle (negative: not known). `setting` is train.workers: "auto" or a count.
@@ -36,7 +43,7 @@ WorkerChoice choose_train_workers(const std::string& setting, const MachineState
 int automatic_search_workers(int cores, int threads);
 
 /// This process's CPUs (its affinity mask), and how many of them sat idle over `seconds`
-/// (from /proc/stat; negative where it cannot be read).
+/// (from their lines of /proc/stat; negative where it cannot be read).
 int usable_cores();
 double idle_cores_over(double seconds);
 

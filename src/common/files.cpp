@@ -124,6 +124,19 @@ void write_file_atomic(const std::string& path,
   replace_atomically(path, resolve_links(path), produce, exists ? st.st_mode & 07777 : 0644);
 }
 
+void refuse_same_output(const std::string& option_a, const std::string& a,
+                        const std::string& option_b, const std::string& b) {
+  const auto is_file = [](const std::string& p) { return !p.empty() && p != "-"; };
+  if (!is_file(a) || !is_file(b)) return;
+  std::error_code ignored;
+  const auto resolved_a = std::filesystem::weakly_canonical(a, ignored);
+  const auto resolved_b = std::filesystem::weakly_canonical(b, ignored);
+  if (a == b || (!resolved_a.empty() && resolved_a == resolved_b)) {
+    throw ConfigError(option_a + " " + a + " and " + option_b + " " + b +
+                      " name the same file: give each output its own");
+  }
+}
+
 void write_file_atomic(const std::string& path, std::string_view content) {
   write_file_atomic(path, [content](const PieceWriter& write) { write(content); });
 }

@@ -39,6 +39,11 @@ void write_standard_output(std::string_view content);
 /// A command's output: write_standard_output for "-", else write_file_atomic to `path`.
 void write_output(const std::string& path, std::string_view content);
 
+/// Throws ConfigError when two outputs of one command (option name and path; "" and "-" are
+/// not files) name the same file, after resolving links: the second would overwrite the first.
+void refuse_same_output(const std::string& option_a, const std::string& a,
+                        const std::string& option_b, const std::string& b);
+
 /// Creates `dir` if needed and checks that files can be created in it; throws Error naming
 /// `key` (the config key it came from) and the directory otherwise.
 void ensure_writable_dir(const std::string& dir, const std::string& key);

@@ -36,9 +36,11 @@ void finish_lines(std::vector<std::string>& lines, const std::string& name) {
 }  // namespace
 
 std::vector<std::string> read_lines(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw DataError(path + ": no such file");
-  }
+  // Pipes, FIFOs and /dev/stdin are read like files: `--input <(zcat f.gz)` is how people feed one.
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status)) throw DataError(path + ": no such file");
+  if (std::filesystem::is_directory(status)) throw DataError(path + ": is a folder, not a file");
   std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
   if (!file) throw DataError(path + ": cannot open for reading");
   gzbuffer(file.get(), 1 << 17);

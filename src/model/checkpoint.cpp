@@ -344,9 +344,11 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
       optimizer->load(optimizer_archive);
       move_adam_state(*optimizer, device);
     }
-    set_generator_state(torch::kCPU, rng);
-    // A run moved between the CPU and a GPU cannot continue the other device's stream.
-    if (device.is_cuda() && cuda_rng.defined()) set_generator_state(device, cuda_rng);
+    if (optimizer) {  // resuming training; a model loaded to translate leaves them alone
+      set_generator_state(torch::kCPU, rng);
+      // A run moved between the CPU and a GPU cannot continue the other device's stream.
+      if (device.is_cuda() && cuda_rng.defined()) set_generator_state(device, cuda_rng);
+    }
     return p;
   });
 }

@@ -52,9 +52,10 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
 /// Writes a model-only checkpoint (no optimiser state) of `stored` to `path` atomically.
 void save_checkpoint(const std::string& path, const StoredCheckpoint& stored);
 
-/// Loads parameters into `model` (and state into `optimizer` if not null) and restores the
-/// RNG (rank 0's; the others' come back in worker_rng): the CPU's, and the GPU's when `model` is
-/// on a GPU and the checkpoint was trained on one. Throws DataError naming the file and
+/// Loads parameters into `model`. With an `optimizer` (resuming training) also loads its state
+/// and restores the RNG (rank 0's; the others' come back in worker_rng): the CPU's, and the
+/// GPU's when `model` is on a GPU and the checkpoint was trained on one; without one (a model to
+/// translate), the random generators are left alone. Throws DataError naming the file and
 /// the first parameter whose name or shape differs from the model's (a checkpoint of another
 /// architecture), before changing anything. An average (progress.averaged_from) has no
 /// optimiser state: `optimizer` is then left as it is, to start afresh.

@@ -59,10 +59,15 @@ const std::vector<std::string>& resumable_keys() {
   return keys;
 }
 
+bool has_trained_model(const std::string& model_dir) {
+  return !list_step_checkpoints(model_dir).empty() ||
+         fs::is_regular_file(best_checkpoint_path(model_dir));
+}
+
 void check_no_trained_model(const Config& config) {
+  if (!has_trained_model(config.model_dir)) return;
   const auto steps = list_step_checkpoints(config.model_dir);
   const auto best = best_checkpoint_path(config.model_dir);
-  if (steps.empty() && !fs::is_regular_file(best)) return;
   throw Error("model_dir: " + config.model_dir + " already has a trained model (" +
               (steps.empty() ? best : "newest checkpoint " + steps.back()) +
               "); use --resume to continue it, or another model_dir");

@@ -13,6 +13,9 @@ struct Config;
 /// best.ckpt): training afresh would overwrite it.
 void check_no_trained_model(const Config& config);
 
+/// Whether `model_dir` holds a trained model: best.ckpt or a step checkpoint.
+bool has_trained_model(const std::string& model_dir);
+
 /// The step checkpoint to resume `config`'s run from, or "" if model_dir has none (and no
 /// best.ckpt either: then training starts afresh). Throws Error if the run cannot be
 /// resumed: only best.ckpt is left, a subword model is missing, or a key differs from the

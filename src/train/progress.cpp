@@ -3,16 +3,52 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/files.h"
 
 namespace nmt {
 
-ProgressReporter::ProgressReporter(const std::string& metrics_file, int64_t log_every)
-    : metrics_(metrics_file, std::ios::app), log_every_(log_every), live_(isatty(STDERR_FILENO)) {
+namespace {
+
+// The lines of a metrics file whose event is at `step` or before (or has no step).
+std::string events_up_to(const std::string& metrics_file, int64_t step) {
+  std::ifstream in(metrics_file);
+  std::string kept, line;
+  while (std::getline(in, line)) {
+    const auto event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (event.is_object() && event.contains("step") && event["step"].is_number_integer() &&
+        event["step"].get<int64_t>() > step) {
+      continue;
+    }
+    kept += line + "\n";
+  }
+  return kept;
+}
+
+}  // namespace
+
+ProgressReporter::ProgressReporter(const std::string& metrics_file, int64_t log_every,
+                                   int64_t resumed_step)
+    : metrics_file_(metrics_file), log_every_(log_every), live_(isatty(STDERR_FILENO)) {
+  if (resumed_step >= 0 && std::filesystem::exists(metrics_file)) {
+    write_file_atomic(metrics_file, events_up_to(metrics_file, resumed_step));
+  }
+  metrics_.open(metrics_file, std::ios::app);
   if (!metrics_) throw Error(metrics_file + ": cannot open for appending");
+}
+
+void ProgressReporter::write(const std::string& json_line) {
+  metrics_ << json_line << "\n" << std::flush;
+  if (!metrics_) {
+    throw Error(metrics_file_ + ": cannot write (" + std::strerror(errno) +
+                "); training stops here, and --resume continues from the newest checkpoint");
+  }
 }
 
 ProgressReporter::~ProgressReporter() { clear_live_line(); }
@@ -53,7 +89,7 @@ void ProgressReporter::update(const TrainProgressLine& l) {
     j["coverage"] = *l.coverage;
     extra += fmt::format(" coverage={:.3f}", *l.coverage);
   }
-  metrics_ << j.dump() << "\n" << std::flush;
+  write(j.dump());
   if (!live_) {
     spdlog::info("[train] step={} epoch={} loss={:.3f} tok/s={:.0f} lr={:.2e}{}", l.step,
                  l.epoch + 1, l.loss, l.tokens_per_second, l.lr, extra);
@@ -61,7 +97,7 @@ void ProgressReporter::update(const TrainProgressLine& l) {
 }
 
 void ProgressReporter::event(const std::string& json_object, const std::string& log_line) {
-  metrics_ << json_object << "\n" << std::flush;
+  write(json_object);
   clear_live_line();
   spdlog::info("{}", log_line);
 }

@@ -22,7 +22,9 @@ struct TrainProgressLine {
 
 class ProgressReporter {
  public:
-  ProgressReporter(const std::string& metrics_file, int64_t log_every);
+  /// Appends to `metrics_file`. A run resumed at `resumed_step` (-1: a fresh run) first drops
+  /// the events after that step: the updates after its checkpoint are trained again.
+  ProgressReporter(const std::string& metrics_file, int64_t log_every, int64_t resumed_step = -1);
   ~ProgressReporter();
 
   /// Called after every update; shows or logs it every `log_every` updates.
@@ -32,7 +34,9 @@ class ProgressReporter {
 
  private:
   void clear_live_line();
+  void write(const std::string& json_line);
 
+  std::string metrics_file_;
   std::ofstream metrics_;
   int64_t log_every_;
   bool live_;  // stderr is a terminal

@@ -22,6 +22,7 @@
 #include "train/placement.h"
 #include "train/progress.h"
 #include "train/schedule.h"
+#include "train/straggler_watch.h"
 #include "train/validation.h"
 #include "train/worker_generators.h"
 
@@ -78,6 +79,8 @@ class Trainer {
   // Throughput since the last progress line.
   int64_t window_tokens_ = 0;
   Clock::time_point window_start_ = started_;
+  std::unique_ptr<StragglerWatch> straggler_watch_;  // automatic workers only
+  std::string slow_worker_;                          // its verdict
 };
 
 Trainer::Trainer(const Config& config, const PreparedData& data, const TrainControl& control)
@@ -129,11 +132,16 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
     spdlog::info("[train] resumed from {} at step {}", control.resume_from, progress_.step);
   }
   first_step_ = progress_.step;
+  if (control.straggler_ratio > 0 && workers_.world_size() > 1) {
+    straggler_watch_ =
+        std::make_unique<StragglerWatch>(workers_.world_size(), control.straggler_ratio);
+  }
   if (rank == 0) {
     write_file_atomic((std::filesystem::path(config.model_dir) / "config.yaml").string(),
                       progress_.config_yaml);
     reporter_ = std::make_unique<ProgressReporter>(
-        (std::filesystem::path(config.model_dir) / "metrics.jsonl").string(), train_.log_every);
+        (std::filesystem::path(config.model_dir) / "metrics.jsonl").string(), train_.log_every,
+        control.resume_from.empty() ? -1 : progress_.step);
   }
   spdlog::info("[model] {} parameters", parameter_count(*model_));
   spdlog::info("[train] device: {}; precision: {}", device_.str(), precision_.reason);
@@ -171,9 +179,13 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
     if (!share.empty()) mine.push_back(make_batch(data_.train, share).to(device_));
   }
   gradients_->zero();
+  const auto compute_start = Clock::now();
   const UpdateLoss loss = backward_update(
       *model_, mine, {train_.label_smoothing, train_.coverage_loss}, tokens, precision_.precision);
-  std::vector<double> sums(kUpdateSums, 0.0);
+  // Each rank's computing time has a slot of its own: summed, every rank sees every rank's.
+  const int world = workers_.world_size();
+  std::vector<double> sums(kUpdateSums + static_cast<size_t>(world), 0.0);
+  sums[kUpdateSums + static_cast<size_t>(workers_.rank())] = seconds_since(compute_start);
   sums[kLossSum] = loss.loss_sum;
   sums[kCoverageSum] = loss.coverage_sum.value_or(0);
   if (loss.policy) {
@@ -184,6 +196,10 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   }
   sums = sum_values(workers_, sums);
   gradients_->sum(workers_);
+  if (straggler_watch_ && slow_worker_.empty()) {
+    slow_worker_ =
+        straggler_watch_->add(std::vector<double>(sums.begin() + kUpdateSums, sums.end()));
+  }
   const double loss_sum = sums[kLossSum];
   if (!std::isfinite(loss_sum)) diverged("the loss became " + std::to_string(loss_sum), 1);
   if (train_.clip_grad_norm > 0) {
@@ -230,7 +246,7 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
 }
 
 void Trainer::diverged(const std::string& what, int64_t updates_ahead) const {
-  throw AgreedError("train: " + what + " at update " +
+  throw AgreedError("train: " + what + (updates_ahead == 0 ? " by update " : " at update ") +
                     std::to_string(progress_.step + updates_ahead) +
                     ": training diverged and stops here (the checkpoints before it are kept); "
                     "lower train.lr or set train.clip_grad_norm, and train afresh");
@@ -343,6 +359,7 @@ TrainResult Trainer::run() {
       if (progress_.step % train_.valid_every == 0) validate_and_keep();
       flags = sum_values(workers_, stop_flags());
       reason = stop_reason(flags);
+      if (reason.empty() && !slow_worker_.empty()) reason = slow_worker_;
     }
     if (progress_.batch_in_epoch >= static_cast<int64_t>(batches.size())) {
       ++progress_.epoch;
@@ -355,8 +372,11 @@ TrainResult Trainer::run() {
   auto without_request = flags;
   without_request[kStopRequested] = 0;
   const bool at_end = !stop_reason(without_request).empty();
-  if (trained && flags[kStopRequested] != 0 && !at_end) {
-    save_step_checkpoint();  // quick: no validation on the way out
+  const bool for_slow_worker = !slow_worker_.empty() && reason == slow_worker_;
+  const bool stopped_early = flags[kStopRequested] != 0 || for_slow_worker;
+  if (trained && stopped_early && !at_end) {
+    // Quick: no validation on the way out (the step's checkpoint may be written already).
+    if (validated_at_ != progress_.step) save_step_checkpoint();
   } else if (trained && validated_at_ != progress_.step) {
     validate_and_keep();
   }
@@ -385,6 +405,7 @@ TrainResult Trainer::run() {
   result.training_seconds = training_seconds_;
   result.best_metric = progress_.best_metric;
   result.best_step = progress_.best_step;
+  if (for_slow_worker) result.slow_worker = slow_worker_;
   return result;
 }
 

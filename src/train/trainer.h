@@ -22,8 +22,8 @@ class Collective;
 /// for drivers that compare runs on equal terms (`nmt compare`).
 struct TrainBudget {
   int64_t updates = 0;
-  int64_t target_tokens = 0;      // of all workers together
-  double training_seconds = 0;    // pure training: no validation or checkpoints
+  int64_t target_tokens = 0;    // of all workers together
+  double training_seconds = 0;  // pure training: no validation or checkpoints
 };
 
 struct TrainControl {
@@ -35,15 +35,21 @@ struct TrainControl {
   /// The workers that train together (gradient synchronisation); null: this process alone.
   Collective* workers = nullptr;
   int cuda_device = 0;  // device: cuda: the GPU this process trains on (a worker's LOCAL_RANK)
+  /// Workers that `train.workers: auto` chose: when, over a window of updates, the slowest
+  /// worker's computing takes more than this many times the fastest's, stop with a checkpoint
+  /// and say so in TrainResult::slow_worker, so that the run goes on as one process (0: never).
+  double straggler_ratio = 0;
 };
 
 struct TrainResult {
-  int64_t step = 0;          // updates done, over all runs
+  int64_t step = 0;  // updates done, over all runs
   std::string stop_reason;
-  int64_t trained_tokens = 0;     // target tokens of this call's updates, all workers
-  double training_seconds = 0;    // pure training time of this call
+  int64_t trained_tokens = 0;   // target tokens of this call's updates, all workers
+  double training_seconds = 0;  // pure training time of this call
   double best_metric = 0;
   int64_t best_step = 0;
+  // Why the run stopped for a slow worker (TrainControl::straggler_ratio); "": it did not.
+  std::string slow_worker;
 };
 
 /// What training needs before its first update: model_dir locked (by rank 0) and checked for

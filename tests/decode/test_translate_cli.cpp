@@ -1,6 +1,7 @@
 // `nmt translate` as a user runs it: one line out per line in (empty, very long and
 // space-only lines included), n-best output, attention records, and bad input.
 #include <torch/cuda.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -148,4 +149,69 @@ TEST_CASE("translate, align and serve: a --device that is not here is one error 
       run_command(nmt_binary() + " translate --device cpu --model '" + model + "'" + input);
   INFO(on_cpu.output);
   CHECK(on_cpu.status == 0);
+}
+
+TEST_CASE("translate and align: two outputs naming one file are refused before writing",
+          "[decode][translate][errors]") {
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  nmt::test::write_text(dir.file("in.txt"), "red dog\n");
+  nmt::test::write_text(dir.file("kept.txt"), "kept\n");
+  REQUIRE(::symlink(dir.file("kept.txt").c_str(), dir.file("link.txt").c_str()) == 0);
+  const auto in = " --input '" + dir.file("in.txt") + "'";
+  for (const std::string command :
+       {"translate --model '" + model + "'" + in,
+        "align --model '" + model + "'" + in + " --reference '" + dir.file("in.txt") + "'"}) {
+    CAPTURE(command);
+    // The same name, and a link to the other.
+    for (const std::string second : {dir.file("kept.txt"), dir.file("link.txt")}) {
+      const auto line = nmt::test::require_one_line_error(nmt::test::run_nmt(
+          command + " --output '" + dir.file("kept.txt") + "' --attention-out '" + second + "'"));
+      CHECK_THAT(line, Catch::Contains("name the same file"));
+      CHECK(nmt::test::read_text(dir.file("kept.txt")) == "kept\n");
+    }
+  }
+}
+
+TEST_CASE("translate and evaluate: input from pipes, FIFOs and /dev/stdin", "[decode][translate]") {
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  nmt::test::write_text(dir.file("in.txt"), "red dog\ncat sun\n");
+  const auto translate = nmt_binary() + " translate --model '" + model + "' --workers 1";
+  const auto file = run_command(translate + " --input '" + dir.file("in.txt") + "' --output '" +
+                                dir.file("file.out") + "'");
+  INFO(file.output);
+  REQUIRE(file.status == 0);
+  const auto expected = nmt::test::read_text(dir.file("file.out"));
+  REQUIRE(!expected.empty());
+
+  const auto stdin_path =
+      run_command("cat '" + dir.file("in.txt") + "' | " + translate +
+                  " --input /dev/stdin --output '" + dir.file("stdin.out") + "'");
+  INFO(stdin_path.output);
+  CHECK(stdin_path.status == 0);
+  CHECK(nmt::test::read_text(dir.file("stdin.out")) == expected);
+
+  const auto fifo = dir.file("fifo");
+  const auto from_fifo = run_command(
+      "mkfifo '" + fifo + "' && (timeout 60 cat '" + dir.file("in.txt") + "' > '" + fifo +
+      "' &) && " + translate + " --input '" + fifo + "' --output '" + dir.file("fifo.out") + "'");
+  INFO(from_fifo.output);
+  CHECK(from_fifo.status == 0);
+  CHECK(nmt::test::read_text(dir.file("fifo.out")) == expected);
+
+  // evaluate's --ref and --hyp, both FIFOs.
+  nmt::test::write_text(dir.file("text.txt"), "the red dog sat on the mat\n");
+  const auto ref = dir.file("ref"), hyp = dir.file("hyp");
+  const auto scores = run_command(
+      "mkfifo '" + ref + "' '" + hyp + "' && (timeout 60 cat '" + dir.file("text.txt") + "' > '" +
+      ref + "' &) && (timeout 60 cat '" + dir.file("text.txt") + "' > '" + hyp + "' &) && " +
+      nmt_binary() + " evaluate --ref '" + ref + "' --hyp '" + hyp + "'");
+  INFO(scores.output);
+  CHECK(scores.status == 0);
+  CHECK_THAT(scores.output, Catch::Contains("BLEU = 100.00"));
+
+  const auto folder = nmt::test::require_one_line_error(nmt::test::run_nmt(
+      "translate --model '" + model + "' --input '" + dir.path().string() + "'"));
+  CHECK_THAT(folder, Catch::Contains("is a folder, not a file"));
 }

@@ -92,9 +92,12 @@ TEST_CASE("checkpoint: damage is one error line naming the file", "[model][check
     require_one_error_line(translate_with(model, bad, dir),
                            bad + ": checkpoint field 'step' is not an integer");
   }
-  SECTION("a junk random generator state") {
+  SECTION("a junk random generator state: translating never uses it") {
+    // (Resuming sets it, and LibTorch's refusal is the "damaged checkpoint" line above.)
     write_altered(good, bad, {{"rng", c10::IValue(torch::ones({7}, torch::kUInt8))}});
-    require_one_error_line(translate_with(model, bad, dir), bad + ": damaged checkpoint (");
+    const auto translated = translate_with(model, bad, dir);
+    INFO(translated.output);
+    CHECK(translated.status == 0);
   }
   SECTION("a GPU generator state that is not a vector, and worker states that are no matrix") {
     write_altered(good, bad, {{"cuda_rng", c10::IValue(torch::ones({2, 2}, torch::kUInt8))}});

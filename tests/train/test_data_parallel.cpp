@@ -63,6 +63,20 @@ pid_t start_launcher(const std::string& config, const std::string& log,
   return pid;
 }
 
+// The worker processes a launcher started (its children), and which of them is rank 1.
+std::vector<pid_t> workers_of(pid_t launcher) {
+  std::istringstream pids(nmt::test::read_text("/proc/" + std::to_string(launcher) + "/task/" +
+                                               std::to_string(launcher) + "/children"));
+  std::vector<pid_t> workers;
+  for (pid_t pid; pids >> pid;) workers.push_back(pid);
+  return workers;
+}
+
+pid_t rank_1_of(const std::vector<pid_t>& workers) {
+  const auto environ = nmt::test::read_text("/proc/" + std::to_string(workers[1]) + "/environ");
+  return environ.find(std::string("RANK=1") + '\0') != std::string::npos ? workers[1] : workers[0];
+}
+
 // A TCP socket bound to a loopback port the kernel picks: {descriptor, port}.
 std::pair<int, int> bound_loopback_socket() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -218,15 +232,9 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   REQUIRE(nmt::list_step_checkpoints(model_dir).size() >= 2);
-  const auto children = nmt::test::read_text("/proc/" + std::to_string(launcher) + "/task/" +
-                                             std::to_string(launcher) + "/children");
-  std::istringstream pids(children);
-  std::vector<pid_t> workers;
-  for (pid_t pid; pids >> pid;) workers.push_back(pid);
+  const auto workers = workers_of(launcher);
   REQUIRE(workers.size() == 2);
-  const auto environ = nmt::test::read_text("/proc/" + std::to_string(workers[1]) + "/environ");
-  const pid_t victim =
-      environ.find(std::string("RANK=1") + '\0') != std::string::npos ? workers[1] : workers[0];
+  const pid_t victim = rank_1_of(workers);
   const auto killed_at = std::chrono::steady_clock::now();
   kill(victim, SIGKILL);
   int status = 0;
@@ -282,11 +290,7 @@ TEST_CASE("data parallel: SIGTERM to the launcher stops every worker with one ch
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   REQUIRE(!nmt::test::metrics_events(model_dir, "train").empty());
-  const auto children = nmt::test::read_text("/proc/" + std::to_string(launcher) + "/task/" +
-                                             std::to_string(launcher) + "/children");
-  std::istringstream pids(children);
-  std::vector<pid_t> workers;
-  for (pid_t pid; pids >> pid;) workers.push_back(pid);
+  const auto workers = workers_of(launcher);
   REQUIRE(workers.size() == 2);
   const auto sent = std::chrono::steady_clock::now();
   kill(launcher, SIGTERM);
@@ -305,6 +309,53 @@ TEST_CASE("data parallel: SIGTERM to the launcher stops every worker with one ch
   REQUIRE(stops.size() == 1);
   CHECK(stops[0]["step"] == nmt::checkpoint_progress(checkpoints[0]).step);
   CHECK(workers_of_run(model_dir) == 2);
+}
+
+// Run alone (ctest RUN_SERIAL, CMakeLists.txt): train.workers: auto counts only idle cores.
+TEST_CASE("data parallel: automatic workers that wait for a slow one go on as one process",
+          "[train][parallel][slow][workers_fallback]") {
+  TempDir dir;
+  const auto config = write_config(dir);
+  const auto model_dir = dir.file("model");
+  const auto log = dir.file("launcher.log");
+  const pid_t launcher =
+      start_launcher(config, log,
+                     {"--set", "model_dir=" + model_dir, "--set", "train.workers=auto", "--set",
+                      "train.threads=2", "--set", "train.max_steps=1000", "--set",
+                      "train.valid_every=100000", "--set", "train.log_every=1"});
+  // The workers, once both run; rank 1 is slowed by stopping it half of the time.
+  std::vector<pid_t> workers;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (workers.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    workers = workers_of(launcher);
+  }
+  INFO(nmt::test::read_text(log));
+  REQUIRE(workers.size() == 2);
+  const pid_t slow = rank_1_of(workers);
+  const auto slowed_until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (kill(slow, 0) == 0 && std::chrono::steady_clock::now() < slowed_until) {
+    kill(slow, SIGSTOP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    kill(slow, SIGCONT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  int status = 0;
+  REQUIRE(waitpid(launcher, &status, 0) == launcher);
+  const auto output = nmt::test::read_text(log);
+  INFO(output);
+  CHECK_THAT(output, Contains("2 workers x 1 thread (train.workers: auto)"));
+  CHECK_THAT(output, Contains("going on as one process from the newest checkpoint"));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  const auto stops = nmt::test::metrics_events(model_dir, "stop");
+  REQUIRE(stops.size() == 2);
+  CHECK(stops[0]["workers"] == 2);
+  CHECK_THAT(stops[0]["reason"].get<std::string>(),
+             Contains("worker rank 1 took") && Contains("as long as rank 0"));
+  CHECK(stops[1]["workers"] == 1);
+  CHECK(stops[1]["step"] == 1000);
+  CHECK(stops[1]["reason"] == "max_steps reached");
 }
 
 TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][parallel][cli]") {

@@ -7,10 +7,13 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "common/config.h"
 #include "common/errors.h"
+#include "model/checkpoint.h"
+#include "model/seq2seq.h"
 #include "support/run_command.h"
 #include "train/train_fixtures.h"
 #include "train/trainer.h"
@@ -139,17 +142,69 @@ TEST_CASE("train: a second process on the same model_dir is refused, naming the 
   }
   const auto second = nmt::test::run_command(nmt::test::nmt_binary() + " train '" + config +
                                              "' --resume --set train.max_steps=1000000");
-  const auto prepare = nmt::test::run_command(nmt::test::nmt_binary() + " prepare '" + config + "'");
+  const auto prepare =
+      nmt::test::run_command(nmt::test::nmt_binary() + " prepare '" + config + "'");
   kill(first, SIGKILL);
   waitpid(first, nullptr, 0);
   CHECK(second.status != 0);
   CHECK_THAT(second.output,
-             Contains("model_dir: " + dir.file("model") + " is in use by another nmt process (pid " +
-                      std::to_string(first) + ")"));
+             Contains("model_dir: " + dir.file("model") +
+                      " is in use by another nmt process (pid " + std::to_string(first) + ")"));
   CHECK(prepare.status != 0);
   CHECK_THAT(prepare.output, Contains("is in use by another nmt process"));
   // Once the first process is gone, its lock is gone with it.
   const auto after = nmt::test::run_command(nmt::test::nmt_binary() + " train '" + config +
                                             "' --resume --set train.max_steps=1");
   CHECK(after.status == 0);
+}
+
+TEST_CASE("prepare on a trained model changes none of its files", "[train][model_dir][cli]") {
+  TrainedDir t;
+  const auto config = t.dir.file("tiny.yaml");
+  nmt::test::write_text(config, t.yaml);
+  std::map<std::string, std::string> before;
+  for (const auto& f : fs::recursive_directory_iterator(t.model)) {
+    if (f.is_regular_file() && f.path().filename() != ".lock") {
+      before[f.path().string()] = nmt::test::read_text(f.path().string());
+    }
+  }
+  const auto files_unchanged = [&] {
+    for (const auto& [path, bytes] : before) {
+      CAPTURE(path);
+      CHECK(nmt::test::read_text(path) == bytes);
+    }
+  };
+  const std::string prepare = nmt::test::nmt_binary() + " prepare '" + config + "'";
+  // The config it was trained with, or one with a longer budget: nothing written.
+  for (const std::string steps : {"3", "7"}) {
+    const auto same = nmt::test::run_command(prepare + " --set train.max_steps=" + steps);
+    INFO(same.output);
+    CHECK(same.status == 0);
+    files_unchanged();
+  }
+  // Another config: refused in one line.
+  const auto other =
+      nmt::test::run_command(prepare + " --set train.max_steps=3 --set train.lr=0.5");
+  INFO(other.output);
+  CHECK(other.status != 0);
+  CHECK_THAT(other.output, Contains("nmt: error: model_dir: " + t.model +
+                                    " holds a trained model whose config.yaml differs"));
+  files_unchanged();
+}
+
+TEST_CASE("loading a model to translate leaves the random generator alone", "[train][model_dir]") {
+  TrainedDir t;
+  const auto checkpoint = nmt::list_step_checkpoints(t.model).back();
+  const auto config = nmt::parse_config(nmt::checkpoint_config(checkpoint), checkpoint);
+  nmt::Seq2Seq model(config.model, 24, 24);
+  torch::manual_seed(12345);
+  const auto expected = torch::rand({8});
+  torch::manual_seed(12345);
+  nmt::load_checkpoint(checkpoint, *model, nullptr);
+  CHECK(torch::equal(torch::rand({8}), expected));
+  // Resuming training restores the checkpoint's generator: another stream.
+  torch::manual_seed(12345);
+  torch::optim::Adam adam(model->parameters());
+  nmt::load_checkpoint(checkpoint, *model, &adam);
+  CHECK(!torch::equal(torch::rand({8}), expected));
 }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <numeric>
 
 #include "common/config.h"
 #include "model/checkpoint.h"
@@ -62,4 +63,29 @@ TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]
   const auto one_step = parameters_at(nmt::step_checkpoint_path(initial_dir, 1));
   const double moved = max_difference(a, one_step);
   CHECK(moved > 1e-3);
+}
+
+TEST_CASE("train: after a resume, metrics.jsonl holds each step once", "[train][resume]") {
+  nmt::test::TempDir dir;
+  nmt::test::write_reverse_corpus(dir, 200, 0);
+  const auto model = dir.file("model");
+  const auto yaml = nmt::test::tiny_train_yaml(dir, model, false);
+  const auto config = [&](int steps) {
+    return nmt::parse_config(yaml, "tiny.yaml",
+                             {"train.max_steps=" + std::to_string(steps), "train.log_every=1",
+                              "train.valid_every=5", "train.keep_last=10"});
+  };
+  nmt::train(config(8), false);
+  // As after a crash at step 8: its last checkpoint is step 5's, its metrics go to step 8.
+  fs::remove(nmt::step_checkpoint_path(model, 8));
+  REQUIRE(nmt::list_step_checkpoints(model).back() == nmt::step_checkpoint_path(model, 5));
+  nmt::train(config(12), true);
+  std::vector<int64_t> steps;
+  for (const auto& e : nmt::test::metrics_events(model, "train")) steps.push_back(e["step"]);
+  std::vector<int64_t> expected(12);
+  std::iota(expected.begin(), expected.end(), 1);
+  CHECK(steps == expected);
+  const auto stops = nmt::test::metrics_events(model, "stop");
+  REQUIRE(stops.size() == 1);  // the first run's stop at step 8 was after the checkpoint
+  CHECK(stops[0]["step"] == 12);
 }
