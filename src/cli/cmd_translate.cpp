@@ -100,8 +100,19 @@ void add_model_options(CLI::App* sub, ModelOptions& models) {
 
 std::unique_ptr<Translator> load_translator(const ModelOptions& models) {
   const auto device = resolve_device(models.device, "--device");
-  const auto precision = choose_precision(models.precision, device.is_cuda() ? "cuda" : "cpu",
-                                          cpu_bf16_support(), "--precision");
+  auto precision = choose_precision(models.precision, device.is_cuda() ? "cuda" : "cpu",
+                                    cpu_bf16_support(), "--precision");
+  // Searching, bf16 pays only where it can use every core: confined to one thread, it decoded
+  // test2016 at 0.66-0.69x of fp32 with one search per core (2 cores, bench/RESULTS.md).
+  if (models.precision == "auto" && precision.precision == Precision::bf16 &&
+      bf16_confined_to_one_thread() && usable_cores() > 1) {
+    const int v = onednn_version();
+    precision = {Precision::fp32,
+                 fmt::format("fp32 (auto: the CPU has bf16, but this LibTorch's oneDNN {}.{}.{} "
+                             "confines bf16 searches to one thread, and fp32 with one search per "
+                             "core is faster)",
+                             v / 10000, v / 100 % 100, v % 100)};
+  }
   auto translator = std::make_unique<Translator>(models.model_dirs, models.checkpoints, device,
                                                  precision.precision);
   spdlog::info("[translate] precision: {}", precision.reason);

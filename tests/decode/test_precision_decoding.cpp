@@ -7,7 +7,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "cli/worker_choice.h"
+#include "common/precision.h"
 #include "decode/translator.h"
+#include "model/cpu_autocast.h"
 #include "support/one_line_error.h"
 #include "train/train_fixtures.h"
 
@@ -87,6 +90,12 @@ TEST_CASE("precision: --precision of nmt translate says what it chose, and refus
   // By default, auto: bf16 where the CPU multiplies it in hardware, and the log says why.
   const auto automatic = nmt::test::run_nmt(translate);
   CHECK_THAT(automatic.output, Catch::Contains("precision: ") && Catch::Contains("(auto: "));
+  // Where bf16 would search on one thread of several cores, fp32 with one search per core.
+  const auto cpu = nmt::cpu_bf16_support();
+  if ((cpu.avx512_bf16 || cpu.amx_bf16) && nmt::bf16_confined_to_one_thread() &&
+      nmt::cli::usable_cores() > 1) {
+    CHECK_THAT(automatic.output, Catch::Contains("precision: fp32 (auto: the CPU has bf16, but"));
+  }
   CHECK_THAT(nmt::test::require_one_line_error(nmt::test::run_nmt(translate + " --precision fp16")),
              Catch::Contains("--precision"));
 }
