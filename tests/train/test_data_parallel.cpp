@@ -1,7 +1,6 @@
 // `nmt train` with several worker processes (c10d/Gloo on loopback): N workers train the same
-// model as one process, two "machines" started by hand train the same model as --nproc 2, a
-// killed worker stops them all with the newest checkpoint usable, and bad launches are one
-// clear line each.
+// model as one process, two "machines" started by hand train the same model as --nproc 2, and
+// bad launches are one clear line each. Signals and faults: test_worker_faults.cpp.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -20,6 +19,7 @@
 #include "model/seq2seq.h"
 #include "support/one_line_error.h"
 #include "support/run_command.h"
+#include "train/data_parallel_fixtures.h"
 #include "train/train_fixtures.h"
 
 namespace fs = std::filesystem;
@@ -28,53 +28,16 @@ using nmt::test::nmt_binary;
 using nmt::test::quoted;
 using nmt::test::run_command;
 using nmt::test::TempDir;
+using nmt::test::workers_of_run;
+using nmt::test::write_parallel_config;
 
 namespace {
-
-// Deterministic training (no dropout) of the tiny model: 20 updates, validated every 10 on a
-// dev set, a loss logged at every update.
-std::string write_config(const TempDir& dir) {
-  nmt::test::write_reverse_corpus(dir, 240, 20);
-  const auto config = dir.file("c.yaml");
-  nmt::test::write_text(config, nmt::test::tiny_train_yaml(dir, dir.file("unused"), true));
-  return config;
-}
 
 std::string sets(const std::string& model_dir, int steps = 20) {
   return " --set model_dir=" + quoted(model_dir) +
          " --set train.max_steps=" + std::to_string(steps) +
          " --set model.encoder.dropout=0 --set model.decoder.dropout=0"
          " --set train.valid_every=10 --set train.log_every=1 --set train.distributed_timeout=20";
-}
-
-// `nmt train CONFIG ARGS...` in the background, its standard error in `log`.
-pid_t start_launcher(const std::string& config, const std::string& log,
-                     std::vector<std::string> args) {
-  args.insert(args.begin(), {NMT_BINARY, "train", config});
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    freopen(log.c_str(), "w", stderr);
-    execv(NMT_BINARY, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-// The worker processes a launcher started (its children), and which of them is rank 1.
-std::vector<pid_t> workers_of(pid_t launcher) {
-  std::istringstream pids(nmt::test::read_text("/proc/" + std::to_string(launcher) + "/task/" +
-                                               std::to_string(launcher) + "/children"));
-  std::vector<pid_t> workers;
-  for (pid_t pid; pids >> pid;) workers.push_back(pid);
-  return workers;
-}
-
-pid_t rank_1_of(const std::vector<pid_t>& workers) {
-  const auto environ = nmt::test::read_text("/proc/" + std::to_string(workers[1]) + "/environ");
-  return environ.find(std::string("RANK=1") + '\0') != std::string::npos ? workers[1] : workers[0];
 }
 
 // A TCP socket bound to a loopback port the kernel picks: {descriptor, port}.
@@ -116,12 +79,6 @@ std::vector<double> train_losses(const std::string& model_dir) {
   return losses;
 }
 
-int workers_of_run(const std::string& model_dir) {
-  const auto stops = nmt::test::metrics_events(model_dir, "stop");
-  REQUIRE(stops.size() == 1);
-  return stops[0].value("workers", 0);
-}
-
 // Every parameter tensor the same within 1e-5 relative (the norm of the difference against
 // the norm of the tensor), and the same loss at every update. The sums of the gradients run in
 // another order, so they differ in the last bits of fp32, and Adam divides by the gradients'
@@ -149,7 +106,7 @@ void require_same_model(const std::string& expected_dir, const std::string& actu
 
 TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train][parallel]") {
   TempDir dir;
-  const auto config = write_config(dir);
+  const auto config = write_parallel_config(dir);
   const auto one = run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")));
   INFO(one.output);
   REQUIRE(one.status == 0);
@@ -172,7 +129,7 @@ TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train]
 TEST_CASE("data parallel: two machines started by hand train the same model as --nproc 2",
           "[train][parallel]") {
   TempDir dir;
-  const auto config = write_config(dir);
+  const auto config = write_parallel_config(dir);
   const auto two =
       run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" + sets(dir.file("two")));
   INFO(two.output);
@@ -194,7 +151,7 @@ TEST_CASE("data parallel: two machines started by hand train the same model as -
 TEST_CASE("data parallel: resuming with another number of workers goes on with the same model",
           "[train][parallel]") {
   TempDir dir;
-  const auto config = write_config(dir);
+  const auto config = write_parallel_config(dir);
   const auto whole = run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")));
   INFO(whole.output);
   REQUIRE(whole.status == 0);
@@ -210,157 +167,9 @@ TEST_CASE("data parallel: resuming with another number of workers goes on with t
   require_same_model(dir.file("one"), dir.file("grown"));
 }
 
-TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run resumes with 1",
-          "[train][parallel][kill][slow]") {
-  TempDir dir;
-  const auto config = write_config(dir);
-  const auto model_dir = dir.file("model");
-  const auto log = dir.file("launcher.log");
-  const auto launch =
-      GENERATE(as<std::vector<std::string>>{}, std::vector<std::string>{"--nproc", "2"},
-               std::vector<std::string>{"--set", "train.workers=2"});
-  CAPTURE(launch);
-  // Long enough to be killed in the middle: checkpoints every 10 updates.
-  const pid_t launcher =
-      start_launcher(config, log,
-                     {launch[0], launch[1], "--set", "model_dir=" + model_dir, "--set",
-                      "train.max_steps=100000", "--set", "train.valid_every=10"});
-  // The workers are the launcher's children; wait for a checkpoint, then kill rank 1's.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (nmt::list_step_checkpoints(model_dir).size() < 2 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  REQUIRE(nmt::list_step_checkpoints(model_dir).size() >= 2);
-  const auto workers = workers_of(launcher);
-  REQUIRE(workers.size() == 2);
-  const pid_t victim = rank_1_of(workers);
-  const auto killed_at = std::chrono::steady_clock::now();
-  kill(victim, SIGKILL);
-  int status = 0;
-  REQUIRE(waitpid(launcher, &status, 0) == launcher);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed_at).count();
-  const auto output = nmt::test::read_text(log);
-  INFO(output);
-  CHECK(seconds < 60);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) != 0);
-  for (const pid_t worker : workers) CHECK(kill(worker, 0) == -1);  // gone (and reaped)
-  CHECK_THAT(output, Contains("nmt: error: worker rank 1 (pid " + std::to_string(victim) +
-                              ") was killed by signal 9"));
-  CHECK(output.find("nmt: error:") == output.rfind("nmt: error:"));
-
-  const auto newest = nmt::list_step_checkpoints(model_dir).back();
-  const auto translated = run_command("echo 'red cat' | " + nmt_binary() + " translate --model " +
-                                      quoted(model_dir) + " --checkpoint " + quoted(newest));
-  INFO(translated.output);
-  CHECK(translated.status == 0);
-  const int64_t step = nmt::checkpoint_progress(newest).step;
-  const auto resumed =
-      run_command(nmt_binary() + " train " + quoted(config) +
-                  " --nproc 1 --resume --set model_dir=" + quoted(model_dir) +
-                  " --set train.valid_every=10 --set train.max_steps=" + std::to_string(step + 10));
-  INFO(resumed.output);
-  REQUIRE(resumed.status == 0);
-  CHECK_THAT(resumed.output, Contains("resumed from"));
-  const auto stops = nmt::test::metrics_events(model_dir, "stop");
-  REQUIRE(!stops.empty());
-  CHECK(stops.back()["step"] == step + 10);
-}
-
-TEST_CASE("data parallel: SIGTERM to the launcher stops every worker with one checkpoint",
-          "[train][parallel][signal][slow]") {
-  TempDir dir;
-  const auto config = write_config(dir);
-  const auto model_dir = dir.file("model");
-  const auto log = dir.file("launcher.log");
-  const auto launch =
-      GENERATE(as<std::vector<std::string>>{}, std::vector<std::string>{"--nproc", "2"},
-               std::vector<std::string>{"--set", "train.workers=2"});
-  CAPTURE(launch);
-  const pid_t launcher = start_launcher(
-      config, log,
-      {launch[0], launch[1], "--set", "model_dir=" + model_dir, "--set", "train.max_steps=100000",
-       "--set", "train.valid_every=1000", "--set", "train.log_every=1"});
-  // Training has begun once its first progress line is written.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (nmt::test::metrics_events(model_dir, "train").empty() &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  REQUIRE(!nmt::test::metrics_events(model_dir, "train").empty());
-  const auto workers = workers_of(launcher);
-  REQUIRE(workers.size() == 2);
-  const auto sent = std::chrono::steady_clock::now();
-  kill(launcher, SIGTERM);
-  int status = 0;
-  REQUIRE(waitpid(launcher, &status, 0) == launcher);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
-  INFO(nmt::test::read_text(log));
-  CHECK(seconds < 30);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  for (const pid_t worker : workers) CHECK(kill(worker, 0) == -1);  // gone (and reaped)
-  const auto checkpoints = nmt::list_step_checkpoints(model_dir);
-  REQUIRE(checkpoints.size() == 1);
-  const auto stops = nmt::test::metrics_events(model_dir, "stop");
-  REQUIRE(stops.size() == 1);
-  CHECK(stops[0]["step"] == nmt::checkpoint_progress(checkpoints[0]).step);
-  CHECK(workers_of_run(model_dir) == 2);
-}
-
-// Run alone (ctest RUN_SERIAL, CMakeLists.txt): train.workers: auto counts only idle cores.
-TEST_CASE("data parallel: automatic workers that wait for a slow one go on as one process",
-          "[train][parallel][slow][workers_fallback]") {
-  TempDir dir;
-  const auto config = write_config(dir);
-  const auto model_dir = dir.file("model");
-  const auto log = dir.file("launcher.log");
-  const pid_t launcher =
-      start_launcher(config, log,
-                     {"--set", "model_dir=" + model_dir, "--set", "train.workers=auto", "--set",
-                      "train.threads=2", "--set", "train.max_steps=1000", "--set",
-                      "train.valid_every=100000", "--set", "train.log_every=1"});
-  // The workers, once both run; rank 1 is slowed by stopping it half of the time.
-  std::vector<pid_t> workers;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (workers.size() < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    workers = workers_of(launcher);
-  }
-  INFO(nmt::test::read_text(log));
-  REQUIRE(workers.size() == 2);
-  const pid_t slow = rank_1_of(workers);
-  const auto slowed_until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (kill(slow, 0) == 0 && std::chrono::steady_clock::now() < slowed_until) {
-    kill(slow, SIGSTOP);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    kill(slow, SIGCONT);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  int status = 0;
-  REQUIRE(waitpid(launcher, &status, 0) == launcher);
-  const auto output = nmt::test::read_text(log);
-  INFO(output);
-  CHECK_THAT(output, Contains("2 workers x 1 thread (train.workers: auto)"));
-  CHECK_THAT(output, Contains("going on as one process from the newest checkpoint"));
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  const auto stops = nmt::test::metrics_events(model_dir, "stop");
-  REQUIRE(stops.size() == 2);
-  CHECK(stops[0]["workers"] == 2);
-  CHECK_THAT(stops[0]["reason"].get<std::string>(),
-             Contains("worker rank 1 took") && Contains("as long as rank 0"));
-  CHECK(stops[1]["workers"] == 1);
-  CHECK(stops[1]["step"] == 1000);
-  CHECK(stops[1]["reason"] == "max_steps reached");
-}
-
 TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][parallel][cli]") {
   TempDir dir;
-  const auto config = write_config(dir);
+  const auto config = write_parallel_config(dir);
   const auto train =
       " train " + quoted(config) + sets(dir.file("model")) + " --set train.distributed_timeout=3";
   const auto timed = [&](const std::string& command) {
