@@ -1,5 +1,6 @@
 // `nmt translate`: raw text in (file or stdin), detokenised translations out (file or
-// stdout), one line out per line in; optionally n-best lists and attention matrices. Several
+// stdout) as they are made, one line out per line in; optionally n-best lists and attention
+// matrices. Several
 // --model flags decode with their ensemble.
 
 #include <spdlog/spdlog.h>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -48,25 +50,32 @@ int run_translate(const TranslateOptions& o) {
   search.attention = !o.attention_out.empty();
   const auto translator = load_translator(o.models);
   const int workers = share_search_threads(*translator, o.threads, o.workers);
-  const auto lines = o.input == "-" ? read_lines(std::cin, "<stdin>") : read_lines(o.input);
-  const auto results = translator->translate(lines, search, o.batch_size, workers);
-
-  std::ostringstream text, attention;
-  for (size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    if (o.search.nbest == 1) {
-      text << (r.texts.empty() ? "" : r.texts.front()) << "\n";
-    } else {  // Moses n-best format: line ||| translation ||| score
-      for (size_t k = 0; k < r.texts.size(); ++k) {
-        text << i << " ||| " << r.texts[k] << " ||| " << r.hypotheses[k].score << "\n";
+  // The input is read, translated and written a few batches at a time: a long file shows
+  // progress, holds little memory, and stops early when the reader of the output has gone.
+  LineReader input(o.input);
+  CommandOutput text(o.output);
+  std::optional<CommandOutput> attention;
+  if (!o.attention_out.empty()) attention.emplace(o.attention_out);
+  const auto chunk = static_cast<size_t>(o.batch_size * workers * 16);
+  int64_t line = 0;
+  for (auto lines = input.next(chunk); !lines.empty(); lines = input.next(chunk)) {
+    std::ostringstream out, records;
+    for (const auto& r : translator->translate(lines, search, o.batch_size, workers)) {
+      if (o.search.nbest == 1) {
+        out << (r.texts.empty() ? "" : r.texts.front()) << "\n";
+      } else {  // Moses n-best format: line ||| translation ||| score
+        for (size_t k = 0; k < r.texts.size(); ++k) {
+          out << line << " ||| " << r.texts[k] << " ||| " << r.hypotheses[k].score << "\n";
+        }
       }
+      ++line;
+      if (attention) records << to_json_line(best_attention_record(line, r)) << "\n";
     }
-    if (!o.attention_out.empty()) {
-      attention << to_json_line(best_attention_record(static_cast<int64_t>(i) + 1, r)) << "\n";
-    }
+    text.write(out.str());
+    if (attention) attention->write(records.str());
   }
-  write_output(o.output, text.str());
-  if (!o.attention_out.empty()) write_file_atomic(o.attention_out, attention.str());
+  text.finish();
+  if (attention) attention->finish();
   return 0;
 }
 

@@ -92,6 +92,8 @@ int main(int argc, char** argv) {
       nmt::write_standard_output("");  // flushes what the command wrote to std::cout
       return status;
     }
+  } catch (const nmt::ReaderGone&) {
+    return 141;  // as a process stopped by SIGPIPE: `nmt translate ... | head -1` is no error
   } catch (...) {
     std::cerr << "nmt: error: " << error_message(std::current_exception(), command) << "\n";
     return 1;

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "common/errors.h"
 
@@ -40,17 +41,6 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
-// Runs `produce` with a writer into `fd`; false with errno set if a write failed (the pieces
-// after a failed one are dropped).
-bool write_pieces(int fd, const std::function<void(const PieceWriter&)>& produce) {
-  int error = 0;
-  produce([&](std::string_view piece) {
-    if (error == 0 && !write_all(fd, piece)) error = errno;
-  });
-  errno = error;
-  return error == 0;
-}
-
 // The path `path` names after following symbolic links; the last one may dangle.
 std::string resolve_links(const std::string& path) {
   std::string current = path;
@@ -65,63 +55,68 @@ std::string resolve_links(const std::string& path) {
   throw Error(path + ": too many levels of symbolic links");
 }
 
-// Writes into an existing file that is not a regular one (a device, a FIFO) without
-// replacing it. A FIFO nobody reads is an error rather than a wait.
-void write_through(const std::string& path,
-                   const std::function<void(const PieceWriter&)>& produce) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0 && errno == ENXIO) throw Error(path + ": cannot write: nobody reads this FIFO");
-  if (fd < 0) throw Error(path + ": cannot open for writing: " + errno_text());
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  if (!write_pieces(fd, produce)) {
-    const std::string reason = errno_text();
-    ::close(fd);
-    throw Error(path + ": cannot write: " + reason);
+}  // namespace
+
+AtomicFile::AtomicFile(const std::string& path) : path_(path) {
+  struct stat st {};
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {  // a device or a FIFO: written through
+    fd_ = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC);
+    if (fd_ < 0 && errno == ENXIO) throw Error(path + ": cannot write: nobody reads this FIFO");
+    if (fd_ < 0) throw Error(path + ": cannot open for writing: " + errno_text());
+    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    return;
   }
-  if (::close(fd) != 0) throw Error(path + ": cannot write: " + errno_text());
+  target_ = resolve_links(path);
+  tmp_ = target_ + ".XXXXXX";
+  fd_ = ::mkostemp(tmp_.data(), O_CLOEXEC);
+  if (fd_ < 0) {
+    throw Error(path + ": cannot create a temporary file " + tmp_ + ": " + errno_text());
+  }
+  if (::fchmod(fd_, exists ? st.st_mode & 07777 : 0644) != 0) fail("set permissions", errno);
 }
 
-// Replaces the regular file `target` (or creates it) through a uniquely named temporary
-// file in its folder; `path` is the name the caller gave, used in messages.
-void replace_atomically(const std::string& path, const std::string& target,
-                        const std::function<void(const PieceWriter&)>& produce, mode_t mode) {
-  std::string tmp = target + ".XXXXXX";
-  const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) throw Error(path + ": cannot create a temporary file " + tmp + ": " + errno_text());
-  auto fail = [&](const std::string& what) {
-    const std::string reason = errno_text();
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw Error(path + ": cannot " + what + ": " + reason);
-  };
-  if (::fchmod(fd, mode) != 0) fail("set permissions");
-  if (!write_pieces(fd, produce)) fail("write");
-  if (::fsync(fd) != 0) fail("sync");
+AtomicFile::~AtomicFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::write(std::string_view piece) noexcept {
+  if (error_ == 0 && !write_all(fd_, piece)) error_ = errno;
+}
+
+void AtomicFile::fail(const std::string& what, int error) {
+  ::close(fd_);
+  fd_ = -1;
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+  throw Error(path_ + ": cannot " + what + ": " + std::strerror(error));
+}
+
+void AtomicFile::commit() {
+  if (error_ != 0) fail("write", error_);
+  if (!tmp_.empty() && ::fsync(fd_) != 0) fail("sync", errno);
+  const int fd = std::exchange(fd_, -1);
   if (::close(fd) != 0) {
-    const std::string reason = errno_text();
-    ::unlink(tmp.c_str());
-    throw Error(path + ": cannot write: " + reason);
+    const int error = errno;
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+    throw Error(path_ + ": cannot write: " + std::strerror(error));
   }
-  if (::rename(tmp.c_str(), target.c_str()) != 0) {
-    const std::string reason = errno_text();
-    ::unlink(tmp.c_str());
-    throw Error(path + ": cannot replace: " + reason);
+  if (tmp_.empty()) return;
+  if (::rename(tmp_.c_str(), target_.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(tmp_.c_str());
+    throw Error(path_ + ": cannot replace: " + std::strerror(error));
   }
-  const auto dir = fs::path(target).parent_path();
+  const auto dir = fs::path(target_).parent_path();
   fsync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
 }
 
-}  // namespace
-
 void write_file_atomic(const std::string& path,
                        const std::function<void(const PieceWriter&)>& produce) {
-  struct stat st {};
-  const bool exists = ::stat(path.c_str(), &st) == 0;
-  if (exists && !S_ISREG(st.st_mode)) {
-    write_through(path, produce);
-    return;
-  }
-  replace_atomically(path, resolve_links(path), produce, exists ? st.st_mode & 07777 : 0644);
+  AtomicFile file(path);
+  produce([&file](std::string_view piece) { file.write(piece); });
+  file.commit();
 }
 
 void refuse_same_output(const std::string& option_a, const std::string& a,
@@ -154,18 +149,33 @@ void write_standard_output(std::string_view content) {
   std::cout.flush();
   const bool ok = std::fwrite(content.data(), 1, content.size(), stdout) == content.size() &&
                   std::fflush(stdout) == 0 && std::cout.good() && !std::ferror(stdout);
-  if (!ok) {
-    throw Error(std::string("standard output: ") +
-                (errno != 0 ? errno_text() : std::string("write error")));
+  if (ok) return;
+  if (errno == EPIPE) throw ReaderGone("standard output: its reader has gone (broken pipe)");
+  throw Error(std::string("standard output: ") +
+              (errno != 0 ? errno_text() : std::string("write error")));
+}
+
+CommandOutput::CommandOutput(const std::string& path) {
+  if (path != "-") file_ = std::make_unique<AtomicFile>(path);
+}
+
+void CommandOutput::write(std::string_view piece) {
+  if (!file_) {
+    write_standard_output(piece);
+    return;
   }
+  file_->write(piece);
+  if (file_->failed()) file_->commit();  // throws, naming the failure
+}
+
+void CommandOutput::finish() {
+  if (file_) file_->commit();
 }
 
 void write_output(const std::string& path, std::string_view content) {
-  if (path == "-") {
-    write_standard_output(content);
-  } else {
-    write_file_atomic(path, content);
-  }
+  CommandOutput output(path);
+  output.write(content);
+  output.finish();
 }
 
 void ensure_writable_dir(const std::string& dir, const std::string& key) {

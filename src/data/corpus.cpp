@@ -1,11 +1,13 @@
 // Line reading through zlib's gzread, which passes plain files through unchanged.
 #include "data/corpus.h"
 
+#include <unistd.h>
 #include <zlib.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <istream>
-#include <memory>
+#include <iterator>
 
 #include "common/errors.h"
 #include "common/utf8.h"
@@ -13,59 +15,87 @@
 namespace nmt {
 namespace {
 
-// Splits `buffer` into lines, moving complete ones into `lines`; keeps the unfinished tail.
-void take_lines(std::string& buffer, std::vector<std::string>& lines) {
+// Moves the complete lines of `buffer`, at most `count` of them, into `lines`; keeps the rest.
+void take_lines(std::string& buffer, std::vector<std::string>& lines, size_t count) {
   size_t start = 0;
-  for (size_t nl; (nl = buffer.find('\n', start)) != std::string::npos; start = nl + 1) {
+  for (size_t nl; lines.size() < count && (nl = buffer.find('\n', start)) != std::string::npos;
+       start = nl + 1) {
     lines.emplace_back(buffer, start, nl - start);
   }
   buffer.erase(0, start);
 }
 
-// Drops trailing '\r' and checks UTF-8, naming the file and 1-based line on failure.
-void finish_lines(std::vector<std::string>& lines, const std::string& name) {
+// Drops trailing '\r' and checks UTF-8, naming the file and 1-based line (the first of
+// `lines` being line `first`) on failure.
+void finish_lines(std::vector<std::string>& lines, const std::string& name, size_t first = 1) {
   for (size_t i = 0; i < lines.size(); ++i) {
     auto& line = lines[i];
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!is_valid_utf8(line)) {
-      throw DataError(name + ":" + std::to_string(i + 1) + ": invalid UTF-8");
+      throw DataError(name + ":" + std::to_string(first + i) + ": invalid UTF-8");
     }
   }
 }
 
 }  // namespace
 
-std::vector<std::string> read_lines(const std::string& path) {
-  // Pipes, FIFOs and /dev/stdin are read like files: `--input <(zcat f.gz)` is how people feed one.
-  std::error_code error;
-  const auto status = std::filesystem::status(path, error);
-  if (!std::filesystem::exists(status)) throw DataError(path + ": no such file");
-  if (std::filesystem::is_directory(status)) throw DataError(path + ": is a folder, not a file");
-  std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
-  if (!file) throw DataError(path + ": cannot open for reading");
-  gzbuffer(file.get(), 1 << 17);
+LineReader::LineReader(const std::string& path) : name_(path == "-" ? "<stdin>" : path) {
+  if (path == "-") {
+    const int fd = ::dup(STDIN_FILENO);
+    file_ = fd < 0 ? nullptr : gzdopen(fd, "rb");
+    if (file_ == nullptr) throw DataError(name_ + ": cannot open for reading");
+  } else {
+    // Pipes, FIFOs and /dev/stdin are read like files: `--input <(zcat f.gz)` is how people
+    // feed one.
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (!std::filesystem::exists(status)) throw DataError(path + ": no such file");
+    if (std::filesystem::is_directory(status)) throw DataError(path + ": is a folder, not a file");
+    file_ = gzopen(path.c_str(), "rb");
+    if (file_ == nullptr) throw DataError(path + ": cannot open for reading");
+  }
+  gzbuffer(file_, 1 << 17);
+}
 
+LineReader::~LineReader() { gzclose(file_); }
+
+std::vector<std::string> LineReader::next(size_t count) {
   std::vector<std::string> lines;
-  std::string buffer;
+  take_lines(buffer_, lines, count);
   std::string chunk(1 << 16, '\0');
-  for (;;) {
-    const int n = gzread(file.get(), chunk.data(), static_cast<unsigned>(chunk.size()));
+  while (lines.size() < count && !at_end_) {
+    const int n = gzread(file_, chunk.data(), static_cast<unsigned>(chunk.size()));
     if (n < 0) {
       int errnum = 0;
-      throw DataError(path + ": read error (" + gzerror(file.get(), &errnum) + ")");
+      throw DataError(name_ + ": read error (" + gzerror(file_, &errnum) + ")");
     }
-    if (n == 0) break;
-    buffer.append(chunk.data(), n);
-    take_lines(buffer, lines);
+    if (n == 0) {
+      // gzread reports a gzip stream that ends early only through gzerror, as Z_BUF_ERROR.
+      int errnum = Z_OK;
+      gzerror(file_, &errnum);
+      if (errnum == Z_BUF_ERROR) {
+        throw DataError(name_ + ": truncated gzip file (unexpected end of file)");
+      }
+      at_end_ = true;
+      if (!buffer_.empty()) buffer_ += '\n';  // a final line without '\n' counts
+      take_lines(buffer_, lines, count);
+      break;
+    }
+    buffer_.append(chunk.data(), n);
+    take_lines(buffer_, lines, count);
   }
-  // gzread reports a gzip stream that ends early only through gzerror, as Z_BUF_ERROR.
-  int errnum = Z_OK;
-  gzerror(file.get(), &errnum);
-  if (errnum == Z_BUF_ERROR) {
-    throw DataError(path + ": truncated gzip file (unexpected end of file)");
+  finish_lines(lines, name_, lines_read_ + 1);
+  lines_read_ += lines.size();
+  return lines;
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  LineReader reader(path);
+  std::vector<std::string> lines;
+  for (auto some = reader.next(1 << 16); !some.empty(); some = reader.next(1 << 16)) {
+    lines.insert(lines.end(), std::make_move_iterator(some.begin()),
+                 std::make_move_iterator(some.end()));
   }
-  if (!buffer.empty()) lines.push_back(std::move(buffer));
-  finish_lines(lines, path);
   return lines;
 }
 
@@ -75,7 +105,7 @@ std::vector<std::string> read_lines(std::istream& in, const std::string& name) {
   std::string chunk(1 << 16, '\0');
   while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
     buffer.append(chunk.data(), in.gcount());
-    take_lines(buffer, lines);
+    take_lines(buffer, lines, SIZE_MAX);
   }
   if (!buffer.empty()) lines.push_back(std::move(buffer));
   finish_lines(lines, name);

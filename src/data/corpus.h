@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+struct gzFile_s;
+
 namespace nmt {
 
 /// Reads a UTF-8 text file (plain or gzip, detected by content) into lines, as sacreBLEU
@@ -16,6 +18,27 @@ std::vector<std::string> read_lines(const std::string& path);
 /// Reads lines from an open stream (e.g. standard input) with the same rules; `name` is used
 /// in error messages.
 std::vector<std::string> read_lines(std::istream& in, const std::string& name);
+
+/// Reads a text file's lines a few at a time, by read_lines' rules, so that a long input can
+/// be worked on and written as it is read. "-" is standard input, named "<stdin>".
+class LineReader {
+ public:
+  explicit LineReader(const std::string& path);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  /// The next `count` lines or fewer; empty at the end. Throws DataError naming the file (and
+  /// line).
+  std::vector<std::string> next(size_t count);
+
+ private:
+  std::string name_;
+  gzFile_s* file_ = nullptr;
+  std::string buffer_;
+  size_t lines_read_ = 0;
+  bool at_end_ = false;
+};
 
 /// `prefix.lang` if it exists, else `prefix.lang.gz`; throws DataError naming both
 /// candidates (and `key`, the config key the prefix came from) if neither exists.

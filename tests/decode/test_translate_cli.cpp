@@ -215,3 +215,51 @@ TEST_CASE("translate and evaluate: input from pipes, FIFOs and /dev/stdin", "[de
       "translate --model '" + model + "' --input '" + dir.path().string() + "'"));
   CHECK_THAT(folder, Catch::Contains("is a folder, not a file"));
 }
+
+TEST_CASE("translate: writes translations as it reads, and stops quietly when the reader goes",
+          "[decode][translate]") {
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  std::string lines;
+  for (int i = 0; i < 65536; ++i) lines += i % 2 == 0 ? "red dog cat sun\n" : "tree sun red\n";
+  nmt::test::write_text(dir.file("big.txt"), lines);
+  // Batches of 4, one worker: translated and written 64 lines at a time.
+  const auto translate = nmt_binary() + " translate --model '" + model +
+                         "' --beam 1 --workers 1 --batch-size 4 --input ";
+
+  // Output comes while the input is still open: the FIFO's writer holds it for 60 s more.
+  nmt::test::write_text(dir.file("streamed.sh"),
+                        "cd '" + dir.path().string() + "'\nmkfifo fifo\n" +
+                            "(cat big.txt; exec sleep 60) > fifo &\nwriter=$!\n" + translate +
+                            "fifo > out.txt 2> /dev/null &\nreader=$!\n"
+                            "for i in $(seq 300); do\n"
+                            "  [ \"$(wc -l < out.txt)\" -ge 64 ] && break\n  sleep 0.1\ndone\n"
+                            "echo \"lines: $(wc -l < out.txt)\"\n"
+                            "kill $reader $writer\n");
+  const auto streamed = run_command("bash '" + dir.file("streamed.sh") + "'");
+  INFO(streamed.output);
+  const auto seen = streamed.output.find("lines: ");
+  REQUIRE(seen != std::string::npos);
+  CHECK(std::stoi(streamed.output.substr(seen + 7)) >= 64);
+
+  // A reader that leaves after one line ends the translation without an error, whether
+  // SIGPIPE stops nmt (141) or is ignored and the write fails (EPIPE).
+  for (const std::string sigpipe : {"", "trap '' PIPE; "}) {
+    CAPTURE(sigpipe);
+    const auto cut = run_command("bash -c \"" + sigpipe + "set -o pipefail; " + translate + "'" +
+                                 dir.file("big.txt") + "' 2> '" + dir.file("err.txt") +
+                                 "' | head -n 1; echo status: \\$?\"");
+    INFO(cut.output);
+    const auto status = cut.output.find("status: ");
+    REQUIRE(status != std::string::npos);
+    const int code = std::stoi(cut.output.substr(status + 8));
+    CHECK((code == 0 || code == 141));
+    const auto err = nmt::test::read_text(dir.file("err.txt"));
+    INFO(err);
+    CHECK(err.find("error") == std::string::npos);
+    // It stopped at the first batches it could not write, not after all 1,024.
+    size_t searches = 0;
+    for (size_t at = 0; (at = err.find(" sentences, ", at)) != std::string::npos; ++at) ++searches;
+    CHECK(searches < 10);
+  }
+}
