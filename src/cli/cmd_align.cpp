@@ -24,6 +24,7 @@ struct AlignOptions {
   std::string device = "cpu";
   int64_t batch_size = 64;
   int threads = 0;
+  int64_t max_input_tokens = -1;  // -1: the Translator's default
 };
 
 std::string pharaoh_line(const Links& links) {
@@ -46,7 +47,14 @@ int run_align(const AlignOptions& o) {
                     " lines and --input " + o.input + " has " + std::to_string(sources.size()) +
                     " (expected one reference per input line)");
   }
-  const auto forced = translator.force(sources, references, o.batch_size);
+  if (o.max_input_tokens >= 0) translator.limit_input_tokens(o.max_input_tokens);
+  std::vector<Translation> forced;
+  try {
+    forced = translator.force(sources, references, o.batch_size);
+  } catch (const InputTooLong& e) {
+    throw DataError((e.reference() ? o.reference : o.input) + ":" + std::to_string(e.index() + 1) +
+                    ": " + e.what());
+  }
   std::ostringstream links, attention;
   for (size_t i = 0; i < forced.size(); ++i) {
     const auto record = best_attention_record(static_cast<int64_t>(i) + 1, forced[i]);
@@ -68,6 +76,7 @@ Command add_align_command(CLI::App& app) {
   sub->add_option("--checkpoint", o->checkpoint,
                   "Checkpoint file (default: best.ckpt, else the newest step checkpoint)");
   add_device_option(sub, o->device);
+  add_max_input_tokens_option(sub, o->max_input_tokens);
   sub->add_option("--input", o->input, "Source text file")->required();
   sub->add_option("--reference", o->reference, "Its translations, one per line")->required();
   sub->add_option("--output", o->output,

@@ -34,7 +34,8 @@ nlohmann::json model_info(const Translator& translator,
           {"config", config_values(translator.config())},
           {"source_vocabulary", translator.source_vocab().size()},
           {"target_vocabulary", translator.target_vocab().size()},
-          {"parameters", translator.parameters()}};
+          {"parameters", translator.parameters()},
+          {"max_input_tokens", translator.max_input_tokens()}};
 }
 
 int run_serve(const ServeCommandOptions& o) {

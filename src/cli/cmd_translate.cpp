@@ -59,8 +59,14 @@ int run_translate(const TranslateOptions& o) {
   const auto chunk = static_cast<size_t>(o.batch_size * workers * 16);
   int64_t line = 0;
   for (auto lines = input.next(chunk); !lines.empty(); lines = input.next(chunk)) {
+    std::vector<Translation> translations;
+    try {
+      translations = translator->translate(lines, search, o.batch_size, workers);
+    } catch (const InputTooLong& e) {
+      throw DataError(input.name() + ":" + std::to_string(line + 1 + e.index()) + ": " + e.what());
+    }
     std::ostringstream out, records;
-    for (const auto& r : translator->translate(lines, search, o.batch_size, workers)) {
+    for (const auto& r : translations) {
       if (o.search.nbest == 1) {
         out << (r.texts.empty() ? "" : r.texts.front()) << "\n";
       } else {  // Moses n-best format: line ||| translation ||| score
@@ -89,6 +95,7 @@ void add_model_options(CLI::App* sub, ModelOptions& models) {
                   "Checkpoint file (default: best.ckpt, else the newest step checkpoint); for an "
                   "ensemble, once per --model in the same order");
   add_device_option(sub, models.device);
+  add_max_input_tokens_option(sub, models.max_input_tokens);
   sub->add_option("--precision", models.precision,
                   "Precision of the matmuls: fp32, bf16 (fp32 weights, bf16 products) or auto "
                   "(bf16 where the CPU has AVX512-BF16 or AMX-BF16)")
@@ -125,6 +132,7 @@ std::unique_ptr<Translator> load_translator(const ModelOptions& models) {
   auto translator = std::make_unique<Translator>(models.model_dirs, models.checkpoints, device,
                                                  precision.precision);
   spdlog::info("[translate] precision: {}", precision.reason);
+  if (models.max_input_tokens >= 0) translator->limit_input_tokens(models.max_input_tokens);
   if (models.shortlist) {
     const auto path = shortlist_path(models.model_dirs.front());
     if (!std::filesystem::exists(path)) {
@@ -166,6 +174,13 @@ int share_search_threads(const Translator& translator, int threads, int requeste
     spdlog::warn("[translate] --workers {}: searching on 1 thread, as {}", requested, limit);
   }
   return usable;
+}
+
+void add_max_input_tokens_option(CLI::App* sub, int64_t& max_input_tokens) {
+  sub->add_option("--max-input-tokens", max_input_tokens,
+                  "Longest input line in subword tokens; a longer one is refused with an error "
+                  "naming it (default: 4 x the model's data.max_len; 0: no limit)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
 }
 
 void add_device_option(CLI::App* sub, std::string& device) {

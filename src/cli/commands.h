@@ -28,11 +28,16 @@ struct ModelOptions {
   std::string precision = "auto";  // fp32, bf16 or auto (choose_precision)
   bool shortlist = false;          // search with MODEL/shortlist.tsv (decode/shortlist.h)
   int64_t shortlist_per_source = 50, shortlist_frequent = 100;
+  int64_t max_input_tokens = -1;  // -1: the Translator's default (limit_input_tokens)
 };
 
 /// --model (repeatable: an ensemble), --checkpoint (none, or one per --model), --device,
-/// --precision and the --shortlist options, as `nmt translate` and `nmt serve` take them.
+/// --precision, --max-input-tokens and the --shortlist options, as `nmt translate` and
+/// `nmt serve` take them.
 void add_model_options(CLI::App* sub, ModelOptions& models);
+
+/// Adds --max-input-tokens, the longest input a command translates or reads.
+void add_max_input_tokens_option(CLI::App* sub, int64_t& max_input_tokens);
 
 /// The models of `models` loaded for searching (with the first model's shortlist if asked);
 /// once loaded, logs the precision chosen and why.

@@ -31,6 +31,7 @@ class LineReader {
   /// The next `count` lines or fewer; empty at the end. Throws DataError naming the file (and
   /// line).
   std::vector<std::string> next(size_t count);
+  const std::string& name() const { return name_; }
 
  private:
   std::string name_;

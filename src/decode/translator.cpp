@@ -79,6 +79,16 @@ void log_search_speed(const std::vector<std::vector<Hypothesis>>& results, doubl
       seconds > 0 ? static_cast<double>(results.size()) / seconds : 0.0);
 }
 
+// Throws InputTooLong for the first of `ids` longer than `limit` (0: no limit).
+void check_lengths(const std::vector<std::vector<int>>& ids, int64_t limit,
+                   bool references = false) {
+  if (limit <= 0) return;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto tokens = static_cast<int64_t>(ids[i].size());
+    if (tokens > limit) throw InputTooLong(i, tokens, limit, references);
+  }
+}
+
 }  // namespace
 
 AttentionRecord best_attention_record(int64_t line, const Translation& t) {
@@ -98,6 +108,12 @@ AttentionRecord best_attention_record(int64_t line, const Translation& t) {
   r.score = best.score;
   return r;
 }
+
+InputTooLong::InputTooLong(size_t index, int64_t tokens, int64_t limit, bool reference)
+    : Error(std::to_string(tokens) + " subword tokens, more than the " + std::to_string(limit) +
+            " a translation may read (--max-input-tokens)"),
+      index_(index),
+      reference_(reference) {}
 
 Translator::Translator(const std::string& model_dir, const std::string& checkpoint,
                        const torch::Device& device)
@@ -128,6 +144,7 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
     }
   }
   config_ = configs.front();
+  max_input_tokens_ = 4 * config_.data.max_len;
   checkpoints_ = paths;
   src_vocab_ = std::make_shared<Vocab>(first_files.front());
   trg_vocab_ = first_files.size() > 1 ? std::make_shared<Vocab>(first_files.back()) : src_vocab_;
@@ -141,6 +158,12 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
 }
 
 Translator::~Translator() = default;
+
+void Translator::check_input_lengths(const std::vector<std::string>& lines) const {
+  std::vector<std::vector<int>> ids;
+  for (const auto& line : lines) ids.push_back(src_vocab_->encode(line));
+  check_lengths(ids, max_input_tokens_);
+}
 
 void Translator::use_shortlist(std::shared_ptr<const Shortlist> shortlist) {
   const std::lock_guard<std::mutex> lock(idle_mutex_);
@@ -214,6 +237,7 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
                                                int64_t workers) {
   std::vector<std::vector<int>> ids;
   for (const auto& line : lines) ids.push_back(src_vocab_->encode(line));
+  check_lengths(ids, max_input_tokens_);
   const auto start = std::chrono::steady_clock::now();
   auto results = [&] {
     if (usable_workers(workers) > 1) {
@@ -263,6 +287,8 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
     pairs.trg.push_back(trg_vocab_->encode(references[i]));
     if (!pairs.src.back().empty()) readable.push_back(static_cast<int64_t>(i));
   }
+  check_lengths(pairs.src, max_input_tokens_);
+  check_lengths(pairs.trg, max_input_tokens_, true);
   std::vector<Translation> out(sources.size());
   torch::NoGradGuard no_grad;
   const CpuBf16Autocast autocast(precision_ == Precision::bf16);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/errors.h"
 #include "common/precision.h"
 #include "decode/search.h"
 #include "eval/attention_record.h"
@@ -31,6 +32,19 @@ struct Translation {
 /// The attention record of a translation's best hypothesis, as input line `line` (1-based).
 AttentionRecord best_attention_record(int64_t line, const Translation& translation);
 
+/// An input of more subword tokens than the Translator accepts; what() says how many and the
+/// limit, and callers add where the input came from.
+class InputTooLong : public Error {
+ public:
+  InputTooLong(size_t index, int64_t tokens, int64_t limit, bool reference = false);
+  size_t index() const { return index_; }        // of the line in the lines given
+  bool reference() const { return reference_; }  // force's reference rather than its source
+
+ private:
+  size_t index_;
+  bool reference_;
+};
+
 class Translator {
  public:
   /// Loads `checkpoint` (default: model_dir/best.ckpt, else the newest step checkpoint) onto
@@ -52,6 +66,14 @@ class Translator {
   /// (decode/shortlist.h): faster, and not always the translation of the whole vocabulary.
   void use_shortlist(std::shared_ptr<const Shortlist> shortlist);
 
+  /// Inputs of more than `max_tokens` subword tokens are refused from now on (0: none are):
+  /// a search's time and memory grow with its input, and one endless line would hold a
+  /// translator or a server for minutes. The default is 4 x the model's data.max_len.
+  void limit_input_tokens(int64_t max_tokens) { max_input_tokens_ = max_tokens; }
+  int64_t max_input_tokens() const { return max_input_tokens_; }
+  /// Throws InputTooLong for the first of `lines` that is longer than the limit.
+  void check_input_lengths(const std::vector<std::string>& lines) const;
+
   /// How many threads may search at once: `requested`, or 1 for bf16 on a oneDNN that
   /// confines bf16 work to one thread (model/cpu_autocast.h).
   int64_t usable_workers(int64_t requested) const;
@@ -59,6 +81,7 @@ class Translator {
   /// With usable_workers(`workers`) > 1, that many threads search whole batches at once, each with
   /// state of its own over the shared models, and each with LibTorch's thread count (set it to the
   /// cores / workers first). The batches, and so the translations, are those of one worker.
+  /// Throws InputTooLong (check_input_lengths) before searching anything.
   /// Callable from several threads at once: each call searches with state of its own.
   std::vector<Translation> translate(const std::vector<std::string>& lines,
                                      const SearchOptions& options, int64_t batch_size,
@@ -67,7 +90,8 @@ class Translator {
   /// The model reading each reference after its source (teacher forcing): one hypothesis per
   /// line whose ids are the reference's pieces, complete, with the sum of their log-probs
   /// (</s> included, no length penalty) as score and the attention the model gave each of
-  /// them. Throws Error if the line counts differ, or for an ensemble.
+  /// them. Throws Error if the line counts differ, or for an ensemble, and InputTooLong for a
+  /// source or reference longer than the limit.
   std::vector<Translation> force(const std::vector<std::string>& sources,
                                  const std::vector<std::string>& references, int64_t batch_size);
 
@@ -92,6 +116,7 @@ class Translator {
   Precision precision_;
   std::vector<Seq2Seq> models_;
   std::shared_ptr<const Shortlist> shortlist_;
+  int64_t max_input_tokens_ = 0;
   std::mutex idle_mutex_;
   std::vector<std::unique_ptr<Scorer>> idle_scorers_;
 };

@@ -1,10 +1,10 @@
 #include "serve/server.h"
 
-#include "serve/http.h"
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include "decode/translator.h"
+#include "serve/http.h"
 #include "serve/page.h"
 #include "serve/translation_queue.h"
 
@@ -22,10 +22,10 @@ void answer_error(httplib::Response& res, int status, const std::string& message
 
 TranslationServer::TranslationServer(Translator& translator, nlohmann::json model_info,
                                      const ServerOptions& options)
-    : queue_(std::make_unique<TranslationQueue>(translator, options.batch_size,
-                                                options.max_batch_sentences,
-                                                std::chrono::milliseconds(options.batch_wait_ms),
-                                                options.workers)),
+    : translator_(translator),
+      queue_(std::make_unique<TranslationQueue>(
+          translator, options.batch_size, options.max_batch_sentences,
+          std::chrono::milliseconds(options.batch_wait_ms), options.workers)),
       http_(std::make_unique<httplib::Server>()),
       model_info_(std::move(model_info)),
       options_(options) {
@@ -57,6 +57,11 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
   });
   http.Post("/translate", [this](const httplib::Request& req, httplib::Response& res) {
     const auto request = parse_translate_request(req.body, options_.limits);
+    try {  // here, before a search that other requests share
+      translator_.check_input_lengths(request.text);
+    } catch (const InputTooLong& e) {
+      throw RequestError(413, "text[" + std::to_string(e.index()) + "]: " + e.what());
+    }
     const auto translations = queue_->translate(request.text, request.search);
     res.set_content(translations_json(translations, request)
                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),

@@ -46,6 +46,7 @@ class TranslationServer {
   int64_t searches() const;  // searches run so far (each may serve several requests)
 
  private:
+  const Translator& translator_;
   std::unique_ptr<TranslationQueue> queue_;
   std::unique_ptr<httplib::Server> http_;
   nlohmann::json model_info_;

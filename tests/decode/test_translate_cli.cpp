@@ -263,3 +263,35 @@ TEST_CASE("translate: writes translations as it reads, and stops quietly when th
     CHECK(searches < 10);
   }
 }
+
+TEST_CASE(
+    "translate and align: an input longer than --max-input-tokens is one error naming its line",
+    "[decode][translate][errors]") {
+  nmt::test::TempDir dir;
+  const auto model = train_tiny_model(dir);
+  std::string long_line;
+  for (int i = 0; i < 500; ++i) long_line += "red dog ";
+  nmt::test::write_text(dir.file("in.txt"), "red dog\n" + long_line + "\n");
+  nmt::test::write_text(dir.file("short.txt"), "red dog\ncat\n");
+  const auto m = " --model '" + model + "'";
+  const auto in = " --input '" + dir.file("in.txt") + "'";
+  // The default: 4 x the model's data.max_len (100).
+  const auto by_default = nmt::test::require_one_line_error(
+      nmt::test::run_nmt("translate" + m + in + " --output '" + dir.file("out.txt") + "'"));
+  CHECK_THAT(by_default, Catch::Contains(dir.file("in.txt") + ":2: ") &&
+                             Catch::Contains("more than the 400") &&
+                             Catch::Contains("--max-input-tokens"));
+  CHECK(!std::filesystem::exists(dir.file("out.txt")));
+  const auto lowered = nmt::test::require_one_line_error(nmt::test::run_nmt(
+      "translate" + m + " --max-input-tokens 1 --input '" + dir.file("short.txt") + "'"));
+  CHECK_THAT(lowered, Catch::Contains("short.txt:1: ") && Catch::Contains("more than the 1 "));
+  const auto unlimited = run_command(nmt_binary() + " translate" + m + in +
+                                     " --beam 1 --max-input-tokens 0 --max-len-a 0 --max-len-b 5");
+  INFO(unlimited.output);
+  CHECK(unlimited.status == 0);
+
+  const auto reference = nmt::test::require_one_line_error(
+      nmt::test::run_nmt("align" + m + " --input '" + dir.file("short.txt") + "' --reference '" +
+                         dir.file("in.txt") + "'"));
+  CHECK_THAT(reference, Catch::Contains(dir.file("in.txt") + ":2: "));
+}

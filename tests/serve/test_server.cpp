@@ -25,6 +25,12 @@ std::vector<nmt::Translation> expected(nmt::Translator& translator,
   return translator.translate(lines, options, 64);
 }
 
+std::string repeated(const std::string& text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += text;
+  return out;
+}
+
 json post(httplib::Client& client, const std::string& body, int expected_status) {
   const auto res = client.Post("/translate", body, "application/json");
   REQUIRE(res);
@@ -134,6 +140,8 @@ TEST_CASE("serve: a bad request is a 4xx whose error names the field", "[serve]"
        "text: 9 sentences (at most 8 per request)"},
       {json{{"text", {std::string(5000, 'a')}}}.dump(), 413,
        "body: larger than the server's limit"},
+      // 900 words, more than the 4 x data.max_len (100) tokens a translation may read.
+      {json{{"text", {"red", repeated("red ", 900)}}}.dump(), 413, "text[1]: "},
   };
   for (const auto& [body, status, message] : cases) {
     const auto error = post(client, body, status);
