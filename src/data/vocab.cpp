@@ -3,6 +3,7 @@
 #include "data/vocab.h"
 
 #include <spdlog/spdlog.h>
+#include <zlib.h>
 
 #include <filesystem>
 
@@ -43,6 +44,17 @@ std::vector<std::string> subword_model_files(const DataConfig& data, const std::
   if (data.subwords.joint) return {(dir / "spm.model").string()};
   return {(dir / ("spm." + data.src + ".model")).string(),
           (dir / ("spm." + data.trg + ".model")).string()};
+}
+
+std::string subword_fingerprint(const std::vector<std::string>& files) {
+  std::string fingerprint;
+  for (const auto& file : files) {
+    const auto bytes = read_file(file);
+    const auto crc =
+        crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
+    fingerprint += fmt::format("{}{}:{:08x}", fingerprint.empty() ? "" : " ", bytes.size(), crc);
+  }
+  return fingerprint;
 }
 
 void train_subword_model(const std::vector<const std::vector<std::string>*>& sentences,

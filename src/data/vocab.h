@@ -45,6 +45,10 @@ struct Vocabs {
 /// (`spm.model` when joint, else `spm.<src>.model` and `spm.<trg>.model`).
 std::vector<std::string> subword_model_files(const DataConfig& data, const std::string& model_dir);
 
+/// What identifies the subword models `files` (their sizes and CRC-32s, in order): equal
+/// fingerprints, the same subwords. Throws Error naming a file that cannot be read.
+std::string subword_fingerprint(const std::vector<std::string>& files);
+
 /// Loads the subword models from `model_dir`, training them first from `train` if they are
 /// missing. A present model whose vocabulary size differs from the config is an error.
 Vocabs prepare_vocabs(const DataConfig& data, const std::string& model_dir,

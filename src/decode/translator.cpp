@@ -34,29 +34,6 @@ std::string default_checkpoint(const std::string& model_dir) {
   return steps.back();
 }
 
-// An ensemble reads one source and scores one target vocabulary: model i's subword models
-// must be model 0's, byte for byte.
-void require_shared_subwords(const std::vector<std::string>& first,
-                             const std::vector<std::string>& other, const std::string& other_dir) {
-  const auto describe = [](const std::vector<std::string>& files) {
-    return files.size() == 1 ? std::string("joint subword model") : std::string("subword models");
-  };
-  if (first.size() != other.size()) {
-    throw Error("--model " + other_dir + ": it has " + describe(other) + " and the first model " +
-                describe(first) + " (an ensemble must share its subword models)");
-  }
-  for (size_t k = first.size(); k-- > 0;) {  // the target's first
-    if (read_file(other[k]) != read_file(first[k])) {
-      throw Error("--model " + other_dir + ": its " +
-                  (first.size() == 1 ? "subword model "
-                   : k == 0          ? "source subword model "
-                                     : "target subword model ") +
-                  other[k] + " differs from " + first[k] +
-                  " (an ensemble must share its subword models)");
-    }
-  }
-}
-
 std::vector<std::string> pieces_of(const Vocab& vocab, const std::vector<int64_t>& ids,
                                    bool with_eos) {
   std::vector<std::string> pieces;
@@ -130,18 +107,20 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
                 " times and --model " + std::to_string(model_dirs.size()) +
                 " (expected no --checkpoint, or one per --model in the same order)");
   }
-  std::vector<std::string> paths, first_files;
+  std::vector<std::string> paths;
+  std::vector<TrainingProgress> progresses;
   std::vector<Config> configs;
-  for (size_t i = 0; i < model_dirs.size(); ++i) {  // every check before any model is built
+  for (size_t i = 0; i < model_dirs.size(); ++i) {
     const auto& given = checkpoints.empty() ? std::string() : checkpoints[i];
     paths.push_back(given.empty() ? default_checkpoint(model_dirs[i]) : given);
-    configs.push_back(parse_config(checkpoint_config(paths.back()), paths.back()));
-    const auto files = subword_model_files(configs.back().data, model_dirs[i]);
-    if (i == 0) {
-      first_files = files;
-    } else {
-      require_shared_subwords(first_files, files, model_dirs[i]);
-    }
+    progresses.push_back(checkpoint_progress(paths.back()));
+    configs.push_back(parse_config(progresses.back().config_yaml, paths.back()));
+  }
+  // Every model reads the first model's subwords: an ensemble reads one source and scores one
+  // target vocabulary, and a --checkpoint of another model would read them as its own.
+  const auto first_files = subword_model_files(configs.front().data, model_dirs.front());
+  for (size_t i = 0; i < paths.size(); ++i) {  // every check before any model is built
+    require_trained_with(paths[i], progresses[i], configs[i].data, first_files);
   }
   config_ = configs.front();
   max_input_tokens_ = 4 * config_.data.max_len;

@@ -14,8 +14,10 @@
 #include <tuple>
 #include <utility>
 
+#include "common/config.h"
 #include "common/errors.h"
 #include "common/files.h"
+#include "data/vocab.h"
 #include "model/device.h"
 
 namespace nmt {
@@ -184,6 +186,7 @@ TrainingProgress read_progress(torch::serialize::InputArchive& archive, const st
   p.bad_validations = read_int(archive, "bad_validations", path);
   p.schedule_state = read_string(archive, "schedule_state", path);
   p.config_yaml = read_string(archive, "config_yaml", path);
+  if (archive.try_read("subwords", value)) p.subwords = read_string(archive, "subwords", path);
   if (archive.try_read("averaged_from", value)) {
     p.averaged_from = read_string(archive, "averaged_from", path);
   }
@@ -250,6 +253,7 @@ void write_checkpoint(const std::string& path, const c10::Dict<std::string, torc
   archive.write("bad_validations", progress.bad_validations);
   archive.write("schedule_state", progress.schedule_state);
   archive.write("config_yaml", progress.config_yaml);
+  if (!progress.subwords.empty()) archive.write("subwords", progress.subwords);
   if (!progress.worker_rng.empty()) archive.write("worker_rng", torch::stack(progress.worker_rng));
   if (!progress.worker_cuda_rng.empty()) {
     archive.write("worker_cuda_rng", torch::stack(progress.worker_cuda_rng));
@@ -361,6 +365,34 @@ TrainingProgress checkpoint_progress(const std::string& path) {
 std::string checkpoint_config(const std::string& path) {
   auto archive = open_archive(path);
   return reading(path, [&] { return read_string(archive, "config_yaml", path); });
+}
+
+std::string checkpoint_home(const std::string& path) {
+  const auto dir = fs::absolute(path).lexically_normal().parent_path();
+  return (dir.filename() == "checkpoints" ? dir.parent_path() : dir).string();
+}
+
+void require_trained_with(const std::string& path, const TrainingProgress& progress,
+                          const DataConfig& data, const std::vector<std::string>& files) {
+  const auto expected = subword_fingerprint(files);
+  std::string recorded = progress.subwords;
+  if (recorded.empty()) {
+    const auto own = subword_model_files(data, checkpoint_home(path));
+    for (const auto& file : own) {
+      if (!fs::is_regular_file(file)) {
+        throw DataError(path + ": it records no subword models, and its directory has no " +
+                        fs::path(file).filename().string() + " to show that it was trained with " +
+                        files.front());
+      }
+    }
+    recorded = subword_fingerprint(own);
+  }
+  if (recorded != expected) {
+    std::string names;
+    for (const auto& file : files) names += (names.empty() ? "" : " and ") + file;
+    throw DataError(path + ": it was trained with other subword models than " + names +
+                    " (its vocabulary would be read as another's)");
+  }
 }
 
 std::string step_checkpoint_path(const std::string& model_dir, int64_t step) {

@@ -13,6 +13,8 @@
 
 namespace nmt {
 
+struct DataConfig;
+
 /// Where training stands, besides the model and optimiser.
 struct TrainingProgress {
   int64_t step = 0;            // updates done
@@ -28,6 +30,9 @@ struct TrainingProgress {
   int64_t bad_validations = 0;  // validations since the best
   std::string schedule_state;
   std::string config_yaml;  // the resolved config the model was built from
+  // subword_fingerprint of the subword models it was trained with; empty in checkpoints
+  // written before fingerprints were recorded.
+  std::string subwords;
   // Data-parallel training: the CPU generator states of ranks 1, 2, ... (rank 0's is this
   // process's), and their GPU generators' when they trained on GPUs.
   std::vector<torch::Tensor> worker_rng, worker_cuda_rng;
@@ -72,6 +77,17 @@ TrainingProgress checkpoint_progress(const std::string& path);
 
 /// The config YAML stored in a checkpoint (to rebuild its model).
 std::string checkpoint_config(const std::string& path);
+
+/// The model directory a checkpoint belongs to: DIR of DIR/checkpoints/step-N.ckpt, else the
+/// file's own directory (DIR/best.ckpt, or a file written by nmt average).
+std::string checkpoint_home(const std::string& path);
+
+/// Throws DataError naming `path` unless the checkpoint, whose progress is `progress` and config
+/// `data`, was trained with the subword models `files`: by the fingerprint it records, or, in a
+/// checkpoint too old to record one, by the subword model files in its checkpoint_home, which
+/// must then exist. A model translating with other subwords than its own reads garbage.
+void require_trained_with(const std::string& path, const TrainingProgress& progress,
+                          const DataConfig& data, const std::vector<std::string>& files);
 
 /// Step checkpoints in `dir` (checkpoints/step-NNNNNNNN.ckpt), oldest first.
 std::vector<std::string> list_step_checkpoints(const std::string& model_dir);

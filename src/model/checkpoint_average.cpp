@@ -66,41 +66,14 @@ void check_same_tensors(const StoredCheckpoint& first, const std::string& first_
       throw DataError(incompatible(path, first_path, "its tensors (it has '" + name + "')"));
     }
     if (t.sizes() != it->second.sizes() || t.scalar_type() != it->second.scalar_type()) {
-      throw DataError(incompatible(
-          path, first_path,
-          "tensor '" + name + "' (" + shape_and_type_text(t) + " vs " + shape_and_type_text(it->second) + ")"));
+      throw DataError(incompatible(path, first_path,
+                                   "tensor '" + name + "' (" + shape_and_type_text(t) + " vs " +
+                                       shape_and_type_text(it->second) + ")"));
     }
   }
   for (const auto& [name, t] : first.tensors) {
     if (!other.tensors.count(name)) {
       throw DataError(incompatible(path, first_path, "its tensors (it lacks '" + name + "')"));
-    }
-  }
-}
-
-// The model directory a checkpoint belongs to: DIR of DIR/checkpoints/step-N.ckpt, else the
-// file's own directory (DIR/best.ckpt, or a file written by nmt average).
-fs::path home_of(const std::string& path) {
-  const auto dir = fs::absolute(path).lexically_normal().parent_path();
-  return dir.filename() == "checkpoints" ? dir.parent_path() : dir;
-}
-
-// A checkpoint from another model directory must have been trained with DIR's subword models.
-void check_same_subwords(const Config& config, const std::string& path,
-                         const std::string& model_dir) {
-  const auto home = home_of(path);
-  if (home == fs::absolute(model_dir).lexically_normal()) return;
-  const auto ours = subword_model_files(config.data, model_dir);
-  const auto theirs = subword_model_files(config.data, home.string());
-  for (size_t k = 0; k < ours.size(); ++k) {
-    if (!fs::is_regular_file(theirs[k])) {
-      throw DataError(path + ": it lies outside " + model_dir + " and its directory has no " +
-                      fs::path(theirs[k]).filename().string() +
-                      " to show that it was trained with " + ours[k]);
-    }
-    if (read_file(theirs[k]) != read_file(ours[k])) {
-      throw DataError(path + ": its subword model " + theirs[k] + " differs from " + ours[k] +
-                      "; only checkpoints of one architecture and vocabulary can be averaged");
     }
   }
 }
@@ -131,7 +104,12 @@ void average_checkpoints(const std::vector<std::string>& paths, const std::strin
   for (size_t i = 0; i < paths.size(); ++i) {
     auto stored = read_checkpoint(paths[i]);
     const auto config = parse_config(stored.progress.config_yaml, paths[i]);
-    check_same_subwords(config, paths[i], model_dir);
+    // A checkpoint of model_dir's own that records nothing was trained with its subwords.
+    if (!stored.progress.subwords.empty() ||
+        checkpoint_home(paths[i]) != fs::absolute(model_dir).lexically_normal().string()) {
+      require_trained_with(paths[i], stored.progress, config.data,
+                           subword_model_files(config.data, model_dir));
+    }
     if (i == 0) {
       first_config = config;
       for (const auto& [name, t] : stored.tensors) {

@@ -14,6 +14,7 @@
 #include "common/precision.h"
 #include "data/batch.h"
 #include "data/batching.h"
+#include "data/vocab.h"
 #include "model/checkpoint.h"
 #include "model/config_check.h"
 #include "model/seq2seq.h"
@@ -115,10 +116,14 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
                                 .weight_decay(train_.weight_decay));
   gradients_ = std::make_unique<GradientBuckets>(model_->parameters());
   const std::string config_yaml = config_to_yaml(config, unused_config_keys(config));
+  const std::string subwords =
+      subword_fingerprint(subword_model_files(config.data, config.model_dir));
   progress_.config_yaml = config_yaml;
+  progress_.subwords = subwords;
   if (!control.resume_from.empty()) {
     progress_ = load_checkpoint(control.resume_from, *model_, optimizer_.get());
     progress_.config_yaml = config_yaml;
+    progress_.subwords = subwords;
     if (!progress_.averaged_from.empty()) {
       const auto inputs =
           std::count(progress_.averaged_from.begin(), progress_.averaged_from.end(), '\n') + 1;

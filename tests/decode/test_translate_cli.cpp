@@ -115,14 +115,45 @@ TEST_CASE("translate: an ensemble of models with other subword models is one err
   const auto mixed = nmt::test::run_nmt("translate --model '" + model + "' --model '" + other +
                                         "' --input /dev/null");
   CHECK_THAT(nmt::test::require_one_line_error(mixed),
-             Catch::Contains("--model " + other + ": its subword model " + other +
-                             "/spm.model differs from " + model + "/spm.model"));
+             Catch::Contains(
+                 other +
+                 "/checkpoints/step-00000002.ckpt: it was trained with other subword models than " +
+                 model + "/spm.model"));
 
   const auto checkpoints = nmt::test::run_nmt("translate --model '" + model + "' --checkpoint '" +
                                               model + "/checkpoints/x.ckpt' " + "--checkpoint '" +
                                               model + "/checkpoints/y.ckpt' --input /dev/null");
   CHECK_THAT(nmt::test::require_one_line_error(checkpoints),
              Catch::Contains("--checkpoint is given 2 times and --model 1"));
+}
+
+TEST_CASE("translate: a --checkpoint trained with other subwords of the same size is refused",
+          "[decode][translate][errors]") {
+  nmt::test::TempDir dir, other_dir;
+  const auto model = train_tiny_model(dir);
+  nmt::test::write_reverse_corpus(other_dir, 200, 0, 7);  // other sentences, the same size
+  const auto config = other_dir.file("c.yaml");
+  nmt::test::write_text(config,
+                        nmt::test::tiny_train_yaml(other_dir, other_dir.file("model"), false));
+  const auto trained =
+      run_command(nmt_binary() + " train '" + config + "' --set train.max_steps=2");
+  INFO(trained.output);
+  REQUIRE(trained.status == 0);
+  const auto foreign = other_dir.file("model/checkpoints/step-00000002.ckpt");
+  // Copied beside the model's own, where only the fingerprint it records tells them apart.
+  std::filesystem::copy_file(foreign, model + "/checkpoints/foreign.ckpt");
+  for (const auto& checkpoint : {foreign, model + "/checkpoints/foreign.ckpt"}) {
+    const auto refused = nmt::test::require_one_line_error(nmt::test::run_nmt(
+        "translate --model '" + model + "' --checkpoint '" + checkpoint + "' --input /dev/null"));
+    CHECK_THAT(refused, Catch::Contains(checkpoint +
+                                        ": it was trained with other subword models "
+                                        "than " +
+                                        model + "/spm.model"));
+  }
+  const auto own = run_command(nmt_binary() + " translate --model '" + model + "' --checkpoint '" +
+                               model + "/checkpoints/step-00000005.ckpt' --input /dev/null");
+  INFO(own.output);
+  CHECK(own.status == 0);
 }
 
 TEST_CASE("translate, align and serve: a --device that is not here is one error line",
