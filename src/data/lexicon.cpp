@@ -14,6 +14,9 @@
 namespace nmt {
 namespace {
 
+// The last line of a complete shortlist: a file cut short lacks it.
+constexpr const char* kEndLine = "# end of the shortlist";
+
 void sort_unique(std::vector<int32_t>& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -175,6 +178,7 @@ std::string lexicon_text(const Lexicon& lexicon, const Vocab& src, const Vocab& 
   for (size_t s = 0; s < lexicon.translations.size(); ++s) {
     for (const auto& e : lexicon.translations[s]) line(src.piece(static_cast<int>(s)), e);
   }
+  out << kEndLine << '\n';
   return out.str();
 }
 
@@ -183,9 +187,11 @@ Lexicon read_lexicon(const std::string& path, const Vocab& src, const Vocab& trg
   Lexicon lexicon;
   lexicon.translations.resize(static_cast<size_t>(src.size()));
   const auto lines = read_lines(path);
+  size_t entries = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
     const auto& line = lines[i];
     if (line.empty() || line[0] == '#') continue;
+    ++entries;
     const auto where = path + ":" + std::to_string(i + 1) + ": ";
     const auto fields = split_tabs(line);
     if (fields.size() != 3) {
@@ -217,6 +223,18 @@ Lexicon read_lexicon(const std::string& path, const Vocab& src, const Vocab& trg
                       " (a shortlist of another model? rebuild it with `nmt shortlist`)");
     }
     lexicon.translations[static_cast<size_t>(source->second)].push_back(entry);
+  }
+  const auto last = std::find_if(lines.rbegin(), lines.rend(),
+                                 [](const std::string& line) { return !line.empty(); });
+  if (last == lines.rend() || last->rfind(kEndLine, 0) != 0) {
+    throw DataError(
+        path + ": incomplete (its last line is not '" + std::string(kEndLine) +
+        "': cut short, or written by an older nmt; make it again with `nmt shortlist`)");
+  }
+  if (entries == 0) {
+    throw DataError(path +
+                    ": no entries (a shortlist needs target pieces to search; make it "
+                    "again with `nmt shortlist`)");
   }
   // Likeliest first, whatever order an edited file has.
   const auto by_probability = [](const Lexicon::Entry& a, const Lexicon::Entry& b) {

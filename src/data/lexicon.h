@@ -31,11 +31,13 @@ Lexicon train_lexicon(const std::vector<std::vector<int>>& src,
                       const LexiconOptions& options);
 
 /// The lexicon as text, one `source piece<TAB>target piece<TAB>probability` line per entry
-/// (an empty source piece for the frequency list), after '#' comment lines.
+/// (an empty source piece for the frequency list), after '#' comment lines and before the
+/// end line that tells a complete file from one cut short.
 std::string lexicon_text(const Lexicon& lexicon, const Vocab& src, const Vocab& trg);
 
 /// Reads lexicon_text() from `path`. Throws DataError naming the file and line for a malformed
-/// line or a piece the subword models do not have (a lexicon of other subword models).
+/// line or a piece the subword models do not have (a lexicon of other subword models), and
+/// for a file without entries or without the end line (cut short).
 Lexicon read_lexicon(const std::string& path, const Vocab& src, const Vocab& trg);
 
 }  // namespace nmt

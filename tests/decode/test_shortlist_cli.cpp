@@ -54,6 +54,17 @@ TEST_CASE("shortlist: `nmt shortlist` learns the lexicon that `translate --short
                                                  "source piece and 100 frequent pieces"));
 
   SECTION("a model without a shortlist, or a damaged one, is one error line") {
+    const auto whole = nmt::test::read_text(file);
+    // Cut short after a line of its own, and empty: no end line.
+    nmt::test::write_text(file, whole.substr(0, whole.find('\n', whole.size() / 2) + 1));
+    CHECK_THAT(nmt::test::require_one_line_error(run_nmt(translate + " --shortlist")),
+               Catch::Contains(file + ": incomplete"));
+    nmt::test::write_text(file, "");
+    CHECK_THAT(nmt::test::require_one_line_error(run_nmt(translate + " --shortlist")),
+               Catch::Contains(file + ": incomplete"));
+    nmt::test::write_text(file, "# comment\n# end of the shortlist\n");
+    CHECK_THAT(nmt::test::require_one_line_error(run_nmt(translate + " --shortlist")),
+               Catch::Contains(file + ": no entries"));
     std::filesystem::remove(file);
     CHECK_THAT(nmt::test::require_one_line_error(run_nmt(translate + " --shortlist")),
                Catch::Contains("--shortlist: " + file +
