@@ -260,7 +260,8 @@ void write_checkpoint(const std::string& path, const c10::Dict<std::string, torc
   }
   if (!progress.averaged_from.empty()) archive.write("averaged_from", progress.averaged_from);
 
-  fs::create_directories(fs::path(path).parent_path());
+  // No folder is made here: a model directory deleted while training runs is an error, not
+  // recreated around a lone checkpoint that could not translate.
   write_file_atomic(path, [&archive](const PieceWriter& write) {
     archive.save_to([&write](const void* data, size_t size) {
       write({static_cast<const char*>(data), size});

@@ -49,7 +49,8 @@ struct StoredCheckpoint {
   torch::Tensor cuda_rng;  // rank 0's GPU generator state; undefined if it trained on the CPU
 };
 
-/// Writes a checkpoint to `path` atomically. `optimizer` may be null (model only). The
+/// Writes a checkpoint to `path` atomically, into a folder that exists (none is made).
+/// `optimizer` may be null (model only). The
 /// generator states saved are the CPU's and, for a model on a GPU, that GPU's.
 void save_checkpoint(const std::string& path, const torch::nn::Module& model,
                      const torch::optim::Optimizer* optimizer, const TrainingProgress& progress);

@@ -104,6 +104,8 @@ TrainingStart start_training(const Config& config, bool resume, Collective& work
   TrainingStart start;
   on_rank0_for_all(workers, [&] {
     ensure_writable_dir(config.model_dir, "model_dir");
+    ensure_writable_dir((std::filesystem::path(config.model_dir) / "checkpoints").string(),
+                        "model_dir");
     start.lock = std::make_unique<DirectoryLock>(config.model_dir, "model_dir");
     start.resume_from = resume ? checkpoint_to_resume(config) : "";
     if (!resume) check_no_trained_model(config);

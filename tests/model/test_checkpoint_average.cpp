@@ -39,8 +39,11 @@ StoredCheckpoint hand_made(const nmt::test::TempDir& dir, std::map<std::string, 
   return c;
 }
 
+// Where training would write step `step`'s checkpoint in dir/model (the folder made here).
 std::string step_file(const nmt::test::TempDir& dir, int64_t step) {
-  return nmt::step_checkpoint_path(dir.file("model"), step);
+  const auto path = nmt::step_checkpoint_path(dir.file("model"), step);
+  fs::create_directories(fs::path(path).parent_path());
+  return path;
 }
 
 void require_same_progress(const nmt::TrainingProgress& a, const nmt::TrainingProgress& b) {
@@ -144,6 +147,7 @@ TEST_CASE("average: checkpoints of different models are refused naming the diffe
     fs::create_directories(dir.file("other"));
     nmt::test::write_text(dir.file("other/spm.model"), "theirs");
     const auto theirs = nmt::step_checkpoint_path(dir.file("other"), 20);
+    fs::create_directories(fs::path(theirs).parent_path());
     nmt::save_checkpoint(theirs, hand_made(dir, tensors, 20));
     CHECK_THROWS_WITH(average({step_file(dir, 10), theirs}),
                       Contains(theirs + ": it was trained with other subword models than " +

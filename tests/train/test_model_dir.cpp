@@ -15,6 +15,7 @@
 #include "model/checkpoint.h"
 #include "model/seq2seq.h"
 #include "support/run_command.h"
+#include "train/data_parallel_fixtures.h"
 #include "train/train_fixtures.h"
 #include "train/trainer.h"
 
@@ -207,4 +208,25 @@ TEST_CASE("loading a model to translate leaves the random generator alone", "[tr
   torch::optim::Adam adam(model->parameters());
   nmt::load_checkpoint(checkpoint, *model, &adam);
   CHECK(!torch::equal(torch::rand({8}), expected));
+}
+
+TEST_CASE("train: a model_dir deleted while training runs ends it with an error",
+          "[train][model_dir]") {
+  nmt::test::TempDir dir;
+  const auto run = nmt::test::start_background_run(
+      dir, {"--nproc", "1", "--set", "train.valid_every=5", "--set", "train.max_steps=100000"});
+  // Deleted once training has written a checkpoint.
+  for (int i = 0; i < 600 && nmt::list_step_checkpoints(run.model_dir).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(!nmt::list_step_checkpoints(run.model_dir).empty());
+  fs::remove_all(run.model_dir);
+  int status = 0;
+  REQUIRE(::waitpid(run.launcher, &status, 0) == run.launcher);
+  const auto log = nmt::test::read_text(run.log);
+  INFO(log);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) != 0);
+  CHECK_THAT(log, Contains("nmt: error: " + run.model_dir + "/"));
+  CHECK_FALSE(fs::exists(run.model_dir));
 }
