@@ -2,6 +2,6 @@
 // include this instead of <httplib.h>.
 #pragma once
 
-#include "httplib_flags.h"
-
 #include <httplib.h>
+
+#include "httplib_flags.h"

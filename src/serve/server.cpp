@@ -55,8 +55,24 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
   http.Get("/model", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(model_info_.dump(), kJson);
   });
-  http.Post("/translate", [this](const httplib::Request& req, httplib::Response& res) {
-    const auto request = parse_translate_request(req.body, options_.limits);
+  // The body is read here, so JSON is taken whatever Content-Type says: httplib would parse
+  // a form-encoded one (curl -d's default) and refuse it beyond 8 KB.
+  http.Post("/translate", [this](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& read) {
+    if (req.is_multipart_form_data()) {
+      throw RequestError(415,
+                         "body: multipart form data (expected a JSON object, sent as "
+                         "Content-Type: application/json)");
+    }
+    std::string body;
+    const bool whole = read([&body](const char* data, size_t size) {
+      body.append(data, size);
+      return true;
+    });
+    if (!whole && res.status == 413)
+      throw RequestError(413, "body: larger than the server's limit");
+    if (!whole) throw RequestError(400, "body: incomplete (the connection ended or timed out)");
+    const auto request = parse_translate_request(body, options_.limits);
     try {  // here, before a search that other requests share
       translator_.check_input_lengths(request.text);
     } catch (const InputTooLong& e) {
@@ -66,6 +82,29 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
     res.set_content(translations_json(translations, request)
                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                     kJson);
+  });
+  // Another method on a known path: 405 with the methods it takes (RFC 9110, 15.5.6).
+  const auto not_allowed = [](const std::string& allow) {
+    return [allow](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Allow", allow);
+      answer_error(res, 405,
+                   req.method + " " + req.path + ": method not allowed (allowed: " + allow + ")");
+    };
+  };
+  for (const char* path : {"/", "/health", "/model"}) {
+    http.Post(path, not_allowed("GET, HEAD"));
+    http.Put(path, not_allowed("GET, HEAD"));
+    http.Patch(path, not_allowed("GET, HEAD"));
+    http.Delete(path, not_allowed("GET, HEAD"));
+  }
+  http.Get("/translate", not_allowed("POST"));
+  http.Put("/translate", not_allowed("POST"));
+  http.Patch("/translate", not_allowed("POST"));
+  http.Delete("/translate", not_allowed("POST"));
+  // Once stopping, every answer asks its client to close the connection, so that the
+  // connections still open end with the requests they carry.
+  http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+    if (stopping_) res.set_header("Connection", "close");
   });
 
   http.set_exception_handler(
@@ -121,7 +160,13 @@ void TranslationServer::run() {
   http_->listen_after_bind();
 }
 
-void TranslationServer::stop() { http_->stop(); }
+void TranslationServer::stop() {
+  // httplib's own stop() would drop the connections accepted but not yet served. Shutting the
+  // listening socket down ends its accept loop instead, after which it serves every connection
+  // it has accepted; the connections it had not accepted are refused.
+  stopping_ = true;
+  ::shutdown(listening_socket_, SHUT_RDWR);
+}
 
 int64_t TranslationServer::searches() const { return queue_->searches(); }
 

@@ -3,6 +3,7 @@
 // through one TranslationQueue, so concurrent requests share searches.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -38,9 +39,10 @@ class TranslationServer {
   ~TranslationServer();
 
   int port() const { return port_; }
-  /// Serves until stop(); requests in flight are answered before it returns.
+  /// Serves until stop(); every connection accepted by then is served, its requests answered
+  /// (the last with "Connection: close"), before it returns.
   void run();
-  /// Stops accepting connections; callable from any thread.
+  /// Stops accepting connections; callable from any thread, before or during run().
   void stop();
 
   int64_t searches() const;  // searches run so far (each may serve several requests)
@@ -53,6 +55,7 @@ class TranslationServer {
   ServerOptions options_;
   int port_ = 0;
   int listening_socket_ = -1;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace nmt

@@ -115,6 +115,25 @@ TranslateRequest parse_translate_request(const std::string& body, const RequestL
   r.attention = boolean(j, "attention");
   r.picture = boolean(j, "picture");
   r.search.attention = r.attention || r.picture;
+  const auto sentences = static_cast<int64_t>(r.text.size());
+  const auto at_most = [&](const std::string& field, int64_t asked, const std::string& what,
+                           int64_t limit) {
+    if (asked <= limit) return;
+    refuse(field,
+           std::to_string(sentences) + " sentences x " + field + " " +
+               std::to_string(field == "beam" ? r.search.beam : r.search.nbest) + " = " +
+               std::to_string(asked) + " " + what + " (at most " + std::to_string(limit) +
+               " per request)",
+           413);
+  };
+  at_most("beam", sentences * r.search.beam, "search rows", limits.max_beam_rows);
+  at_most("nbest", sentences * r.search.nbest, "hypotheses", limits.max_hypotheses);
+  if (r.attention) {
+    at_most("nbest", sentences * r.search.nbest, "hypotheses with attention", limits.max_attention);
+  }
+  if (r.picture) {
+    at_most("nbest", sentences * r.search.nbest, "hypotheses with pictures", limits.max_pictures);
+  }
   return r;
 }
 

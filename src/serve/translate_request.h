@@ -14,9 +14,15 @@ namespace nmt {
 
 struct Translation;
 
+/// What one request may ask for, so that no request holds the server for long or gets an
+/// answer of hundreds of MB. Beyond them: 413 naming the field.
 struct RequestLimits {
   size_t max_sentences = 256;  // per request
   int64_t max_beam = 100;
+  int64_t max_beam_rows = 4096;   // sentences x beam: the rows one search of it steps
+  int64_t max_hypotheses = 1024;  // sentences x nbest in the answer
+  int64_t max_attention = 256;    // ... of them with "attention"
+  int64_t max_pictures = 16;      // ... of them with "picture" (an SVG each)
 };
 
 struct TranslateRequest {
@@ -39,7 +45,7 @@ class RequestError : public Error {
 /// Parses and checks `{"text": [...], "beam": 5, "nbest": 1, "alpha": 0.6, "attention": false,
 /// "picture": false}` (only "text" required; a single string is one sentence). Throws
 /// RequestError (400) for malformed JSON, invalid UTF-8, an unknown field, a field of the wrong
-/// type or out of range, and (413) more sentences than `limits` allow.
+/// type or out of range, and (413) more than `limits` allow.
 TranslateRequest parse_translate_request(const std::string& body, const RequestLimits& limits);
 
 /// `{"translations": [{"text", "score", "source_pieces", "target_pieces", "nbest": [{"text",

@@ -81,14 +81,17 @@ void TranslationQueue::run() {
   // OpenMP's thread count is per thread: this one takes the count the process set (--threads).
   at::init_num_threads();
   auto idle_since = std::chrono::steady_clock::now();
+  size_t answered = 0;  // requests the last search answered
   for (;;) {
     std::vector<Job*> batch;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      // A request that finds the worker idle for longer than `batch_wait` starts at once.
-      wake_.wait_until(lock, idle_since + batch_wait_,
-                       [this] { return stopping_ || queued_sentences() >= max_sentences_; });
+      // Up to `batch_wait` after a search, for as many requests as it answered: its clients'
+      // next ones. A request that finds the worker idle, or all of them back, starts at once.
+      wake_.wait_until(lock, idle_since + batch_wait_, [&] {
+        return stopping_ || queue_.size() >= answered || queued_sentences() >= max_sentences_;
+      });
       if (queue_.empty()) {
         if (stopping_) return;  // and nothing left to translate
         continue;               // another worker took the requests
@@ -116,6 +119,7 @@ void TranslationQueue::run() {
       for (auto* job : batch) job->done.set_exception(std::current_exception());
     }
     idle_since = std::chrono::steady_clock::now();
+    answered = batch.size();
   }
 }
 

@@ -27,8 +27,9 @@ class TranslationQueue {
  public:
   /// Searches on `workers` threads of its own (translator.usable_workers(workers)) with
   /// `translator`, each at most `max_sentences` sentences at once (more when one request alone has
-  /// more), in batches of `batch_size`. A worker's search starts once `max_sentences` sentences are
-  /// queued or `batch_wait` has passed since its previous one ended.
+  /// more), in batches of `batch_size`. A worker's search starts once as many requests are queued
+  /// as its previous search answered, or `max_sentences` sentences, or `batch_wait` has passed
+  /// since its previous search ended: a single client never waits.
   TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
                    std::chrono::milliseconds batch_wait = std::chrono::milliseconds(0),
                    int workers = 1);

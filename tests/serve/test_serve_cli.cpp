@@ -3,6 +3,7 @@
 // to it is translated and its attention drawn with one cell per source x target piece.
 #include <catch2/catch.hpp>
 #include <future>
+#include <map>
 #include <regex>
 
 #include "serve/serve_fixtures.h"
@@ -40,6 +41,33 @@ TEST_CASE("serve: SIGTERM answers the request in flight and exits 0", "[serve][c
   INFO(serve.log());
   CHECK(serve.wait(60) == 0);
   CHECK_THAT(serve.log(), Catch::Contains("answering the requests in flight"));
+}
+
+TEST_CASE("serve: SIGTERM with 150 clients connected answers every one of them",
+          "[serve][cli][slow]") {
+  TempDir dir;
+  const auto model = nmt::test::train_tiny_model(dir);
+  // 64 connections served at once (the default): the others wait in the queue.
+  ServeProcess serve(dir, model, "--threads 1");
+  const auto body =
+      json{{"text", std::vector<std::string>(8, "red dog cat sun tree")}, {"beam", 8}}.dump();
+  constexpr int kClients = 150;
+  std::vector<std::future<int>> answers;
+  for (int c = 0; c < kClients; ++c) {
+    answers.push_back(std::async(std::launch::async, [&] {
+      httplib::Client client("127.0.0.1", serve.port());
+      client.set_read_timeout(120, 0);
+      const auto res = client.Post("/translate", body, "application/json");
+      return res ? res->status : -static_cast<int>(res.error());
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  serve.signal("TERM");
+  std::map<int, int> statuses;  // HTTP status (or -httplib::Error) -> clients
+  for (auto& answer : answers) ++statuses[answer.get()];
+  INFO(serve.log());
+  CHECK(statuses == std::map<int, int>{{200, kClients}});
+  CHECK(serve.wait(60) == 0);
 }
 
 TEST_CASE("serve: the page in a headless browser translates and draws the attention",

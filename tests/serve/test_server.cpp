@@ -118,6 +118,8 @@ TEST_CASE("serve: a bad request is a 4xx whose error names the field", "[serve]"
   nmt::ServerOptions options;
   options.max_body_bytes = 4096;
   options.limits.max_sentences = 8;
+  options.limits.max_beam_rows = 500;
+  options.limits.max_hypotheses = 400;
   ServedModel served(dir, options);
   auto client = served.client();
   const std::vector<std::tuple<std::string, int, std::string>> cases = {
@@ -142,17 +144,57 @@ TEST_CASE("serve: a bad request is a 4xx whose error names the field", "[serve]"
        "body: larger than the server's limit"},
       // 900 words, more than the 4 x data.max_len (100) tokens a translation may read.
       {json{{"text", {"red", repeated("red ", 900)}}}.dump(), 413, "text[1]: "},
+      // The work and the answer a request may ask for (RequestLimits).
+      {json{{"text", std::vector<std::string>(8, "red")}, {"beam", 100}}.dump(), 413,
+       "beam: 8 sentences x beam 100 = 800 search rows (at most 500 per request)"},
+      {json{{"text", std::vector<std::string>(5, "red")}, {"beam", 100}, {"nbest", 100}}.dump(),
+       413, "nbest: 5 sentences x nbest 100 = 500 hypotheses (at most 400 per request)"},
+      {json{{"text", {"red"}}, {"beam", 100}, {"nbest", 20}, {"picture", true}}.dump(), 413,
+       "nbest: 1 sentences x nbest 20 = 20 hypotheses with pictures (at most 16"},
   };
   for (const auto& [body, status, message] : cases) {
     const auto error = post(client, body, status);
     CHECK_THAT(error.at("error").get<std::string>(), Catch::StartsWith(message));
   }
+  // A known path with another method: 405 naming the methods it takes.
+  const auto wrong_method = client.Get("/translate");
+  REQUIRE(wrong_method);
+  CHECK(wrong_method->status == 405);
+  CHECK(wrong_method->get_header_value("Allow") == "POST");
+  const auto post_health = client.Post("/health", "{}", "application/json");
+  REQUIRE(post_health);
+  CHECK(post_health->status == 405);
+  CHECK(post_health->get_header_value("Allow") == "GET, HEAD");
   const auto missing = client.Get("/nope");
   REQUIRE(missing);
   CHECK(missing->status == 404);
   CHECK_THAT(json::parse(missing->body).at("error").get<std::string>(),
              Catch::Contains("/nope: no such page"));
   CHECK(post(client, R"({"text": ["red dog"]})", 200).at("translations").size() == 1);
+}
+
+TEST_CASE("serve: JSON is read whatever the Content-Type, multipart is a 415", "[serve]") {
+  TempDir dir;
+  ServedModel served(dir);
+  auto client = served.client();
+  // curl -d sends application/x-www-form-urlencoded; httplib alone refuses those beyond 8 KB.
+  const auto body =
+      json{{"text", std::vector<std::string>(250, "red dog cat sun tree boat car blue red")}}
+          .dump();
+  REQUIRE(body.size() > 8192);
+  for (const std::string type : {"application/x-www-form-urlencoded", "text/plain"}) {
+    CAPTURE(type);
+    const auto res = client.Post("/translate", body, type.c_str());
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(json::parse(res->body).at("translations").size() == 250);
+  }
+  const auto multipart = client.Post(
+      "/translate", httplib::MultipartFormDataItems{{"text", "red dog", "", "text/plain"}});
+  REQUIRE(multipart);
+  CHECK(multipart->status == 415);
+  CHECK_THAT(json::parse(multipart->body).at("error").get<std::string>(),
+             Catch::Contains("application/json"));
 }
 
 TEST_CASE("serve: 32 concurrent clients with bad requests mixed in are each answered right",

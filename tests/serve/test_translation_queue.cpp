@@ -1,6 +1,6 @@
-// The queue's batch wait: requests that arrive while the worker waits share one search, a full
-// search (max_sentences) starts without waiting, and a request that finds the worker idle starts at
-// once.
+// The queue's batch wait: the clients a search answered are waited for and share the next one, a
+// full search (max_sentences) starts without waiting, and a request that finds the worker idle, or
+// a single client's, starts at once.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
@@ -28,17 +28,36 @@ TEST_CASE("serve queue: requests within the batch wait share a search, a full ba
   nmt::Translator translator(nmt::test::train_tiny_model(dir));
   const nmt::SearchOptions greedy;
 
-  SECTION("two requests 100 ms apart inside a 2 s wait are one search") {
+  SECTION("after answering two requests together, it waits up to 2 s for both clients") {
     nmt::TranslationQueue queue(translator, /*batch_size=*/64, /*max_sentences=*/1024,
                                 milliseconds(2000));
-    auto first = std::async(std::launch::async, [&] { return queue.translate({"a b"}, greedy); });
-    std::this_thread::sleep_for(milliseconds(100));
-    auto second = std::async(std::launch::async, [&] { return queue.translate({"b c"}, greedy); });
+    // A long search that starts at once; the two requests queued meanwhile share the next one.
+    auto busy = std::async(std::launch::async, [&] {
+      return queue.translate(std::vector<std::string>(3000, "a b c d"), greedy);
+    });
+    std::this_thread::sleep_for(milliseconds(50));
+    const auto client = [&](const std::string& text, int delay_ms) {
+      queue.translate({text}, greedy);  // answered together, in the second search
+      std::this_thread::sleep_for(milliseconds(delay_ms));
+      return queue.translate({text}, greedy);
+    };
+    auto first = std::async(std::launch::async, client, "a b", 0);
+    auto second = std::async(std::launch::async, client, "b c", 100);
+    busy.get();
     const auto a = first.get(), b = second.get();
-    CHECK(queue.searches() == 1);
-    CHECK(queue.sentences() == 2);
+    CHECK(queue.searches() == 3);
+    CHECK(queue.sentences() == 3004);
     CHECK(a.front().texts == translator.translate({"a b"}, greedy, 64).front().texts);
     CHECK(b.front().texts == translator.translate({"b c"}, greedy, 64).front().texts);
+  }
+
+  SECTION("a single client's requests start at once, however long the wait") {
+    nmt::TranslationQueue queue(translator, /*batch_size=*/64, /*max_sentences=*/1024,
+                                milliseconds(5000));
+    const auto start = Clock::now();
+    for (int i = 0; i < 3; ++i) queue.translate({"a b"}, greedy);
+    CHECK(seconds_since(start) < 3);
+    CHECK(queue.searches() == 3);
   }
 
   SECTION("max_sentences queued start the search without waiting") {
@@ -66,16 +85,16 @@ TEST_CASE("serve queue: several workers answer concurrent callers as one transla
   nmt::Translator translator(nmt::test::train_tiny_model(dir));
   nmt::SearchOptions beam;
   beam.beam = 3;
-  const std::vector<std::string> lines = {"a b", "b c d", "red dog", "cat sun tree", "c",
-                                          "dog red blue car", "boat", "sun sun"};
+  const std::vector<std::string> lines = {
+      "a b", "b c d", "red dog", "cat sun tree", "c", "dog red blue car", "boat", "sun sun"};
   std::vector<std::string> expected;
   for (const auto& line : lines) {
     expected.push_back(translator.translate({line}, beam, 64).front().texts.front());
   }
   int64_t searches = 0;
   {
-    nmt::TranslationQueue queue(translator, /*batch_size=*/64, /*max_sentences=*/2,
-                                milliseconds(0), /*workers=*/3);
+    nmt::TranslationQueue queue(translator, /*batch_size=*/64, /*max_sentences=*/2, milliseconds(0),
+                                /*workers=*/3);
     std::vector<std::future<std::string>> answers;
     for (int round = 0; round < 4; ++round) {
       for (size_t i = 0; i < lines.size(); ++i) {
@@ -90,6 +109,6 @@ TEST_CASE("serve queue: several workers answer concurrent callers as one transla
     }
     CHECK(queue.sentences() == 32);
     searches = queue.searches();
-  }  // the workers stop here: leaving the scope must not hang
+  }                       // the workers stop here: leaving the scope must not hang
   CHECK(searches >= 16);  // at most 2 sentences per search
 }
