@@ -85,6 +85,11 @@ Command add_serve_command(CLI::App& app) {
       ->check(CLI::Range(0, 10000));
   sub->add_option("--connections", o->server.connections, "Connections served at once")
       ->check(CLI::Range(1, 10000));
+  sub->add_option("--head-timeout", o->server.head_timeout_s,
+                  "Seconds a connection may take to send a request's head; slower ones are "
+                  "closed, so that slow clients cannot hold every connection")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   sub->add_option("--threads", o->threads, "CPU threads for the model (0: LibTorch's default)")
       ->check(CLI::Range(0, 1024));
   o->server.workers = 0;  // by cores (share_search_threads)

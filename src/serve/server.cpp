@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "decode/translator.h"
+#include "serve/connection_watch.h"
 #include "serve/http.h"
 #include "serve/page.h"
 #include "serve/translation_queue.h"
@@ -103,8 +104,13 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
   http.Delete("/translate", not_allowed("POST"));
   // Once stopping, every answer asks its client to close the connection, so that the
   // connections still open end with the requests they carry.
-  http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+  http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (stopping_) res.set_header("Connection", "close");
+    watch_->answered(peer_name(req.remote_addr, req.remote_port));
+  });
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+    watch_->head_received(peer_name(req.remote_addr, req.remote_port));
+    return httplib::Server::HandlerResponse::Unhandled;
   });
 
   http.set_exception_handler(
@@ -145,6 +151,9 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
   // for the kernel to retry, and under load some time out. Listening again raises it (Linux).
   if (port_ >= 0 && ::listen(listening_socket_, SOMAXCONN) != 0) {
     throw Error("cannot listen on " + options.host + ":" + std::to_string(port_));
+  }
+  if (port_ >= 0) {
+    watch_ = std::make_unique<ConnectionWatch>(port_, std::chrono::seconds(options.head_timeout_s));
   }
   if (port_ < 0) {
     throw Error("cannot listen on " + options.host + ":" + std::to_string(options.port) +

@@ -16,6 +16,7 @@ class Server;
 
 namespace nmt {
 
+class ConnectionWatch;
 class Translator;
 class TranslationQueue;
 
@@ -29,6 +30,7 @@ struct ServerOptions {
   int batch_wait_ms = 5;              // after a search, wait for requests to join the next
   int workers = 1;                    // searches at once (TranslationQueue)
   int connections = 64;               // connections served at once
+  int head_timeout_s = 10;            // for a connection's request head (ConnectionWatch)
 };
 
 class TranslationServer {
@@ -51,6 +53,7 @@ class TranslationServer {
   const Translator& translator_;
   std::unique_ptr<TranslationQueue> queue_;
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<ConnectionWatch> watch_;
   nlohmann::json model_info_;
   ServerOptions options_;
   int port_ = 0;

@@ -1,6 +1,12 @@
 // `nmt serve` as a process: SIGTERM answers the request in flight and exits 0, a port in use is
 // one error line; and the page in a real headless browser (Debian's chromium): a sentence given
 // to it is translated and its attention drawn with one cell per source x target piece.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <future>
 #include <map>
@@ -68,6 +74,47 @@ TEST_CASE("serve: SIGTERM with 150 clients connected answers every one of them",
   INFO(serve.log());
   CHECK(statuses == std::map<int, int>{{200, kClients}});
   CHECK(serve.wait(60) == 0);
+}
+
+TEST_CASE("serve: 70 clients sending a header line a second cannot starve /health",
+          "[serve][cli][slow]") {
+  TempDir dir;
+  const auto model = nmt::test::train_tiny_model(dir);
+  ServeProcess serve(dir, model, "--threads 1 --head-timeout 2");  // 64 connections at once
+  std::vector<int> slow;
+  for (int i = 0; i < 70; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(serve.port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    const std::string head = "GET /health HTTP/1.1\r\nHost: x\r\n";
+    REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) > 0);
+    slow.push_back(fd);
+  }
+  // A header line a second from each, for 20 s: within httplib's 5 s per read.
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    for (int second = 0; second < 20 && !done; ++second) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      for (const int fd : slow) ::send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);
+    }
+  });
+  const auto start = std::chrono::steady_clock::now();
+  httplib::Client client("127.0.0.1", serve.port());
+  client.set_read_timeout(30, 0);
+  const auto health = client.Get("/health");
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  done = true;
+  trickle.join();
+  for (const int fd : slow) ::close(fd);
+  INFO(serve.log());
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(waited < 10);  // the 2 s head timeout, the watch's 1 s round, and a busy machine
+  CHECK_THAT(serve.log(), Catch::Contains("no complete request within 2 s; connection closed"));
 }
 
 TEST_CASE("serve: the page in a headless browser translates and draws the attention",
