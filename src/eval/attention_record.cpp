@@ -1,5 +1,6 @@
 #include "eval/attention_record.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
@@ -49,6 +50,20 @@ std::vector<AttentionFileRecord> parse_attention_file(const std::vector<std::str
     records.push_back({parse_attention_record(lines[i], where), where});
   }
   return records;
+}
+
+double mean_attention_entropy(const std::vector<AttentionRecord>& records) {
+  double sum = 0;
+  int64_t rows = 0;
+  for (const auto& r : records) {
+    for (const auto& row : r.weights) {
+      for (const float w : row) {
+        if (w > 0) sum -= w * std::log(static_cast<double>(w));
+      }
+      ++rows;
+    }
+  }
+  return rows > 0 ? sum / static_cast<double>(rows) : 0;
 }
 
 }  // namespace nmt

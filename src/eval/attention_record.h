@@ -21,6 +21,10 @@ struct AttentionRecord {
   std::optional<double> score;
 };
 
+/// The mean entropy, in nats, of the attention rows of `records` (one row per target piece,
+/// over the source pieces of its record): 0 when each row is one-hot, ln S when uniform over S.
+double mean_attention_entropy(const std::vector<AttentionRecord>& records);
+
 /// The record as one line of JSON (no trailing newline).
 std::string to_json_line(const AttentionRecord& record);
 

@@ -80,21 +80,6 @@ std::map<int64_t, std::pair<double, double>> validations(const std::string& mode
   return by_update;
 }
 
-// Mean entropy (nats) of the attention rows of `records`, over the source pieces each has.
-double attention_entropy(const std::vector<AttentionRecord>& records) {
-  double sum = 0;
-  int64_t rows = 0;
-  for (const auto& r : records) {
-    for (const auto& row : r.weights) {
-      for (const float w : row) {
-        if (w > 0) sum -= w * std::log(static_cast<double>(w));
-      }
-      ++rows;
-    }
-  }
-  return rows > 0 ? sum / static_cast<double>(rows) : 0;
-}
-
 std::vector<AttentionFileRecord> records_with_place(const std::vector<AttentionRecord>& records,
                                                     const std::string& file) {
   std::vector<AttentionFileRecord> placed;
@@ -201,7 +186,7 @@ RunResult evaluate_run(const CompareOptions& o, const Config& config, const Vari
   }
   r.test_bleu = corpus_bleu(hyps, test.pairs.trg).score;
   r.test_chrf = corpus_chrf(hyps, test.pairs.trg).score;
-  r.entropy = attention_entropy(records);
+  r.entropy = mean_attention_entropy(records);
   std::string text;
   for (const auto& h : hyps) text += h + "\n";
   write_file_atomic((dir / "test.hyp").string(), text);

@@ -44,6 +44,7 @@ class TranslationQueue {
 
   /// Searches run and sentences translated so far.
   int64_t searches() const;
+  size_t workers() const { return workers_.size(); }  // threads searching
   int64_t sentences() const;
 
  private:

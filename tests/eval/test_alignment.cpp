@@ -1,9 +1,11 @@
 // Alignment error rate (Och & Ney 2003) against hand-computed cases, the Pharaoh format, and
-// the links attention implies once subwords are merged into words.
+// the links attention implies once subwords are merged into words; the lab's attention entropy.
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "common/errors.h"
 #include "eval/alignment.h"
+#include "eval/attention_record.h"
 
 using nmt::GoldAlignment;
 using nmt::Links;
@@ -85,12 +87,25 @@ TEST_CASE("alignment: corpus AER sums the counts of every line", "[eval][alignme
   // Line 2: "▁a ▁b" -> "▁x", attention on word 0; gold 1-0 sure: a miss.
   nmt::AttentionRecord crossed;
   crossed.line = 1;
-  crossed.source = {"\xe2\x96\x81" "a", "\xe2\x96\x81" "b", "</s>"};
-  crossed.target = {"\xe2\x96\x81" "x", "\xe2\x96\x81" "y", "</s>"};
+  crossed.source = {
+      "\xe2\x96\x81"
+      "a",
+      "\xe2\x96\x81"
+      "b",
+      "</s>"};
+  crossed.target = {
+      "\xe2\x96\x81"
+      "x",
+      "\xe2\x96\x81"
+      "y",
+      "</s>"};
   crossed.weights = {{0.1f, 0.8f, 0.1f}, {0.7f, 0.2f, 0.1f}, {0, 0, 1}};
   nmt::AttentionRecord missed = crossed;
   missed.line = 2;
-  missed.target = {"\xe2\x96\x81" "x", "</s>"};
+  missed.target = {
+      "\xe2\x96\x81"
+      "x",
+      "</s>"};
   missed.weights = {{0.6f, 0.3f, 0.1f}, {0, 0, 1}};
   const std::vector<nmt::AttentionFileRecord> records = {{missed, "a:2"}, {crossed, "a:1"}};
   // |A| = 3, |S| = 3, |A∩S| = 2, |A∩P| = 2: AER = 1 - 4/6.
@@ -111,9 +126,22 @@ TEST_CASE("alignment: corpus AER sums the counts of every line", "[eval][alignme
 TEST_CASE("alignment: the uniform and diagonal baselines", "[eval][alignment]") {
   nmt::AttentionRecord r;
   // Source words: "▁ab" "c" (word 0, two pieces), "▁d" (word 1); target: 5 pieces, 4 words.
-  r.source = {"\xe2\x96\x81" "ab", "c", "\xe2\x96\x81" "d"};
-  r.target = {"\xe2\x96\x81" "w", "\xe2\x96\x81" "x", "\xe2\x96\x81" "y", "\xe2\x96\x81" "z",
-              "</s>"};
+  r.source = {
+      "\xe2\x96\x81"
+      "ab",
+      "c",
+      "\xe2\x96\x81"
+      "d"};
+  r.target = {
+      "\xe2\x96\x81"
+      "w",
+      "\xe2\x96\x81"
+      "x",
+      "\xe2\x96\x81"
+      "y",
+      "\xe2\x96\x81"
+      "z",
+      "</s>"};
   r.weights.assign(5, std::vector<float>(3, 0.0f));
   const auto uniform = nmt::uniform_attention(r);
   for (const auto& row : uniform.weights) CHECK(row == std::vector<float>(3, 1.0f / 3));
@@ -128,4 +156,20 @@ TEST_CASE("alignment: the uniform and diagonal baselines", "[eval][alignment]") 
   r.weights = {{}};
   r.source.clear();
   CHECK(nmt::diagonal_attention(r).weights == std::vector<std::vector<float>>{{}});
+}
+
+TEST_CASE("attention entropy: by hand, one-hot rows 0 and uniform rows ln S",
+          "[eval][attention][lab]") {
+  nmt::AttentionRecord sharp, spread;
+  sharp.weights = {{1, 0, 0}, {0, 0, 1}};  // entropy 0 and 0
+  spread.weights = {{0.5F, 0.5F}, {0.25F, 0.25F}, {0.25F, 0.75F}};
+  // Rows: ln 2; 2 x (-0.25 ln 0.25) = 0.5 ln 4 = ln 2 (weights need not sum to 1); and
+  // -(0.25 ln 0.25 + 0.75 ln 0.75).
+  const double third = -(0.25 * std::log(0.25) + 0.75 * std::log(0.75));
+  CHECK(nmt::mean_attention_entropy({sharp}) == Approx(0).margin(1e-12));
+  CHECK(nmt::mean_attention_entropy({spread}) ==
+        Approx((std::log(2.0) + std::log(2.0) + third) / 3));
+  // The mean is over rows, not over records.
+  CHECK(nmt::mean_attention_entropy({sharp, spread}) == Approx((2 * std::log(2.0) + third) / 5));
+  CHECK(nmt::mean_attention_entropy({}) == 0);
 }

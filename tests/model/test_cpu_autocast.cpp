@@ -2,11 +2,14 @@
 // once per guard (LibTorch's cache), and weighted_sum() never copies its values to bf16. Before
 // these, every decoder step made a bf16 copy of each weight and of the encoder states, and
 // training kept each copy for the backward pass (bench/RESULTS.md, peak training memory).
+// Sparse normalizers (sparsemax, entmax) under bf16 still give valid, sparse weights.
 #include <catch2/catch.hpp>
 
 #include "attention/attention.h"
 #include "common/linear.h"
 #include "model/cpu_autocast.h"
+#include "model/model_fixtures.h"
+#include "model/seq2seq.h"
 
 namespace {
 
@@ -70,4 +73,38 @@ TEST_CASE("weighted_sum: under bf16 autocast it works in the values' dtype",
   context.sum().backward();  // as training does, after the guard
   CHECK(torch::allclose(values.grad(), weights.unsqueeze(2).expand({2, 5, 3}), 1e-6, 1e-6));
   CHECK(from_bf16.scalar_type() == torch::kBFloat16);
+}
+
+TEST_CASE("sparse normalizers under bf16 autocast: valid sparse weights close to fp32",
+          "[model][precision][attention]") {
+  const std::string normalizer = GENERATE(as<std::string>{}, "sparsemax", "entmax15");
+  CAPTURE(normalizer);
+  torch::manual_seed(5);
+  nmt::Seq2Seq model(nmt::test::tiny_variant_config(normalizer, "gru", 1, "luong"), 16, 16);
+  model->eval();
+  const auto src = torch::randint(4, 16, {3, 7});
+  const auto lengths = torch::tensor({7, 5, 2});
+  const auto trg = torch::randint(4, 16, {3, 6});
+  torch::NoGradGuard no_grad;
+  for (auto& p : model->parameters()) p.mul_(4);  // scores far apart: weights with zeros
+  const auto exact = model->forward(src, lengths, trg);
+  REQUIRE((exact.weights.index({0}) == 0).sum().item<int64_t>() > 0);
+  nmt::Seq2SeqOutput rounded;
+  {
+    const nmt::CpuBf16Autocast autocast(true);
+    rounded = model->forward(src, lengths, trg);
+  }
+  const auto weights = rounded.weights.to(torch::kFloat);
+  CHECK(weights.min().item<float>() >= 0);
+  CHECK(torch::allclose(weights.sum(-1), torch::ones({3, 6}), 0, 2e-2));
+  // Padding gets nothing, and the normalizer still gives exact zeros inside the sentences.
+  CHECK(weights.index({2, torch::indexing::Slice(), torch::indexing::Slice(2)})
+            .abs()
+            .max()
+            .item<float>() == 0);
+  CHECK((weights.index({0}) == 0).sum().item<int64_t>() > 0);
+  CHECK(torch::allclose(weights, exact.weights, 0, 0.05));
+  // Logits within a few bf16 roundings of their scale.
+  const auto error = (rounded.logits.to(torch::kFloat) - exact.logits).abs().max().item<float>();
+  CHECK(error <= 0.05F * exact.logits.abs().max().item<float>());
 }

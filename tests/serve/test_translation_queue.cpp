@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "decode/translator.h"
+#include "model/cpu_autocast.h"
 #include "serve/translation_queue.h"
 #include "train/train_fixtures.h"
 
@@ -111,4 +112,18 @@ TEST_CASE("serve queue: several workers answer concurrent callers as one transla
     searches = queue.searches();
   }                       // the workers stop here: leaving the scope must not hang
   CHECK(searches >= 16);  // at most 2 sentences per search
+}
+
+TEST_CASE("serve queue: bf16 searches on one worker with a oneDNN before 2.7.1",
+          "[serve][precision][workers]") {
+  TempDir dir;
+  const auto model = nmt::test::train_tiny_model(dir);
+  const int version = nmt::onednn_version();
+  const bool confined = version != 0 && version < 20701;
+  nmt::Translator bf16({model}, {}, torch::kCPU, nmt::Precision::bf16);
+  const nmt::TranslationQueue bf16_queue(bf16, 64, 1024, milliseconds(0), 3);
+  CHECK(bf16_queue.workers() == (confined ? 1U : 3U));
+  nmt::Translator fp32({model}, {}, torch::kCPU, nmt::Precision::fp32);
+  const nmt::TranslationQueue fp32_queue(fp32, 64, 1024, milliseconds(0), 3);
+  CHECK(fp32_queue.workers() == 3U);
 }

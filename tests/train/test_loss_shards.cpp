@@ -61,8 +61,8 @@ TEST_CASE("objective: the output layer in shards gives the whole batch's loss an
 
   auto sharded_model = seeded_model(attention, tied);
   torch::manual_seed(11);
-  const auto sharded = nmt::backward_update(*sharded_model, {batch}, terms, normaliser,
-                                            nmt::Precision::fp32, shard);
+  const auto sharded =
+      nmt::backward_update(*sharded_model, {batch}, terms, normaliser, nmt::Precision::fp32, shard);
 
   CHECK(sharded.loss_sum == Approx(whole.loss.loss.item<double>()).epsilon(1e-6));
   CHECK(sharded.tokens == batch.trg_tokens);

@@ -32,8 +32,7 @@ TEST_CASE("precision: auto follows the CPU's bf16 flags, fp32 and bf16 are taken
   CHECK_THROWS_WITH(nmt::choose_precision("bf16", "cuda", avx512),
                     Catch::Contains("train.precision"));
   // Decoding's setting is a command-line flag, and the messages name it.
-  CHECK(nmt::choose_precision("fp32", "cpu", avx512, "--precision").reason ==
-        "fp32 (--precision)");
+  CHECK(nmt::choose_precision("fp32", "cpu", avx512, "--precision").reason == "fp32 (--precision)");
   CHECK_THAT(nmt::choose_precision("bf16", "cpu", avx512, "--precision").reason,
              Catch::Contains("bf16 matmuls (--precision; the CPU has AVX512-BF16)"));
   CHECK_THROWS_WITH(nmt::choose_precision("bf16", "cuda", avx512, "--precision"),

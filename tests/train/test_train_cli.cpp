@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "common/config.h"
+#include "model/checkpoint.h"
 #include "model/seq2seq.h"
 #include "support/run_command.h"
-#include "model/checkpoint.h"
 #include "train/train_fixtures.h"
 
 namespace fs = std::filesystem;
@@ -137,8 +137,9 @@ TEST_CASE("train: bad input is a one-line error and overwrites nothing", "[train
   SECTION("another architecture on --resume") {
     const auto r = run_command(train + " --resume --set model.decoder.hidden=12");
     CHECK(r.status != 0);
-    CHECK_THAT(last_line(r.output), Contains("nmt: error: --resume: the config differs from that of " +
-                                             checkpoint + " in model.decoder.hidden (16 -> 12)"));
+    CHECK_THAT(last_line(r.output),
+               Contains("nmt: error: --resume: the config differs from that of " + checkpoint +
+                        " in model.decoder.hidden (16 -> 12)"));
   }
   SECTION("existing checkpoints without --resume") {
     const auto r = run_command(train);
@@ -152,8 +153,8 @@ TEST_CASE("train: bad input is a one-line error and overwrites nothing", "[train
     CHECK_THAT(last_line(r.output), Contains("nmt: error: data.train: no corpus file"));
   }
   SECTION("no training pair within data.max_len") {
-    const auto r = run_command(train + " --set model_dir=" + dir.file("other") +
-                               " --set data.max_len=1");
+    const auto r =
+        run_command(train + " --set model_dir=" + dir.file("other") + " --set data.max_len=1");
     CHECK(r.status != 0);
     CHECK_THAT(last_line(r.output), Contains("nmt: error: data.train: no training pairs left"));
   }

@@ -73,12 +73,17 @@ TEST_CASE("train: accumulate k batches gives the gradients of one batch holding 
 TEST_CASE("train: keep_last keeps the newest step checkpoints, and best.ckpt besides",
           "[train][checkpoints]") {
   nmt::test::TempDir dir;
-  nmt::test::write_reverse_corpus(dir, 60, 0);
+  nmt::test::write_reverse_corpus(dir, 60, 10);
   const auto model = dir.file("model");
-  nmt::train(tiny_config(dir, model, false,
+  nmt::train(tiny_config(dir, model, true,
                          {"train.max_steps=5", "train.valid_every=1", "train.keep_last=2"}),
              false);
   CHECK(steps_of(nmt::list_step_checkpoints(model)) == std::vector<int64_t>{4, 5});
+  // best.ckpt is kept whichever step it holds, that of a pruned step checkpoint too.
+  const auto best_step = checkpoint_progress(nmt::list_step_checkpoints(model).back()).best_step;
+  REQUIRE(best_step >= 1);
+  REQUIRE(fs::is_regular_file(nmt::best_checkpoint_path(model)));
+  CHECK(checkpoint_progress(nmt::best_checkpoint_path(model)).step == best_step);
 }
 
 TEST_CASE("train: best.ckpt is the best validation by the chosen metric", "[train][checkpoints]") {
@@ -110,20 +115,29 @@ TEST_CASE("train: best.ckpt is the best validation by the chosen metric", "[trai
 
 TEST_CASE("train: best.ckpt is written before the step checkpoint that names it",
           "[train][checkpoints]") {
-  // best.ckpt cannot be written (a directory is in the way): training stops at the first
-  // validation. No step checkpoint may then name a best step that best.ckpt does not hold.
   nmt::test::TempDir dir;
   nmt::test::write_reverse_corpus(dir, 60, 10);
+  // A run that writes both: every step checkpoint names a best step that best.ckpt holds.
   const auto model = dir.file("model");
-  fs::create_directories(model + "/best.ckpt");
-  REQUIRE_THROWS(nmt::train(
-      tiny_config(dir, model, true, {"train.max_steps=3", "train.valid_every=1"}), false));
+  nmt::train(tiny_config(dir, model, true, {"train.max_steps=3", "train.valid_every=1"}), false);
+  const auto best = checkpoint_progress(nmt::best_checkpoint_path(model)).step;
+  int naming = 0;
   for (const auto& checkpoint : nmt::list_step_checkpoints(model)) {
-    const auto progress = checkpoint_progress(checkpoint);
-    INFO(checkpoint << " names step " << progress.best_step << " as the best");
-    if (progress.best_step == 0) continue;
-    REQUIRE(fs::is_regular_file(nmt::best_checkpoint_path(model)));
-    CHECK(checkpoint_progress(nmt::best_checkpoint_path(model)).step == progress.best_step);
+    const auto named = checkpoint_progress(checkpoint).best_step;
+    CHECK(named >= 1);
+    naming += named == best ? 1 : 0;
+  }
+  CHECK(naming >= 1);
+
+  // best.ckpt cannot be written (a directory is in the way): training stops at the first
+  // validation, and no step checkpoint may name a best step, since none was written.
+  const auto blocked = dir.file("blocked");
+  fs::create_directories(blocked + "/best.ckpt/x");
+  REQUIRE_THROWS(nmt::train(
+      tiny_config(dir, blocked, true, {"train.max_steps=3", "train.valid_every=1"}), false));
+  for (const auto& checkpoint : nmt::list_step_checkpoints(blocked)) {
+    INFO(checkpoint);
+    CHECK(checkpoint_progress(checkpoint).best_step == 0);
   }
 }
 
@@ -247,4 +261,24 @@ TEST_CASE("train: the caller's budget and stop request end a run, with a checkpo
   CHECK(result.step == 9);
   CHECK(result.stop_reason == "training time budget reached");
   CHECK(checkpoint_progress(nmt::list_step_checkpoints(model).back()).step == 9);
+}
+
+TEST_CASE("train: train.accumulate=3 makes each update of three batches", "[train][accumulate]") {
+  nmt::test::TempDir dir;
+  nmt::test::write_reverse_corpus(dir, 400, 0);
+  const auto progress_after = [&](const std::string& name, int64_t updates, int accumulate) {
+    const auto model = dir.file(name);
+    nmt::train(tiny_config(dir, model, false,
+                           {"train.max_steps=" + std::to_string(updates), "train.valid_every=100",
+                            "train.accumulate=" + std::to_string(accumulate)}),
+               false);
+    return checkpoint_progress(nmt::list_step_checkpoints(model).back());
+  };
+  const auto one_by_one = progress_after("single", 6, 1);
+  const auto by_three = progress_after("accumulated", 2, 3);
+  CHECK(by_three.step == 2);
+  CHECK(one_by_one.epoch == 0);  // the same six batches of the first epoch, in the same order
+  CHECK(by_three.batch_in_epoch == one_by_one.batch_in_epoch);
+  CHECK(by_three.batch_in_epoch == 6);
+  CHECK(by_three.trained_tokens == one_by_one.trained_tokens);
 }

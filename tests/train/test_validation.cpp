@@ -20,8 +20,9 @@ TEST_CASE("validation: logged dev BLEU equals translating and scoring the dev se
   const auto model = dir.file("model");
   const auto config = dir.file("c.yaml");
   nmt::test::write_text(config, nmt::test::tiny_train_yaml(dir, model, /*with_dev=*/true));
-  const auto trained = run_command(nmt_binary() + " train '" + config +
-                                   "' --set train.max_steps=30 --set train.valid_every=15");
+  const auto trained =
+      run_command(nmt_binary() + " train '" + config +
+                  "' --set train.max_steps=200 --set train.valid_every=100 --set train.lr=0.03");
   INFO(trained.output);
   REQUIRE(trained.status == 0);
 
@@ -31,8 +32,8 @@ TEST_CASE("validation: logged dev BLEU equals translating and scoring the dev se
     if (j["event"] == "valid") valid.push_back(j);
   }
   REQUIRE(valid.size() == 2);
-  CHECK(valid[0]["step"] == 15);
-  CHECK(valid[1]["step"] == 30);
+  CHECK(valid[0]["step"] == 100);
+  CHECK(valid[1]["step"] == 200);
   for (const auto& v : valid) {
     CHECK(v["ppl"].get<double>() == Approx(std::exp(v["loss"].get<double>())));
     CHECK(v["bleu"].get<double>() >= 0);
@@ -40,7 +41,9 @@ TEST_CASE("validation: logged dev BLEU equals translating and scoring the dev se
   }
   REQUIRE(std::filesystem::exists(model + "/best.ckpt"));
   const int64_t best_step = valid[1]["best_step"];
-  const double best_bleu = valid[best_step == 15 ? 0 : 1]["bleu"];
+  const double best_bleu = valid[best_step == 100 ? 0 : 1]["bleu"];
+  // Trained long enough to match some 4-grams: BLEU 0 on both sides would prove nothing.
+  REQUIRE(best_bleu > 0);
 
   const auto scored = run_command(
       nmt_binary() + " translate --model '" + model + "' --beam 1 --input '" + dir.file("dev.src") +
