@@ -12,7 +12,8 @@ packages=(
   libtorch-dev libopenblas0 libopenblas-dev
   libsentencepiece-dev libyaml-cpp-dev libspdlog-dev libfmt-dev catch2
   libcli11-dev nlohmann-json3-dev zlib1g-dev libpng-dev libgloo-dev libcpp-httplib-dev
-  chromium  # the browser test of nmt serve's page
+  chromium      # the browser test of nmt serve's page
+  clang-format  # scripts/check_format.sh, run by CI
 )
 
 missing=()

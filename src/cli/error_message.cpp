@@ -10,7 +10,6 @@
 namespace nmt::cli {
 namespace {
 
-
 // LibTorch's internal asserts ask users to report a bug to PyTorch; from nmt, that request
 // belongs to nmt.
 std::string without_pytorch_request(std::string message) {

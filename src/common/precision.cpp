@@ -21,16 +21,16 @@ PrecisionChoice choose_precision(const std::string& setting, const std::string& 
   if (setting == "fp32") return {Precision::fp32, "fp32 (" + key + ")"};
   if (device == "cuda") {
     if (setting == "bf16") {
-      throw ConfigKeyError(key,
-                           "bf16 is implemented for the CPU only; use fp32 or auto with cuda");
+      throw ConfigKeyError(key, "bf16 is implemented for the CPU only; use fp32 or auto with cuda");
     }
     return {Precision::fp32, "fp32 (auto: bf16 is implemented for the CPU only)"};
   }
   if (setting == "bf16") {
     return {Precision::bf16,
             native ? "bf16 matmuls (" + key + "; the CPU has " + flags + ")"
-                   : "bf16 matmuls (" + key + "), although the CPU has neither AVX512-BF16 "
-                     "nor AMX-BF16: expect them to be many times slower than fp32"};
+                   : "bf16 matmuls (" + key +
+                         "), although the CPU has neither AVX512-BF16 "
+                         "nor AMX-BF16: expect them to be many times slower than fp32"};
   }
   if (native) return {Precision::bf16, "bf16 matmuls (auto: the CPU has " + flags + ")"};
   return {Precision::fp32, "fp32 (auto: the CPU has neither AVX512-BF16 nor AMX-BF16)"};

@@ -8,8 +8,8 @@
 
 namespace nmt {
 
-std::vector<std::vector<int64_t>> length_sorted_batches(const std::vector<std::vector<int>>& sources,
-                                                        int64_t batch_size) {
+std::vector<std::vector<int64_t>> length_sorted_batches(
+    const std::vector<std::vector<int>>& sources, int64_t batch_size) {
   std::vector<int64_t> order;
   for (size_t i = 0; i < sources.size(); ++i) {
     if (!sources[i].empty()) order.push_back(static_cast<int64_t>(i));

@@ -19,8 +19,8 @@ std::vector<std::vector<Hypothesis>> search_sentences(Scorer& scorer,
 
 /// The batches search_sentences searches, in its order: the indices of the non-empty sentences
 /// of `sources`, sorted by length, `batch_size` at a time.
-std::vector<std::vector<int64_t>> length_sorted_batches(const std::vector<std::vector<int>>& sources,
-                                                        int64_t batch_size);
+std::vector<std::vector<int64_t>> length_sorted_batches(
+    const std::vector<std::vector<int>>& sources, int64_t batch_size);
 
 /// Searches the sentences `indices` of `sources` as one batch and puts each one's hypotheses at
 /// its index in `out` (sized as `sources`).

@@ -25,8 +25,8 @@ EncoderOutput RnnEncoder::forward(const torch::Tensor& src, const torch::Tensor&
   // The top layer's last forward state and, if bidirectional, its last backward state
   // (the one that has read the whole sentence from the right).
   const int64_t directions = rnn_->options().bidirectional ? 2 : 1;
-  const auto top = final.slice(/*dim=*/0, final.size(0) - directions);  // [dirs, B, H]
-  const auto summary = top.permute({1, 0, 2}).reshape({src.size(0), -1});   // [B, Dv]
+  const auto top = final.slice(/*dim=*/0, final.size(0) - directions);     // [dirs, B, H]
+  const auto summary = top.permute({1, 0, 2}).reshape({src.size(0), -1});  // [B, Dv]
   const auto positions = torch::arange(src.size(1), lengths.options()).unsqueeze(0);
   return {states, positions < lengths.unsqueeze(1), summary};  // mask [B, S]
 }

@@ -7,13 +7,13 @@
 #include "train/collective.h"
 
 #if NMT_HAVE_C10D
-#ifndef USE_C10D_GLOO  // LibTorch's CMake config defines it where its build has Gloo
+#ifndef USE_C10D_GLOO    // LibTorch's CMake config defines it where its build has Gloo
 #define USE_C10D_GLOO 1  // ProcessGroupGloo.hpp declares nothing without it
 #endif
+#include <torch/torch.h>
+
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-
-#include <torch/torch.h>
 #endif
 
 namespace nmt {
@@ -36,7 +36,8 @@ bool is_timeout(const std::string& why) {
 Error not_joined(const std::string& where, const std::string& seconds, const std::string& why) {
   return Error("the other workers did not all join " + where + " within " + seconds +
                " s (are they all started, with the same --nnodes and --master? "
-               "train.distributed_timeout sets the wait): " + why);
+               "train.distributed_timeout sets the wait): " +
+               why);
 }
 
 class C10dWorkers : public Collective {
@@ -57,12 +58,14 @@ class C10dWorkers : public Collective {
       if (rank_ != 0) {
         throw Error("cannot reach the master " + where + " within " + seconds +
                     " s (is the worker of rank 0 running there? train.distributed_timeout sets "
-                    "the wait): " + why);
+                    "the wait): " +
+                    why);
       }
       if (is_timeout(why)) throw not_joined(where, seconds, why);
       throw Error("cannot listen on " + where +
                   " for the other workers (is the port in use? choose another with --master or "
-                  "MASTER_PORT): " + why);
+                  "MASTER_PORT): " +
+                  why);
     }
     auto gloo = c10d::ProcessGroupGloo::Options::create(timeout);
     try {
@@ -81,7 +84,8 @@ class C10dWorkers : public Collective {
       if (is_timeout(why)) throw not_joined(where, seconds, why);
       throw Error("cannot connect the " + std::to_string(world_size_) +
                   " workers to each other through Gloo (GLOO_SOCKET_IFNAME names the network "
-                  "interface to use): " + why);
+                  "interface to use): " +
+                  why);
     }
   }
 
@@ -131,8 +135,10 @@ class C10dWorkers : public Collective {
     try {
       operation();
     } catch (const std::exception& e) {
-      throw WorkerStopped("lost contact with the other workers (one of them stopped, or did not "
-                          "answer within train.distributed_timeout): " + describe(e));
+      throw WorkerStopped(
+          "lost contact with the other workers (one of them stopped, or did not "
+          "answer within train.distributed_timeout): " +
+          describe(e));
     }
   }
 

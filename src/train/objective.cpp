@@ -44,11 +44,10 @@ Objective training_objective(Seq2SeqImpl& model, const Batch& batch,
                              const ObjectiveWeights& terms) {
   const auto decoded = model.forward_outputs(batch.src, batch.src_lengths, batch.trg_in);
   Objective objective;
-  objective.loss = label_smoothed_loss(at_least_fp32(model.logits(decoded.outputs)),
-                                       batch.trg_out, terms.label_smoothing);
+  objective.loss = label_smoothed_loss(at_least_fp32(model.logits(decoded.outputs)), batch.trg_out,
+                                       terms.label_smoothing);
   auto other = other_terms(model, decoded, objective.loss.token_nll, batch.trg_out, terms);
-  objective.value =
-      other.value.defined() ? objective.loss.loss + other.value : objective.loss.loss;
+  objective.value = other.value.defined() ? objective.loss.loss + other.value : objective.loss.loss;
   objective.policy = std::move(other.policy);
   objective.coverage = std::move(other.coverage);
   return objective;

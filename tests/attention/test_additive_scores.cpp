@@ -24,8 +24,7 @@ Inputs leaf_inputs(const std::vector<int64_t>& shift_shape, torch::Dtype keys_ty
 
 }  // namespace
 
-TEST_CASE("additive scores: values and gradients of v·tanh(keys + shift)",
-          "[attention][mlp]") {
+TEST_CASE("additive scores: values and gradients of v·tanh(keys + shift)", "[attention][mlp]") {
   const auto shift_shape = GENERATE(std::vector<int64_t>{2, 1, 4}, std::vector<int64_t>{2, 5, 4});
   CAPTURE(shift_shape);
   auto fused = leaf_inputs(shift_shape, torch::kDouble);

@@ -140,8 +140,8 @@ TEST_CASE("evaluate: AER of attention records against gold alignments", "[cli][e
     nmt::test::write_text(gold, "1-0\n");
     const auto fewer = run_command(aer);
     CHECK(fewer.status != 0);
-    CHECK_THAT(fewer.output, Contains("nmt: error: " + records + " has 2 records but " +
-                                      gold + " has 1 lines"));
+    CHECK_THAT(fewer.output,
+               Contains("nmt: error: " + records + " has 2 records but " + gold + " has 1 lines"));
     nmt::test::write_text(gold, "1-0 0x1\n0-0\n");
     CHECK_THAT(run_command(aer).output, Contains(gold + ":1: '0x1' is not a link"));
     const auto without_gold =

@@ -46,15 +46,13 @@ TEST_CASE("error message: LibTorch's internal asserts do not ask to report to Py
   CHECK_THAT(message, !Contains("report a bug"));
 }
 
-TEST_CASE("error message: other exceptions keep their first line",
-          "[cli][robustness]") {
+TEST_CASE("error message: other exceptions keep their first line", "[cli][robustness]") {
   CHECK(message_of([] { throw std::length_error("too long\nsecond line"); }) == "too long");
   CHECK(message_of([] { throw std::runtime_error("\n\n  indented first  \nrest"); }) ==
         "indented first");
   CHECK(message_of([] { throw std::bad_alloc(); }) ==
         "out of memory while running `nmt translate`");
-  CHECK(message_of([] { throw 42; }) ==
-        "unexpected internal error while running `nmt translate`");
+  CHECK(message_of([] { throw 42; }) == "unexpected internal error while running `nmt translate`");
   CHECK(message_of([] { throw std::runtime_error(""); }) ==
         "unexpected internal error while running `nmt translate`");
 }

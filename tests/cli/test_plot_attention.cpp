@@ -83,7 +83,8 @@ TEST_CASE("plot-attention: translate --attention-out, then one SVG per translate
   }
   CHECK(first.translation == nmt::read_lines(dir.file("out.txt"))[0]);
 
-  const auto plot = nmt_binary() + " plot-attention --input '" + dir.file("att.jsonl") + "' --out '";
+  const auto plot =
+      nmt_binary() + " plot-attention --input '" + dir.file("att.jsonl") + "' --out '";
   const auto all = run_command(plot + dir.file("all") + "'");
   INFO(all.output);
   REQUIRE(all.status == 0);

@@ -145,9 +145,10 @@ TEST_CASE("config: --set overrides any key with the same checks", "[config]") {
                                 {"model.attention.type=multi_head", "model.attention.heads=4"});
     CHECK(c.model.attention.type == "multi_head");
     CHECK(c.model.attention.heads == 4);
-    REQUIRE_THROWS_WITH(parse_config(kValid, "x.yaml", {"model.attention.type=multi_head"}),
-                        Contains("x.yaml:13: model.attention.temperature: not a parameter of "
-                                 "attention type 'multi_head' (its parameters: heads, normalizer)"));
+    REQUIRE_THROWS_WITH(
+        parse_config(kValid, "x.yaml", {"model.attention.type=multi_head"}),
+        Contains("x.yaml:13: model.attention.temperature: not a parameter of "
+                 "attention type 'multi_head' (its parameters: heads, normalizer)"));
   }
   SECTION("bad values, unknown keys and sections are errors naming the override") {
     REQUIRE_THROWS_WITH(parse_config(kValid, "x.yaml", {"train.lr=abc"}),

@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/tensor_asserts.h"
 #include "data/batch.h"
+#include "support/tensor_asserts.h"
 
 TEST_CASE("batch: tensors add </s>, <s> and padding as documented", "[data][batch]") {
   nmt::EncodedCorpus corpus;

@@ -28,7 +28,6 @@ nmt::Seq2Seq model_for(const ModelSpec& spec, uint64_t seed, int64_t trg_vocab) 
                                  trg_vocab);
 }
 
-
 std::vector<std::vector<Hypothesis>> run_beam(nmt::Seq2SeqImpl& model,
                                               const std::vector<std::vector<int64_t>>& sources,
                                               const SearchOptions& options) {
@@ -140,8 +139,9 @@ TEST_CASE("beam search: a batch gives each sentence what it gets alone", "[decod
   SearchOptions options;
   options.beam = 4;
   options.nbest = 3;
-  const std::vector<std::vector<int64_t>> sources(nmt::test::kThreeSources.begin(),
-                                                  nmt::test::kThreeSources.begin() + static_cast<long>(count));
+  const std::vector<std::vector<int64_t>> sources(
+      nmt::test::kThreeSources.begin(),
+      nmt::test::kThreeSources.begin() + static_cast<long>(count));
   const auto batch = run_beam(*model, sources, options);
   REQUIRE(batch.size() == sources.size());
   for (size_t i = 0; i < sources.size(); ++i) {

@@ -17,7 +17,6 @@ using nmt::SearchOptions;
 
 namespace {
 
-
 std::vector<std::vector<Hypothesis>> run(Scorer& scorer, const SearchOptions& options) {
   const auto [src, src_len] = nmt::test::pad_rows(nmt::test::kThreeSources);
   return nmt::search(scorer, src, src_len, options);
@@ -114,8 +113,8 @@ TEST_CASE("ensemble: one step is the hand-computed mixture", "[decode][ensemble]
     auto m2 = nmt::test::search_model("lstm", 1, "luong", "coverage", /*seed=*/2, 10);
     const auto [src, src_len] = nmt::test::pad_rows(nmt::test::kThreeSources);
     torch::NoGradGuard no_grad;
-    const auto bos =
-        torch::full({static_cast<int64_t>(nmt::test::kThreeSources.size()), 1}, nmt::kBosId, torch::kLong);
+    const auto bos = torch::full({static_cast<int64_t>(nmt::test::kThreeSources.size()), 1},
+                                 nmt::kBosId, torch::kLong);
     const auto p1 = torch::softmax(m1->forward(src, src_len, bos).logits.to(torch::kDouble), -1);
     const auto p2 = torch::softmax(m2->forward(src, src_len, bos).logits.to(torch::kDouble), -1);
     const auto expected = ((p1 + p2) / 2).log().select(1, 0);  // [B, V]
@@ -153,8 +152,10 @@ TEST_CASE("ensemble: beam hypotheses score the teacher-forced mixture of both mo
     REQUIRE_FALSE(results[i].empty());
     std::vector<std::vector<int64_t>> outputs;
     for (const auto& h : results[i]) outputs.push_back(nmt::test::emitted(h.ids, h.complete));
-    const auto a = nmt::test::teacher_force(*m1, nmt::test::kThreeSources[i], outputs, options.alpha);
-    const auto b = nmt::test::teacher_force(*m2, nmt::test::kThreeSources[i], outputs, options.alpha);
+    const auto a =
+        nmt::test::teacher_force(*m1, nmt::test::kThreeSources[i], outputs, options.alpha);
+    const auto b =
+        nmt::test::teacher_force(*m2, nmt::test::kThreeSources[i], outputs, options.alpha);
     for (size_t k = 0; k < outputs.size(); ++k) {
       CAPTURE(i, k);
       double sum = 0;

@@ -17,9 +17,9 @@ const std::vector<ModelSpec> kGreedySpecs = {
 
 // Sources of different lengths, each ending in </s>.
 const std::vector<std::vector<int64_t>> kGreedySources = {{5, 9, 4, 11, nmt::kEosId},
-                                                    {8, nmt::kEosId},
-                                                    {12, 4, 4, 10, 6, 7, nmt::kEosId},
-                                                    {13, nmt::kEosId}};
+                                                          {8, nmt::kEosId},
+                                                          {12, 4, 4, 10, 6, 7, nmt::kEosId},
+                                                          {13, nmt::kEosId}};
 
 std::vector<std::vector<Hypothesis>> run_search(nmt::Seq2SeqImpl& model,
                                                 const std::vector<std::vector<int64_t>>& sources,
@@ -69,7 +69,8 @@ TEST_CASE("greedy search: each token is the most probable one after the tokens b
       CAPTURE(t);
       CHECK(argmax[static_cast<int64_t>(t)].item<int64_t>() == tokens[t]);
     }
-    const auto forced = nmt::test::teacher_force(*model, kGreedySources[i], {tokens}, options.alpha);
+    const auto forced =
+        nmt::test::teacher_force(*model, kGreedySources[i], {tokens}, options.alpha);
     CHECK(h.score == Approx(forced.front().score).margin(1e-5));
     nmt::test::require_close(h.attention, forced.front().attention, 1e-5);
   }

@@ -176,9 +176,9 @@ TEST_CASE("compare: 2 variants x 2 seeds on the dates task, on equal terms", "[l
   // Only compare.json and the result.json files, kept on another machine: the subword models are
   // trained again to the same bytes, nothing else trains, and the table is the same.
   const auto kept = dir.file("kept");
-  for (const std::string file : {"compare.json", "runs/mlp/seed-1/result.json",
-                                 "runs/mlp/seed-2/result.json", "runs/dot/seed-1/result.json",
-                                 "runs/dot/seed-2/result.json"}) {
+  for (const std::string file :
+       {"compare.json", "runs/mlp/seed-1/result.json", "runs/mlp/seed-2/result.json",
+        "runs/dot/seed-1/result.json", "runs/dot/seed-2/result.json"}) {
     fs::create_directories(fs::path(kept + "/" + file).parent_path());
     fs::copy_file(out + "/" + file, kept + "/" + file);
   }
@@ -198,8 +198,9 @@ TEST_CASE("compare: 2 variants x 2 seeds on the dates task, on equal terms", "[l
   foreign["vocab"] = "0123456789abcdef";
   nmt::test::write_text(kept + "/runs/dot/seed-2/result.json", foreign.dump());
   CHECK_THAT(nmt::test::require_one_line_error(nmt::test::run_nmt(kept_command)),
-             Catch::Contains(kept + "/runs/dot/seed-2/result.json: the run used other subword "
-                                    "models than those in " +
+             Catch::Contains(kept +
+                             "/runs/dot/seed-2/result.json: the run used other subword "
+                             "models than those in " +
                              kept + "/vocab"));
 }
 

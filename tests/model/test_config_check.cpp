@@ -14,15 +14,15 @@ using Catch::Contains;
 namespace {
 
 const std::string kConfig =
-    "model_dir: runs/x\n"                                     // 1
-    "data: {train: corpus/train, src: en, trg: de}\n"         // 2
-    "model:\n"                                                // 3
-    "  encoder:\n"                                            // 4
-    "    hidden: 64\n"                                        // 5
-    "  decoder:\n"                                            // 6
-    "    hidden: 96\n"                                        // 7
-    "  attention:\n"                                          // 8
-    "    type: mlp\n";                                        // 9
+    "model_dir: runs/x\n"                              // 1
+    "data: {train: corpus/train, src: en, trg: de}\n"  // 2
+    "model:\n"                                         // 3
+    "  encoder:\n"                                     // 4
+    "    hidden: 64\n"                                 // 5
+    "  decoder:\n"                                     // 6
+    "    hidden: 96\n"                                 // 7
+    "  attention:\n"                                   // 8
+    "    type: mlp\n";                                 // 9
 
 std::string error_of(const std::string& yaml, const std::vector<std::string>& sets = {}) {
   try {
@@ -50,9 +50,10 @@ TEST_CASE("config check: sizes that do not fit together name the file and line",
                                 "model.encoder.heads=3"}),
              Contains("--set model.encoder.heads=3: model.encoder.heads: 3 heads do not divide "
                       "model.encoder.hidden (64)"));
-  CHECK_THAT(error_of(kConfig, {"model.decoder.tied_embeddings=true"}),
-             Contains("--set model.decoder.tied_embeddings=true: model.decoder.tied_embeddings: "
-                      "needs model.decoder.embedding_dim (256) equal to model.decoder.hidden (96)"));
+  CHECK_THAT(
+      error_of(kConfig, {"model.decoder.tied_embeddings=true"}),
+      Contains("--set model.decoder.tied_embeddings=true: model.decoder.tied_embeddings: "
+               "needs model.decoder.embedding_dim (256) equal to model.decoder.hidden (96)"));
 }
 
 TEST_CASE("config check: the attention type and its parameters", "[config][config_check]") {

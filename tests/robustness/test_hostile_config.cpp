@@ -62,8 +62,7 @@ TEST_CASE("robustness: sizes no machine can allocate are refused by the config",
        {"model.encoder.hidden", "model.encoder.embedding_dim", "model.encoder.layers",
         "model.encoder.heads", "model.encoder.ff_size", "model.decoder.hidden",
         "model.decoder.embedding_dim", "model.decoder.layers", "data.subwords.vocab_size",
-        "data.max_len", "train.batch_tokens", "train.valid_batch_size",
-        "train.threads"}) {
+        "data.max_len", "train.batch_tokens", "train.valid_batch_size", "train.threads"}) {
     require_refused_override(dir, config, key + "=2000000000", key, "expected <=");
   }
 }
@@ -118,9 +117,9 @@ TEST_CASE("robustness: training text that is only whitespace is refused before S
   // Separate subword models: the side with text trains, the blank side is named.
   write_text(dir.file("half.en"), "a real sentence\n\t \n");
   write_text(dir.file("half.de"), "\t\n \r\n");
-  const auto line = require_one_line_error(
-      run_nmt("prepare '" + config + "' --set data.train=" + dir.file("half") +
-              " --set data.subwords.joint=false"));
+  const auto line = require_one_line_error(run_nmt("prepare '" + config +
+                                                   "' --set data.train=" + dir.file("half") +
+                                                   " --set data.subwords.joint=false"));
   CHECK_THAT(line, Contains(dir.file("half.de")) && Contains("no text to learn subwords from"));
   CHECK_THAT(line, !Contains(dir.file("half.en")));
 }
@@ -131,8 +130,8 @@ TEST_CASE("robustness: a model too large for memory is one error line without a 
   const auto config = write_tiny_config(dir);
   // Within the config's bounds, but its first weight matrix alone is 48 GiB (run_nmt limits
   // the address space to 6 GB): LibTorch's allocator fails with a backtrace in its message.
-  const auto line = require_one_line_error(
-      run_nmt("train '" + config + "' --set model.encoder.hidden=65536" +
-              " --set model.decoder.hidden=65536 --set train.max_steps=1"));
+  const auto line =
+      require_one_line_error(run_nmt("train '" + config + "' --set model.encoder.hidden=65536" +
+                                     " --set model.decoder.hidden=65536 --set train.max_steps=1"));
   CHECK_THAT(line, Contains("can't allocate memory"));
 }

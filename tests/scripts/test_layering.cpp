@@ -12,8 +12,8 @@
 namespace fs = std::filesystem;
 
 TEST_CASE("layering: every include points down the folder order", "[scripts][layering]") {
-  const std::set<std::string> below_train = {"common", "data", "attention", "model", "eval",
-                                             "decode"};
+  const std::set<std::string> below_train = {"common", "data", "attention",
+                                             "model",  "eval", "decode"};
   std::map<std::string, std::set<std::string>> may_use = {
       {"common", {}},
       {"data", {"common"}},

@@ -2,13 +2,12 @@
 // port, and what nmt::Translator says of the same sentences, to compare answers against.
 #pragma once
 
-#include "serve/http.h"
-
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "decode/translator.h"
+#include "serve/http.h"
 #include "serve/server.h"
 #include "train/train_fixtures.h"
 

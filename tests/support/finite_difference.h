@@ -7,9 +7,8 @@
 #include <torch/types.h>
 #include <torch/utils.h>
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
 #include <sstream>
