@@ -1,10 +1,6 @@
 // `nmt prepare` (check a config, train its subword models, load and batch its corpora) and
 // `nmt train`. Both take a config file and --set overrides.
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +9,7 @@
 #include <memory>
 #include <numeric>
 #include <set>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
@@ -20,6 +17,7 @@
 #include "cli/launcher.h"
 #include "cli/stop_signals.h"
 #include "cli/worker_choice.h"
+#include "cli/worker_environment.h"
 #include "common/config.h"
 #include "common/directory_lock.h"
 #include "common/errors.h"
@@ -101,71 +99,6 @@ struct TrainOptions {
   std::string master;
 };
 
-// An integer environment variable of the torchrun convention, or `fallback` if unset.
-int env_int(const char* name, int fallback, int min) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') {
-    if (fallback >= min) return fallback;
-    throw ConfigError(std::string(name) + " is not set (a worker needs WORLD_SIZE, RANK, " +
-                      "MASTER_ADDR and MASTER_PORT)");
-  }
-  char* end = nullptr;
-  const long value = std::strtol(text, &end, 10);
-  if (*end != '\0' || value < min || value > 1 << 20) {
-    throw ConfigError(std::string(name) + "='" + text +
-                      "': expected an integer >= " + std::to_string(min));
-  }
-  return static_cast<int>(value);
-}
-
-// The address of this machine that the kernel would send from to reach `host` ("127.0.0.1"
-// for a loopback master), or "" if that cannot be told: where the other workers reach this
-// one. (The host name's address, Gloo's default, is often 127.0.1.1 on Debian.)
-std::string local_address_towards(const std::string& host) {
-  addrinfo hints = {};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo* found = nullptr;
-  if (::getaddrinfo(host.c_str(), "9", &hints, &found) != 0 || found == nullptr) return "";
-  std::string address;
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in local = {};
-  socklen_t length = sizeof local;
-  char text[INET_ADDRSTRLEN] = {};
-  if (fd >= 0 && ::connect(fd, found->ai_addr, found->ai_addrlen) == 0 &&  // sends nothing
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0 &&
-      ::inet_ntop(AF_INET, &local.sin_addr, text, sizeof text) != nullptr) {
-    address = text;
-  }
-  if (fd >= 0) ::close(fd);
-  ::freeaddrinfo(found);
-  return address;
-}
-
-// A worker's place among the others, from the environment (set by `nmt train --nproc`,
-// torchrun or a cluster's job script).
-WorkerAddress worker_address_from_environment() {
-  WorkerAddress a;
-  a.world_size = env_int("WORLD_SIZE", 1, 1);
-  a.rank = env_int("RANK", -1, 0);
-  if (a.rank >= a.world_size) {
-    throw ConfigError("RANK=" + std::to_string(a.rank) + " is not below WORLD_SIZE=" +
-                      std::to_string(a.world_size) + " (ranks count from 0)");
-  }
-  const char* addr = std::getenv("MASTER_ADDR");
-  if (addr == nullptr || *addr == '\0') {
-    throw ConfigError("MASTER_ADDR is not set (the address of the machine of rank 0)");
-  }
-  a.master_addr = addr;
-  a.master_port = env_int("MASTER_PORT", -1, 1);
-  if (a.master_port > 65535) throw ConfigError("MASTER_PORT: expected a port below 65536");
-  a.local_rank = env_int("LOCAL_RANK", a.rank, 0);
-  a.local_world_size = env_int("LOCAL_WORLD_SIZE", 1, 1);
-  if (const char* interface = std::getenv("GLOO_SOCKET_IFNAME")) a.gloo_interface = interface;
-  a.gloo_address = local_address_towards(a.master_addr);
-  return a;
-}
-
 int train_worker(const TrainOptions& options, const WorkerAddress& address) {
   // Under the launcher, a second signal is the launcher's to act on (it kills).
   StopSignals signals(/*once=*/std::getenv(kLaunchedMarker) == nullptr);
@@ -204,6 +137,13 @@ int launch(const TrainOptions& o) {
                       std::to_string(plan.nnodes) + " (machines count from 0)");
   }
   if (!o.master.empty()) parse_master(o.master, "--master", plan);
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  if (plan.nproc > kMaxWorkersPerCore * cores) {
+    throw ConfigError("--nproc " + std::to_string(plan.nproc) + ": more than " +
+                      std::to_string(kMaxWorkersPerCore) + " workers per core of this machine (" +
+                      std::to_string(cores) + " cores; each worker is a whole process with its " +
+                      "own model)");
+  }
   if (plan.nnodes > 1 && o.master.empty()) {
     throw ConfigError("--nnodes " + std::to_string(plan.nnodes) +
                       " needs --master HOST:PORT (the machine of --node-rank 0, and a free port "
@@ -277,6 +217,7 @@ Command add_train_command(CLI::App& app) {
   return {sub, [options] {
             if (launching(*options)) return launch(*options);
             const char* world = std::getenv("WORLD_SIZE");
+            if (world == nullptr) refuse_half_set_worker_variables();
             if (world == nullptr) {
               const WorkerChoice choice = workers_for(*options);
               spdlog::info("[train] {}", choice.reason);

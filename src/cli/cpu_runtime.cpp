@@ -76,6 +76,11 @@ void tune_cpu_runtime(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
     changed |= setenv("OMP_WAIT_POLICY", "passive", 1) == 0;
   }
+  // c10d logs through glog, a line a second while it waits for a master; its errors reach
+  // the user as nmt's own one-line message. GLOG_minloglevel=0 shows them all again.
+  if (std::getenv("GLOG_minloglevel") == nullptr) {
+    changed |= setenv("GLOG_minloglevel", "3", 1) == 0;
+  }
   if (!changed) return;
   setenv(kTunedMarker, "1", 1);
   execv("/proc/self/exe", argv);  // returns only on failure: go on untuned

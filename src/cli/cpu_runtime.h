@@ -9,7 +9,8 @@ namespace nmt::cli {
 
 /// Where the user has not set them: OPENBLAS_CORETYPE when OpenBLAS fell back to its generic
 /// kernels on a CPU it does not know, OPENBLAS_THREAD_TIMEOUT=4 (OpenBLAS's idle threads sleep
-/// instead of spinning) and OMP_WAIT_POLICY=passive. Re-executes the process
+/// instead of spinning), OMP_WAIT_POLICY=passive and GLOG_minloglevel=3 (c10d's glog lines
+/// kept off the terminal). Re-executes the process
 /// (at most once) if that changed anything; otherwise, or if exec fails, it returns.
 void tune_cpu_runtime(char** argv);
 

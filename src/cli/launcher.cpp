@@ -1,6 +1,7 @@
 #include "cli/launcher.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -76,6 +77,21 @@ void signal_all(std::vector<Worker>& workers, int signal) {
 
 }  // namespace
 
+std::string require_resolvable(const std::string& host, const std::string& what) {
+  const bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  const std::string name = bracketed ? host.substr(1, host.size() - 2) : host;
+  addrinfo hints = {};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int error = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
+  if (found != nullptr) ::freeaddrinfo(found);
+  if (error != 0) {
+    throw ConfigError(what + " '" + host + "': cannot resolve the host (" + gai_strerror(error) +
+                      ")");
+  }
+  return name;
+}
+
 void parse_master(const std::string& text, const std::string& option, LaunchPlan& plan) {
   const auto colon = text.rfind(':');
   int port = -1;
@@ -91,7 +107,7 @@ void parse_master(const std::string& text, const std::string& option, LaunchPlan
   if (port < 1 || port > 65535) {
     throw ConfigError(option + " '" + text + "': expected HOST:PORT, e.g. 10.0.0.1:29500");
   }
-  plan.master_addr = text.substr(0, colon);
+  plan.master_addr = require_resolvable(text.substr(0, colon), option);
   plan.master_port = port;
 }
 
@@ -150,13 +166,27 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
       signal_all(workers, SIGKILL);
     }
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG | WUNTRACED);
     if (pid <= 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
     for (auto& w : workers) {
       if (w.pid != pid || !w.running) continue;
+      // A stopped worker would keep the others waiting until train.distributed_timeout, and
+      // they would report the wait, not its cause.
+      if (WIFSTOPPED(status)) {
+        if (death.empty() && error_status == 0) {
+          const int signal = WSTOPSIG(status);
+          death = "worker rank " + std::to_string(w.rank) + " (pid " + std::to_string(pid) +
+                  ") was stopped by signal " + std::to_string(signal) + " (" + strsignal(signal) +
+                  "); the other workers were stopped, and `nmt train ... --resume` continues "
+                  "from the newest checkpoint";
+        }
+        killed_after_failure = true;
+        signal_all(workers, SIGKILL);
+        break;
+      }
       w.running = false;
       --running;
       if (WIFEXITED(status) && WEXITSTATUS(status) == 0) break;

@@ -28,13 +28,24 @@ struct LaunchPlan {
   bool automatic = false;  // train.workers: auto chose nproc (kAutomaticWorkersMarker)
 };
 
-/// Parses "HOST:PORT"; throws Error naming `option` if it is not one.
+/// Parses "HOST:PORT" ("[IPv6]:PORT" too); throws Error naming `option` if it is not one, or
+/// if HOST cannot be resolved (require_resolvable).
 void parse_master(const std::string& text, const std::string& option, LaunchPlan& plan);
+
+/// `host` without the brackets of "[IPv6]". Throws ConfigError naming `what` (the option or
+/// variable it came from) when the host name cannot be resolved: the workers would wait out
+/// their whole timeout for it.
+std::string require_resolvable(const std::string& host, const std::string& what);
+
+/// Most workers --nproc may start per core of this machine: each is a whole process with its
+/// own model, and a thousand of them exhaust the memory.
+inline constexpr int kMaxWorkersPerCore = 4;
 
 /// Runs the workers (`nmt` with `worker_args`) to the end. Returns 0 when all of them
 /// succeeded, kSlowWorkerStatus when all stopped for a slow one (and no stop was asked for),
 /// else the status of one that failed and printed its error; throws Error naming
-/// the rank when a worker was killed by a signal, or lost contact with workers elsewhere.
+/// the rank when a worker was killed or stopped (SIGSTOP: the others are killed at once rather
+/// than wait for it) by a signal, or lost contact with workers elsewhere.
 int run_workers(const LaunchPlan& plan, const std::vector<std::string>& worker_args);
 
 }  // namespace nmt::cli

@@ -48,14 +48,14 @@ class C10dWorkers : public Collective {
     const auto seconds = std::to_string(timeout.count() / 1000);
     c10d::TCPStoreOptions options;
     options.port = static_cast<uint16_t>(address.master_port);
-    options.isServer = rank_ == 0;
+    options.isServer = rank_ == 0 && !address.agent_store;
     options.numWorkers = static_cast<size_t>(world_size_);
     options.timeout = timeout;
     try {
       store_ = c10::make_intrusive<c10d::TCPStore>(address.master_addr, options);
     } catch (const std::exception& e) {
       const auto why = describe(e);
-      if (rank_ != 0) {
+      if (rank_ != 0 || address.agent_store) {
         throw Error("cannot reach the master " + where + " within " + seconds +
                     " s (is the worker of rank 0 running there? train.distributed_timeout sets "
                     "the wait): " +

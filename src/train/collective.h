@@ -52,6 +52,9 @@ struct WorkerAddress {
   // Where this worker's Gloo connections live: a network interface (GLOO_SOCKET_IFNAME), else
   // this machine's address towards the master, else Gloo's default (the host name's address).
   std::string gloo_interface, gloo_address;
+  // torchrun's agent already serves the store at master_addr:master_port
+  // (TORCHELASTIC_USE_AGENT_STORE=True): rank 0 joins it as a client instead of listening.
+  bool agent_store = false;
 };
 
 /// Joins the workers at `address` through c10d (a TCPStore at the master, then Gloo). Every

@@ -34,9 +34,9 @@ TEST_CASE("serve queue: requests within the batch wait share a search, a full ba
                                 milliseconds(2000));
     // A long search that starts at once; the two requests queued meanwhile share the next one.
     auto busy = std::async(std::launch::async, [&] {
-      return queue.translate(std::vector<std::string>(3000, "a b c d"), greedy);
+      return queue.translate(std::vector<std::string>(30000, "a b c d e f"), greedy);
     });
-    std::this_thread::sleep_for(milliseconds(50));
+    std::this_thread::sleep_for(milliseconds(20));
     const auto client = [&](const std::string& text, int delay_ms) {
       queue.translate({text}, greedy);  // answered together, in the second search
       std::this_thread::sleep_for(milliseconds(delay_ms));
@@ -47,7 +47,7 @@ TEST_CASE("serve queue: requests within the batch wait share a search, a full ba
     busy.get();
     const auto a = first.get(), b = second.get();
     CHECK(queue.searches() == 3);
-    CHECK(queue.sentences() == 3004);
+    CHECK(queue.sentences() == 30004);
     CHECK(a.front().texts == translator.translate({"a b"}, greedy, 64).front().texts);
     CHECK(b.front().texts == translator.translate({"b c"}, greedy, 64).front().texts);
   }

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include "build_info.h"
 #include "common/config.h"
 #include "model/checkpoint.h"
 #include "model/seq2seq.h"
@@ -21,6 +22,9 @@
 #include "support/run_command.h"
 #include "train/data_parallel_fixtures.h"
 #include "train/train_fixtures.h"
+#if NMT_HAVE_C10D
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
 
 namespace fs = std::filesystem;
 using Catch::Contains;
@@ -124,6 +128,46 @@ TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train]
   REQUIRE(valid_one.size() == 2);
   CHECK(valid_two[1]["best_step"] == valid_one[1]["best_step"]);
   CHECK(valid_two[1]["loss"].get<double>() == Approx(valid_one[1]["loss"].get<double>()));
+}
+
+#if NMT_HAVE_C10D  // the test serves the store itself
+TEST_CASE("data parallel: under torchrun's agent store, rank 0 joins it instead of listening",
+          "[train][parallel]") {
+  TempDir dir;
+  const auto config = write_parallel_config(dir);
+  const int port = free_port();
+  // What torchrun's agent does before it starts the workers: it serves the store on the port.
+  c10d::TCPStoreOptions options;
+  options.port = static_cast<uint16_t>(port);
+  options.isServer = true;
+  options.waitWorkers = false;
+  options.timeout = std::chrono::seconds(60);
+  c10d::TCPStore agent("127.0.0.1", options);
+  const auto worker = [&](int rank) {
+    const auto r = std::to_string(rank);
+    return "TORCHELASTIC_USE_AGENT_STORE=True WORLD_SIZE=2 RANK=" + r + " LOCAL_RANK=" + r +
+           " LOCAL_WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) +
+           " timeout -s KILL 120 " + nmt_binary() + " train " + quoted(config) +
+           sets(dir.file("model"));
+  };
+  const auto run = run_command("{ " + worker(1) + " > " + quoted(dir.file("rank1.log")) +
+                               " 2>&1 & " + worker(0) + "; s=$?; wait; exit $s; }");
+  INFO(run.output);
+  INFO(nmt::test::read_text(dir.file("rank1.log")));
+  REQUIRE(run.status == 0);
+  CHECK(workers_of_run(dir.file("model")) == 2);
+}
+#endif
+
+TEST_CASE("data parallel: an IPv6 master in brackets", "[train][parallel]") {
+  TempDir dir;
+  const auto config = write_parallel_config(dir);
+  const auto run = run_command(nmt_binary() + " train " + quoted(config) +
+                               " --nproc 2 --master '[::1]:" + std::to_string(free_port()) + "'" +
+                               sets(dir.file("model")));
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  CHECK(workers_of_run(dir.file("model")) == 2);
 }
 
 TEST_CASE("data parallel: two machines started by hand train the same model as --nproc 2",
@@ -238,6 +282,31 @@ TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][pa
   SECTION("several machines without --master") {
     const auto line = nmt::test::require_one_line_error(timed(train + " --nnodes 2 --node-rank 0"));
     CHECK_THAT(line, Contains("--nnodes 2 needs --master HOST:PORT"));
+  }
+  SECTION("a master host that cannot be resolved, at once and without c10d's logging") {
+    const auto by_option = nmt::test::require_one_line_error(
+        timed(train + " --nproc 2 --master no-such-host.invalid:29500"));
+    CHECK_THAT(by_option, Contains("--master 'no-such-host.invalid': cannot resolve the host"));
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run_command(
+        "RANK=1 WORLD_SIZE=2 MASTER_ADDR=no-such-host.invalid MASTER_PORT=29500 "
+        "timeout -s KILL 60 " +
+        nmt_binary() + " train " + quoted(config) + sets(dir.file("model")) +
+        " --set train.distributed_timeout=30");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(15));
+    const auto by_variable = nmt::test::require_one_line_error(r);
+    CHECK_THAT(by_variable, Contains("MASTER_ADDR 'no-such-host.invalid': cannot resolve"));
+    CHECK(r.output.find("c10d") == std::string::npos);
+  }
+  SECTION("RANK without WORLD_SIZE") {
+    const auto r = run_command("RANK=1 timeout -s KILL 60 " + nmt_binary() + train);
+    const auto line = nmt::test::require_one_line_error(r);
+    CHECK_THAT(line, Contains("RANK=1 is set but WORLD_SIZE is not"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("model")));
+  }
+  SECTION("more workers than the machine can hold") {
+    const auto line = nmt::test::require_one_line_error(timed(train + " --nproc 1000"));
+    CHECK_THAT(line, Contains("--nproc 1000: more than 4 workers per core"));
   }
   SECTION("--master is not HOST:PORT") {
     const auto line = nmt::test::require_one_line_error(timed(train + " --nproc 2 --master x"));

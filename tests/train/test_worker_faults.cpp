@@ -87,6 +87,36 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
   CHECK(stops.back()["step"] == step + 10);
 }
 
+TEST_CASE("data parallel: a stopped (SIGSTOP) worker is named, and the others stopped at once",
+          "[train][parallel][kill][slow]") {
+  TempDir dir;
+  const auto run = nmt::test::start_background_run(
+      dir, {"--nproc", "2", "--set", "train.max_steps=100000", "--set", "train.valid_every=10",
+            "--set", "train.distributed_timeout=300"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (nmt::list_step_checkpoints(run.model_dir).empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(!nmt::list_step_checkpoints(run.model_dir).empty());
+  const auto workers = workers_of(run.launcher);
+  REQUIRE(workers.size() == 2);
+  const pid_t victim = rank_1_of(workers);
+  const auto stopped_at = std::chrono::steady_clock::now();
+  kill(victim, SIGSTOP);
+  int status = 0;
+  REQUIRE(waitpid(run.launcher, &status, 0) == run.launcher);
+  const auto output = nmt::test::read_text(run.log);
+  INFO(output);
+  CHECK(std::chrono::steady_clock::now() - stopped_at < std::chrono::seconds(30));  // not 300
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) != 0);
+  CHECK_THAT(output, Contains("nmt: error: worker rank 1 (pid " + std::to_string(victim) +
+                              ") was stopped by signal 19"));
+  CHECK(output.find("nmt: error:") == output.rfind("nmt: error:"));
+  for (const pid_t worker : workers) CHECK(kill(worker, 0) == -1);
+}
+
 TEST_CASE("data parallel: SIGTERM to the launcher stops every worker with one checkpoint",
           "[train][parallel][signal][slow]") {
   TempDir dir;
