@@ -303,6 +303,9 @@ void Trainer::validate_and_keep() {
     verdict[2] = static_cast<double>(improved ? progress_.step : progress_.best_step);
     verdict[3] = static_cast<double>(improved ? 0 : progress_.bad_validations + 1);
   }
+  // The others wait for rank 0's validation as long as it takes: it may outlast
+  // train.distributed_timeout, which bounds the waits for a worker that stopped.
+  workers_.waiting_for_rank0("");
   workers_.broadcast(verdict);
   const bool improved = verdict[0].item<double>() != 0;
   progress_.best_metric = verdict[1].item<double>();

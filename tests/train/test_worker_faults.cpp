@@ -117,11 +117,12 @@ TEST_CASE("data parallel: a stopped (SIGSTOP) worker is named, and the others st
   for (const pid_t worker : workers) CHECK(kill(worker, 0) == -1);
 }
 
-TEST_CASE("data parallel: SIGTERM to the launcher stops every worker with one checkpoint",
+TEST_CASE("data parallel: SIGTERM or SIGINT to the launcher stops every worker with one checkpoint",
           "[train][parallel][signal][slow]") {
   TempDir dir;
   const auto launch = GENERATE(as<std::vector<std::string>>{}, kTwoWorkers, kTwoWorkersByConfig);
-  CAPTURE(launch);
+  const int signal = GENERATE(SIGTERM, SIGINT);
+  CAPTURE(launch, signal);
   const auto run = nmt::test::start_background_run(
       dir, {launch[0], launch[1], "--set", "train.max_steps=100000", "--set",
             "train.valid_every=1000", "--set", "train.log_every=1"});
@@ -136,7 +137,7 @@ TEST_CASE("data parallel: SIGTERM to the launcher stops every worker with one ch
   const auto workers = workers_of(launcher);
   REQUIRE(workers.size() == 2);
   const auto sent = std::chrono::steady_clock::now();
-  kill(launcher, SIGTERM);
+  kill(launcher, signal);
   int status = 0;
   REQUIRE(waitpid(launcher, &status, 0) == launcher);
   const double seconds =
