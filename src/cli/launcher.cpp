@@ -41,6 +41,8 @@ struct Worker {
   int rank = 0;
   pid_t pid = -1;
   bool running = false;
+  int stop_signal = 0;  // SIGSTOP and the like, until SIGCONT
+  std::chrono::steady_clock::time_point stopped_since;
 };
 
 [[noreturn]] void exec_worker(const LaunchPlan& plan, int local_rank,
@@ -165,26 +167,34 @@ int run_workers(const LaunchPlan& plan_in, const std::vector<std::string>& worke
       killed_after_failure = true;
       signal_all(workers, SIGKILL);
     }
+    // A worker stopped for longer than the grace would keep the others waiting until
+    // train.distributed_timeout, and they would report the wait, not its cause.
+    for (const auto& w : workers) {
+      if (!w.running || w.stop_signal == 0 || killed_after_failure ||
+          std::chrono::steady_clock::now() - w.stopped_since < kGrace) {
+        continue;
+      }
+      if (death.empty() && error_status == 0) {
+        death = "worker rank " + std::to_string(w.rank) + " (pid " + std::to_string(w.pid) +
+                ") was stopped by signal " + std::to_string(w.stop_signal) + " (" +
+                strsignal(w.stop_signal) + ") for " + std::to_string(kGrace.count()) +
+                " s; the other workers were stopped, and `nmt train ... --resume` continues "
+                "from the newest checkpoint";
+      }
+      killed_after_failure = true;
+      signal_all(workers, SIGKILL);
+    }
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, WNOHANG | WUNTRACED);
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG | WUNTRACED | WCONTINUED);
     if (pid <= 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
     for (auto& w : workers) {
       if (w.pid != pid || !w.running) continue;
-      // A stopped worker would keep the others waiting until train.distributed_timeout, and
-      // they would report the wait, not its cause.
-      if (WIFSTOPPED(status)) {
-        if (death.empty() && error_status == 0) {
-          const int signal = WSTOPSIG(status);
-          death = "worker rank " + std::to_string(w.rank) + " (pid " + std::to_string(pid) +
-                  ") was stopped by signal " + std::to_string(signal) + " (" + strsignal(signal) +
-                  "); the other workers were stopped, and `nmt train ... --resume` continues "
-                  "from the newest checkpoint";
-        }
-        killed_after_failure = true;
-        signal_all(workers, SIGKILL);
+      if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
+        w.stop_signal = WIFSTOPPED(status) ? WSTOPSIG(status) : 0;
+        w.stopped_since = std::chrono::steady_clock::now();
         break;
       }
       w.running = false;

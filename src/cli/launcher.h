@@ -44,8 +44,8 @@ inline constexpr int kMaxWorkersPerCore = 4;
 /// Runs the workers (`nmt` with `worker_args`) to the end. Returns 0 when all of them
 /// succeeded, kSlowWorkerStatus when all stopped for a slow one (and no stop was asked for),
 /// else the status of one that failed and printed its error; throws Error naming
-/// the rank when a worker was killed or stopped (SIGSTOP: the others are killed at once rather
-/// than wait for it) by a signal, or lost contact with workers elsewhere.
+/// the rank when a worker was killed by a signal, or stopped by one (SIGSTOP) for 5 s (the
+/// others are killed rather than wait for it), or lost contact with workers elsewhere.
 int run_workers(const LaunchPlan& plan, const std::vector<std::string>& worker_args);
 
 }  // namespace nmt::cli

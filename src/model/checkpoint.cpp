@@ -4,6 +4,9 @@
 #include "model/checkpoint.h"
 
 #include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/api/compilation_unit.h>
+#include <torch/csrc/jit/serialization/import_read.h>
+#include <torch/csrc/jit/serialization/storage_context.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -117,30 +120,57 @@ void collect_tensors(const c10::IValue& value, const std::string& what, const st
   }
 }
 
-// LibTorch sizes each storage as the archive's index declares it, not by the bytes of the
-// record that holds its data: a damaged or crafted record shorter than declared would be
-// read past its end. The declared sizes must be the records' sizes.
+// The bytes each storage of the archive declares, by the name of the record that holds its
+// data ("data/NAME"). The archive's pickle is read again with objects of every class read as
+// empty ones: only its storages are wanted, and none of their data is touched.
+std::map<std::string, size_t> declared_storage_bytes(
+    caffe2::serialize::PyTorchStreamReader& reader) {
+  auto classes = std::make_shared<torch::jit::CompilationUnit>();
+  const auto resolve = [classes](const c10::QualifiedName& name) {
+    // Container type tags ("Dict[str, Tensor]") are types LibTorch parses; classes are ours.
+    if (name.qualifiedName().rfind("__torch__.", 0) != 0) {
+      return c10::StrongTypePtr(classes,
+                                torch::jit::Unpickler::defaultTypeParser(name.qualifiedName()));
+    }
+    auto type = classes->get_class(name);
+    if (!type) {
+      type = c10::ClassType::create(name, classes);
+      classes->register_type(type);
+    }
+    return c10::StrongTypePtr(classes, type);
+  };
+  const auto load = [](const c10::StrongTypePtr& type, const c10::IValue&) {
+    return c10::ivalue::Object::create(type, 0);
+  };
+  const auto storages = std::make_shared<torch::jit::DeserializationStorageContext>();
+  torch::jit::readArchiveAndTensors("data", "", "", resolve, load, c10::nullopt, reader,
+                                    torch::jit::Unpickler::defaultTypeParser, storages);
+  std::map<std::string, size_t> declared;
+  for (const auto& name : reader.getAllRecords()) {
+    if (name.rfind("data/", 0) != 0) continue;
+    const auto key = name.substr(5);
+    if (storages->hasStorage(key)) declared[name] = storages->getStorage(key).nbytes();
+  }
+  return declared;
+}
+
+// LibTorch sizes each storage as the archive's pickle declares it, not by the bytes of the
+// record that holds its data: a damaged or crafted record shorter than declared would be read
+// past its end. Each record must hold what its own storage declares, and every tensor must fit
+// in its storage.
 void check_tensor_records(torch::serialize::InputArchive& archive, const std::string& path) {
   StorageBytes storages;
   for (const auto& key : archive.keys()) {
     collect_tensors(read_value(archive, key, path), key, path, storages);
   }
-  std::vector<size_t> declared, stored;
-  for (const auto& [storage, bytes] : storages) {
-    if (bytes > 0) declared.push_back(bytes);
-  }
   caffe2::serialize::PyTorchStreamReader reader(path);
-  for (const auto& name : reader.getAllRecords()) {
-    if (name.rfind("data/", 0) != 0) continue;
-    const size_t bytes = std::get<1>(reader.getRecord(name));
-    if (bytes > 0) stored.push_back(bytes);
-  }
-  std::sort(declared.begin(), declared.end());
-  std::sort(stored.begin(), stored.end());
-  if (declared != stored) {
-    throw DataError(path +
-                    ": damaged checkpoint (its tensor records do not hold the bytes its "
-                    "tensors declare)");
+  for (const auto& [name, bytes] : declared_storage_bytes(reader)) {
+    const size_t stored = bytes == 0 ? 0 : std::get<1>(reader.getRecord(name));
+    if (stored != bytes) {
+      throw DataError(path + ": damaged checkpoint (its record " + name + " holds " +
+                      std::to_string(stored) + " bytes, its tensor declares " +
+                      std::to_string(bytes) + ")");
+    }
   }
 }
 

@@ -101,6 +101,10 @@ TEST_CASE("files: /dev/null stays a device", "[files][robustness]") {
   REQUIRE(fs::is_character_file("/dev/null"));
   write_file_atomic("/dev/null", "discarded\n");
   CHECK(fs::is_character_file("/dev/null"));
+  // Written through, not replaced: no temporary file beside it, whatever its name.
+  for (const auto& entry : fs::directory_iterator("/dev")) {
+    CHECK(entry.path().filename().string().rfind("null.", 0) != 0);
+  }
 }
 
 // [needs_dev_full]: a ctest entry of its own, skipped where there is no /dev/full (CMakeLists.txt).

@@ -57,6 +57,31 @@ void write_with_short_record(const std::string& checkpoint, const std::string& o
   writer.writeEndOfFile();
 }
 
+// A copy of `checkpoint` in which two tensor records of different sizes hold each other's
+// bytes: the sizes the file holds are the sizes it declares, but not record by record.
+void write_with_swapped_records(const std::string& checkpoint, const std::string& out) {
+  caffe2::serialize::PyTorchStreamReader reader(checkpoint);
+  std::string first, second;
+  for (const auto& name : reader.getAllRecords()) {
+    if (name.rfind("data/", 0) != 0) continue;
+    if (first.empty()) {
+      first = name;
+    } else if (std::get<1>(reader.getRecord(name)) != std::get<1>(reader.getRecord(first))) {
+      second = name;
+      break;
+    }
+  }
+  REQUIRE(!second.empty());
+  caffe2::serialize::PyTorchStreamWriter writer(out);
+  for (const auto& name : reader.getAllRecords()) {
+    if (name == "version" || name == ".data/version") continue;  // the writer adds its own
+    const auto& source = name == first ? second : name == second ? first : name;
+    auto [data, size] = reader.getRecord(source);
+    writer.writeRecord(name, data.get(), size);
+  }
+  writer.writeEndOfFile();
+}
+
 // Runs `nmt translate` on `checkpoint`: the last line of its output, and its status.
 nmt::test::CommandResult translate_with(const std::string& model, const std::string& checkpoint,
                                         const nmt::test::TempDir& dir) {
@@ -110,7 +135,12 @@ TEST_CASE("checkpoint: damage is one error line naming the file", "[model][check
   SECTION("a tensor record shorter than its shape") {
     write_with_short_record(good, bad);
     require_one_error_line(translate_with(model, bad, dir),
-                           bad + ": damaged checkpoint (its tensor records do not hold");
+                           bad + ": damaged checkpoint (its record data/");
+  }
+  SECTION("two tensor records that hold each other's bytes") {
+    write_with_swapped_records(good, bad);
+    require_one_error_line(translate_with(model, bad, dir),
+                           bad + ": damaged checkpoint (its record data/");
   }
   SECTION("the undamaged checkpoint translates") {
     const auto r = translate_with(model, good, dir);

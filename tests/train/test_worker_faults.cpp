@@ -87,7 +87,7 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
   CHECK(stops.back()["step"] == step + 10);
 }
 
-TEST_CASE("data parallel: a stopped (SIGSTOP) worker is named, and the others stopped at once",
+TEST_CASE("data parallel: a worker stopped (SIGSTOP) for 5 s is named, and the others stopped",
           "[train][parallel][kill][slow]") {
   TempDir dir;
   const auto run = nmt::test::start_background_run(
@@ -109,6 +109,7 @@ TEST_CASE("data parallel: a stopped (SIGSTOP) worker is named, and the others st
   const auto output = nmt::test::read_text(run.log);
   INFO(output);
   CHECK(std::chrono::steady_clock::now() - stopped_at < std::chrono::seconds(30));  // not 300
+  CHECK(std::chrono::steady_clock::now() - stopped_at >= std::chrono::seconds(5));
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) != 0);
   CHECK_THAT(output, Contains("nmt: error: worker rank 1 (pid " + std::to_string(victim) +
