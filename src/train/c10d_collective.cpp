@@ -51,6 +51,9 @@ class C10dWorkers : public Collective {
     options.isServer = rank_ == 0 && !address.agent_store;
     options.numWorkers = static_cast<size_t>(world_size_);
     options.timeout = timeout;
+    // The store's own wait for the others to join ends without an error when it times out on
+    // rank 0, and Gloo's rendezvous below then waits the timeout again: there, it alone waits.
+    options.waitWorkers = rank_ != 0;
     try {
       store_ = c10::make_intrusive<c10d::TCPStore>(address.master_addr, options);
     } catch (const std::exception& e) {

@@ -328,10 +328,14 @@ TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][pa
         timed(train + " --nnodes 2 --node-rank 1 --master 127.0.0.1:" + port));
     CHECK_THAT(line, Contains("cannot reach the master 127.0.0.1:" + port + " within 3 s"));
   }
-  SECTION("the other machine never joins") {
-    const auto line = nmt::test::require_one_line_error(timed(
-        train + " --nnodes 2 --node-rank 0 --master 127.0.0.1:" + std::to_string(free_port())));
-    CHECK_THAT(line, Contains("did not all join"));
+  SECTION("the other machine never joins: one line after train.distributed_timeout, not twice it") {
+    const auto start = std::chrono::steady_clock::now();
+    const auto line = nmt::test::require_one_line_error(
+        timed(" train " + quoted(config) + sets(dir.file("model")) +
+              " --set train.distributed_timeout=5 --nnodes 2 --node-rank 0 --master 127.0.0.1:" +
+              std::to_string(free_port())));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(9500));
+    CHECK_THAT(line, Contains("did not all join") && Contains("within 5 s"));
   }
   SECTION("RANK is not below WORLD_SIZE") {
     const auto r = run_command(
