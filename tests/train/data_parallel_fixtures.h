@@ -1,16 +1,28 @@
-// Test support for data-parallel training: the tiny deterministic config, `nmt train` in the
-// background and its worker processes, and how many workers a finished run had.
+// Test support for data-parallel training: the tiny deterministic config and its --set options,
+// `nmt train` in the background and its worker processes, how many workers a finished run had,
+// free loopback ports, and the check that two runs trained the same model.
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
+#include "common/config.h"
+#include "model/checkpoint.h"
+#include "model/seq2seq.h"
+#include "support/run_command.h"
 #include "support/temp_dir.h"
 #include "test_paths.h"
 #include "train/train_fixtures.h"
@@ -73,6 +85,90 @@ inline int workers_of_run(const std::string& model_dir) {
   const auto stops = nmt::test::metrics_events(model_dir, "stop");
   REQUIRE(stops.size() == 1);
   return stops[0].value("workers", 0);
+}
+
+/// Polls `done` every 50 ms for up to `seconds`; whether it came true (a test REQUIREs it).
+template <class Predicate>
+bool wait_until(Predicate done, int seconds = 60) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+// The --set options of a deterministic run (no dropout) of `steps` updates into `model_dir`,
+// validated every 10, a loss logged at every update.
+inline std::string sets(const std::string& model_dir, int steps = 20) {
+  return " --set model_dir=" + quoted(model_dir) +
+         " --set train.max_steps=" + std::to_string(steps) +
+         " --set model.encoder.dropout=0 --set model.decoder.dropout=0"
+         " --set train.valid_every=10 --set train.log_every=1 --set train.distributed_timeout=20";
+}
+
+// A TCP socket bound to a loopback port the kernel picks: {descriptor, port}.
+inline std::pair<int, int> bound_loopback_socket() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  return {fd, ntohs(address.sin_port)};
+}
+
+// A port the kernel just handed out and took back: free for the next moment.
+inline int free_port() {
+  const auto [fd, port] = bound_loopback_socket();
+  close(fd);
+  return port;
+}
+
+// The parameters of the newest step checkpoint in `model_dir`.
+inline std::map<std::string, torch::Tensor> final_parameters(const std::string& model_dir) {
+  const auto checkpoints = nmt::list_step_checkpoints(model_dir);
+  REQUIRE(!checkpoints.empty());
+  const auto& path = checkpoints.back();
+  const auto config = nmt::parse_config(nmt::checkpoint_config(path), path);
+  nmt::Seq2Seq model(config.model, 24, 24);
+  nmt::load_checkpoint(path, *model, nullptr);
+  std::map<std::string, torch::Tensor> parameters;
+  for (const auto& p : model->named_parameters()) parameters[p.key()] = p.value().clone();
+  return parameters;
+}
+
+// The loss of every update, from metrics.jsonl.
+inline std::vector<double> train_losses(const std::string& model_dir) {
+  std::vector<double> losses;
+  for (const auto& e : nmt::test::metrics_events(model_dir, "train")) {
+    losses.push_back(e["loss"].get<double>());
+  }
+  return losses;
+}
+
+// Every parameter tensor the same within 1e-5 relative (the norm of the difference against
+// the norm of the tensor), and the same loss at every update. The sums of the gradients run in
+// another order, so they differ in the last bits of fp32, and Adam divides by the gradients'
+// running scale, which makes such differences larger in weights whose gradients are ~0.
+inline void require_same_model(const std::string& expected_dir, const std::string& actual_dir) {
+  const auto expected = final_parameters(expected_dir);
+  const auto actual = final_parameters(actual_dir);
+  REQUIRE(expected.size() == actual.size());
+  for (const auto& [name, value] : expected) {
+    INFO(name);
+    const double difference = (actual.at(name) - value).norm().item<double>();
+    CHECK(difference <= 1e-5 * value.norm().item<double>());
+  }
+  const auto expected_losses = train_losses(expected_dir);
+  const auto actual_losses = train_losses(actual_dir);
+  REQUIRE(expected_losses.size() == 20);
+  REQUIRE(actual_losses.size() == expected_losses.size());
+  for (size_t i = 0; i < expected_losses.size(); ++i) {
+    INFO("update " << i + 1);
+    CHECK(actual_losses[i] == Approx(expected_losses[i]).epsilon(1e-5));
+  }
 }
 
 }  // namespace nmt::test

@@ -1,8 +1,7 @@
 // `nmt train` with several worker processes (c10d/Gloo on loopback): N workers train the same
 // model as one process, two "machines" started by hand train the same model as --nproc 2, and
-// bad launches are one clear line each. Signals and faults: test_worker_faults.cpp.
-#include <arpa/inet.h>
-#include <netinet/in.h>
+// bad launches are one clear line each. Stopping together: test_data_parallel_stops.cpp; signals
+// and faults: test_worker_faults.cpp.
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -10,14 +9,9 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "build_info.h"
-#include "common/config.h"
-#include "model/checkpoint.h"
-#include "model/seq2seq.h"
 #include "support/one_line_error.h"
 #include "support/run_command.h"
 #include "train/data_parallel_fixtures.h"
@@ -26,87 +20,17 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
 
-namespace fs = std::filesystem;
 using Catch::Contains;
+using nmt::test::bound_loopback_socket;
+using nmt::test::free_port;
 using nmt::test::nmt_binary;
 using nmt::test::quoted;
+using nmt::test::require_same_model;
 using nmt::test::run_command;
+using nmt::test::sets;
 using nmt::test::TempDir;
 using nmt::test::workers_of_run;
 using nmt::test::write_parallel_config;
-
-namespace {
-
-std::string sets(const std::string& model_dir, int steps = 20) {
-  return " --set model_dir=" + quoted(model_dir) +
-         " --set train.max_steps=" + std::to_string(steps) +
-         " --set model.encoder.dropout=0 --set model.decoder.dropout=0"
-         " --set train.valid_every=10 --set train.log_every=1 --set train.distributed_timeout=20";
-}
-
-// A TCP socket bound to a loopback port the kernel picks: {descriptor, port}.
-std::pair<int, int> bound_loopback_socket() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  return {fd, ntohs(address.sin_port)};
-}
-
-// A port the kernel just handed out and took back: free for the next moment.
-int free_port() {
-  const auto [fd, port] = bound_loopback_socket();
-  close(fd);
-  return port;
-}
-
-std::map<std::string, torch::Tensor> final_parameters(const std::string& model_dir) {
-  const auto checkpoints = nmt::list_step_checkpoints(model_dir);
-  REQUIRE(!checkpoints.empty());
-  const auto& path = checkpoints.back();
-  const auto config = nmt::parse_config(nmt::checkpoint_config(path), path);
-  nmt::Seq2Seq model(config.model, 24, 24);
-  nmt::load_checkpoint(path, *model, nullptr);
-  std::map<std::string, torch::Tensor> parameters;
-  for (const auto& p : model->named_parameters()) parameters[p.key()] = p.value().clone();
-  return parameters;
-}
-
-std::vector<double> train_losses(const std::string& model_dir) {
-  std::vector<double> losses;
-  for (const auto& e : nmt::test::metrics_events(model_dir, "train")) {
-    losses.push_back(e["loss"].get<double>());
-  }
-  return losses;
-}
-
-// Every parameter tensor the same within 1e-5 relative (the norm of the difference against
-// the norm of the tensor), and the same loss at every update. The sums of the gradients run in
-// another order, so they differ in the last bits of fp32, and Adam divides by the gradients'
-// running scale, which makes such differences larger in weights whose gradients are ~0.
-void require_same_model(const std::string& expected_dir, const std::string& actual_dir) {
-  const auto expected = final_parameters(expected_dir);
-  const auto actual = final_parameters(actual_dir);
-  REQUIRE(expected.size() == actual.size());
-  for (const auto& [name, value] : expected) {
-    INFO(name);
-    const double difference = (actual.at(name) - value).norm().item<double>();
-    CHECK(difference <= 1e-5 * value.norm().item<double>());
-  }
-  const auto expected_losses = train_losses(expected_dir);
-  const auto actual_losses = train_losses(actual_dir);
-  REQUIRE(expected_losses.size() == 20);
-  REQUIRE(actual_losses.size() == expected_losses.size());
-  for (size_t i = 0; i < expected_losses.size(); ++i) {
-    INFO("update " << i + 1);
-    CHECK(actual_losses[i] == Approx(expected_losses[i]).epsilon(1e-5));
-  }
-}
-
-}  // namespace
 
 TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train][parallel]") {
   TempDir dir;
@@ -209,94 +133,6 @@ TEST_CASE("data parallel: resuming with another number of workers goes on with t
   INFO(second.output);
   REQUIRE(second.status == 0);
   require_same_model(dir.file("one"), dir.file("grown"));
-}
-
-TEST_CASE("data parallel: patience and the plateau schedule stop every worker at one update",
-          "[train][parallel]") {
-  TempDir dir;
-  const auto config = write_parallel_config(dir);
-  // A rate high enough that the dev loss soon stops improving.
-  const std::string rule = GENERATE(as<std::string>{}, " --set train.patience=2",
-                                    " --set train.schedule=plateau --set train.plateau_patience=1"
-                                    " --set train.plateau_factor=0.5 --set train.patience=4");
-  CAPTURE(rule);
-  const auto run = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                               sets(dir.file("model"), 400) + rule +
-                               " --set train.lr=0.3 --set train.valid_metric=loss"
-                               " --set train.valid_every=5");
-  INFO(run.output);
-  REQUIRE(run.status == 0);  // every worker ended well: none waited for another in vain
-  const auto stops = nmt::test::metrics_events(dir.file("model"), "stop");
-  REQUIRE(stops.size() == 1);
-  CHECK_THAT(stops[0]["reason"].get<std::string>(), Contains("no improvement"));
-  CHECK(stops[0]["step"] < 400);
-  CHECK(stops[0]["workers"] == 2);
-  CHECK(nmt::checkpoint_progress(nmt::list_step_checkpoints(dir.file("model")).back()).step ==
-        stops[0]["step"]);
-  if (rule.find("plateau") != std::string::npos) {
-    const auto updates = nmt::test::metrics_events(dir.file("model"), "train");
-    REQUIRE(!updates.empty());
-    CHECK(updates.back()["lr"].get<double>() < 0.3);  // lowered on the way
-  }
-}
-
-TEST_CASE("data parallel: max_minutes stops every worker at one update with a checkpoint",
-          "[train][parallel]") {
-  TempDir dir;
-  const auto config = write_parallel_config(dir);
-  const auto start = std::chrono::steady_clock::now();
-  const auto run = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                               sets(dir.file("model"), 1000000) +
-                               " --set train.max_minutes=0.05 --set train.valid_every=100000");
-  INFO(run.output);
-  REQUIRE(run.status == 0);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(40));
-  const auto stops = nmt::test::metrics_events(dir.file("model"), "stop");
-  REQUIRE(stops.size() == 1);
-  CHECK(stops[0]["reason"] == "max_minutes reached");
-  CHECK(stops[0]["workers"] == 2);
-  const auto checkpoints = nmt::list_step_checkpoints(dir.file("model"));
-  REQUIRE(!checkpoints.empty());
-  CHECK(nmt::checkpoint_progress(checkpoints.back()).step == stops[0]["step"]);
-}
-
-TEST_CASE("data parallel: with dropout, 2 workers resumed equal 2 workers uninterrupted",
-          "[train][parallel][resume]") {
-  TempDir dir;
-  const auto config = write_parallel_config(dir);
-  const std::string dropout = " --set model.encoder.dropout=0.3 --set model.decoder.dropout=0.3";
-  const auto whole = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                                 sets(dir.file("whole")) + dropout);
-  INFO(whole.output);
-  REQUIRE(whole.status == 0);
-  const auto first = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                                 sets(dir.file("resumed"), 10) + dropout);
-  INFO(first.output);
-  REQUIRE(first.status == 0);
-  const auto second = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                                  sets(dir.file("resumed")) + dropout + " --resume");
-  INFO(second.output);
-  REQUIRE(second.status == 0);
-  require_same_model(dir.file("whole"), dir.file("resumed"));
-}
-
-TEST_CASE("data parallel: a validation longer than train.distributed_timeout is waited for",
-          "[train][parallel][validation][slow]") {
-  TempDir dir;
-  const auto config = write_parallel_config(dir);
-  // A dev set read one sentence at a time: ~4 s per validation on the machine it was written on.
-  nmt::test::write_reverse_corpus(dir, 240, 8000);
-  const auto start = std::chrono::steady_clock::now();
-  const auto run = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                               sets(dir.file("model")) +
-                               " --set train.valid_batch_size=1 --set train.distributed_timeout=3");
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  INFO(run.output);
-  REQUIRE(run.status == 0);
-  const auto valid = nmt::test::metrics_events(dir.file("model"), "valid");
-  REQUIRE(valid.size() == 2);
-  CHECK(seconds > 2 * 3);  // the validations outlasted the 3 s timeout
 }
 
 TEST_CASE("data parallel: bad launches are one clear line, quickly", "[train][parallel][cli]") {

@@ -216,10 +216,8 @@ TEST_CASE("train: a model_dir deleted while training runs ends it with an error"
   const auto run = nmt::test::start_background_run(
       dir, {"--nproc", "1", "--set", "train.valid_every=5", "--set", "train.max_steps=100000"});
   // Deleted once training has written a checkpoint.
-  for (int i = 0; i < 600 && nmt::list_step_checkpoints(run.model_dir).empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  REQUIRE(!nmt::list_step_checkpoints(run.model_dir).empty());
+  REQUIRE(
+      nmt::test::wait_until([&] { return !nmt::list_step_checkpoints(run.model_dir).empty(); }));
   fs::remove_all(run.model_dir);
   int status = 0;
   REQUIRE(::waitpid(run.launcher, &status, 0) == run.launcher);

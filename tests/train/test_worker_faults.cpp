@@ -23,6 +23,7 @@ using nmt::test::quoted;
 using nmt::test::rank_1_of;
 using nmt::test::run_command;
 using nmt::test::TempDir;
+using nmt::test::wait_until;
 using nmt::test::workers_of;
 using nmt::test::workers_of_run;
 
@@ -44,12 +45,7 @@ TEST_CASE("data parallel: a worker killed by SIGKILL stops them all, and the run
       {launch[0], launch[1], "--set", "train.max_steps=100000", "--set", "train.valid_every=10"});
   const auto& [config, model_dir, log, launcher] = run;
   // The workers are the launcher's children; wait for a checkpoint, then kill rank 1's.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (nmt::list_step_checkpoints(model_dir).size() < 2 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  REQUIRE(nmt::list_step_checkpoints(model_dir).size() >= 2);
+  REQUIRE(wait_until([&] { return nmt::list_step_checkpoints(model_dir).size() >= 2; }));
   const auto workers = workers_of(launcher);
   REQUIRE(workers.size() == 2);
   const pid_t victim = rank_1_of(workers);
@@ -93,12 +89,7 @@ TEST_CASE("data parallel: a worker stopped (SIGSTOP) for 5 s is named, and the o
   const auto run = nmt::test::start_background_run(
       dir, {"--nproc", "2", "--set", "train.max_steps=100000", "--set", "train.valid_every=10",
             "--set", "train.distributed_timeout=300"});
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (nmt::list_step_checkpoints(run.model_dir).empty() &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  REQUIRE(!nmt::list_step_checkpoints(run.model_dir).empty());
+  REQUIRE(wait_until([&] { return !nmt::list_step_checkpoints(run.model_dir).empty(); }));
   const auto workers = workers_of(run.launcher);
   REQUIRE(workers.size() == 2);
   const pid_t victim = rank_1_of(workers);
@@ -129,12 +120,7 @@ TEST_CASE("data parallel: SIGTERM or SIGINT to the launcher stops every worker w
             "train.valid_every=1000", "--set", "train.log_every=1"});
   const auto& [config, model_dir, log, launcher] = run;
   // Training has begun once its first progress line is written.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (nmt::test::metrics_events(model_dir, "train").empty() &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  REQUIRE(!nmt::test::metrics_events(model_dir, "train").empty());
+  REQUIRE(wait_until([&] { return !nmt::test::metrics_events(model_dir, "train").empty(); }));
   const auto workers = workers_of(launcher);
   REQUIRE(workers.size() == 2);
   const auto sent = std::chrono::steady_clock::now();
@@ -167,11 +153,7 @@ TEST_CASE("data parallel: automatic workers that wait for a slow one go on as on
   const auto& [config, model_dir, log, launcher] = run;
   // The workers, once both run; rank 1 is slowed by stopping it half of the time.
   std::vector<pid_t> workers;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (workers.size() < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    workers = workers_of(launcher);
-  }
+  wait_until([&] { return (workers = workers_of(launcher)).size() >= 2; });
   INFO(nmt::test::read_text(log));
   REQUIRE(workers.size() == 2);
   const pid_t slow = rank_1_of(workers);
