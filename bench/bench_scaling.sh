@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # How nmt's cost grows with the size of its work (issue #18), as two tables:
-#   decoding  beam-5 search time per sentence against input length: N inputs of exactly L words
+#   decoding  beam-5 search time per sentence against input length, with the attention kept
+#             (--attention-out, as the server's pictures and the lab keep it) and without:
+#             N inputs of exactly L words
 #             for L = 10, 25, 50, 100, 200, cut from test2016's source text read as one stream
 #             of words (longer than any real test sentence, so joined across lines), decoded
 #             with the settings of bench_speed.sh (64 sentences per batch, alpha 0.6, output
@@ -47,10 +49,14 @@ for length in lengths:
             f.write(" ".join(words[start:start + length]) + "\n")
 EOF
 for length in "${LENGTHS[@]}"; do
-  echo "== beam 5, inputs of $length words" >&2
-  "$NMT" translate --model "$MODEL" --input "$OUT/len$length.en" --output "$OUT/len$length.out" \
-    --beam 5 --alpha 0.6 --batch-size 64 --threads "$THREADS" --max-len-a 1.5 --max-len-b 5 \
-    --precision "$PRECISION" 2>"$OUT/len$length.log"
+  for attention in off on; do
+    echo "== beam 5, inputs of $length words, attention kept: $attention" >&2
+    "$NMT" translate --model "$MODEL" --input "$OUT/len$length.en" \
+      --output "$OUT/len$length.$attention.out" --beam 5 --alpha 0.6 --batch-size 64 \
+      --threads "$THREADS" --max-len-a 1.5 --max-len-b 5 --precision "$PRECISION" \
+      $([[ $attention == on ]] && echo --attention-out "$OUT/len$length.attention.jsonl") \
+      2>"$OUT/len$length.$attention.log"
+  done
 done
 
 # ---- training against batch size
@@ -68,15 +74,21 @@ $PY - "$OUT" "$N" "$STEPS" "${#LENGTHS[@]}" "${LENGTHS[@]}" "${BATCHES[@]}" <<'E
 import json, re, sys
 out, n, steps, k = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 lengths, batches = sys.argv[5:5 + k], sys.argv[5 + k:]
-print(f"decoding: beam 5, {n} inputs per length, model time\n")
-print("| input words | output tokens per sentence | ms per sentence | ms per input word |")
-print("| ---: | ---: | ---: | ---: |")
-for length in lengths:
-    line = next(l for l in open(f"{out}/len{length}.log") if "s of search" in l)
+print(f"decoding: beam 5, {n} inputs per length, model time; with the attention kept "
+      "(--attention-out) and without\n")
+print("| input words | output tokens per sentence | ms per sentence | ms per input word | "
+      "with attention: ms per sentence | ms per input word |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+def search(length, attention):
+    line = next(l for l in open(f"{out}/len{length}.{attention}.log") if "s of search" in l)
     m = re.search(r"(\d+) sentences, (\d+) output tokens, ([\d.]+) s of search", line)
-    sentences, tokens, seconds = int(m.group(1)), int(m.group(2)), float(m.group(3))
-    ms = 1000 * seconds / sentences
-    print(f"| {length} | {tokens / sentences:.1f} | {ms:.1f} | {ms / int(length):.2f} |")
+    return int(m.group(1)), int(m.group(2)), float(m.group(3))
+for length in lengths:
+    sentences, tokens, seconds = search(length, "off")
+    kept = search(length, "on")
+    ms, ms_kept = 1000 * seconds / sentences, 1000 * kept[2] / kept[0]
+    print(f"| {length} | {tokens / sentences:.1f} | {ms:.1f} | {ms / int(length):.2f} | "
+          f"{ms_kept:.1f} | {ms_kept / int(length):.2f} |")
 print(f"\ntraining: {steps} updates from a fresh model per batch size\n")
 print("| train.batch_tokens | target tokens/s | s per update |")
 print("| ---: | ---: | ---: |")

@@ -14,6 +14,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev zlib1g-dev libpng-dev libgloo-dev libcpp-httplib-dev
   chromium      # the browser test of nmt serve's page
   clang-format  # scripts/check_format.sh, run by CI
+  time          # GNU time: peak memory in the streaming test and the benchmarks
 )
 
 missing=()

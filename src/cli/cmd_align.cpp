@@ -3,6 +3,7 @@
 // word its attention prefers (eval/alignment.h), written as Pharaoh `i-j` lines, and the
 // attention itself optionally as the records `nmt plot-attention` and `nmt evaluate --metrics
 // aer` read.
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include <memory>
@@ -22,6 +23,8 @@ namespace {
 struct AlignOptions {
   std::string model_dir, checkpoint, input, reference, output = "-", attention_out;
   std::string device = "cpu";
+  // fp32 by default: alignments are read off the attention, which lower precisions perturb.
+  std::string precision = "fp32";
   int64_t batch_size = 64;
   int threads = 0;
   int64_t max_input_tokens = -1;  // -1: the Translator's default
@@ -39,7 +42,10 @@ std::string pharaoh_line(const Links& links) {
 int run_align(const AlignOptions& o) {
   refuse_same_output("--output", o.output, "--attention-out", o.attention_out);
   if (o.threads > 0) torch::set_num_threads(o.threads);
-  Translator translator(o.model_dir, o.checkpoint, resolve_device(o.device, "--device"));
+  const auto device = resolve_device(o.device, "--device");
+  const auto precision = choose_search_precision(o.precision, device);
+  Translator translator({o.model_dir}, {o.checkpoint}, device, precision.precision);
+  spdlog::info("[align] precision: {}", precision.reason);
   const auto sources = read_lines(o.input);
   const auto references = read_lines(o.reference);
   if (sources.size() != references.size()) {
@@ -77,6 +83,7 @@ Command add_align_command(CLI::App& app) {
                   "Checkpoint file (default: best.ckpt, else the newest step checkpoint)");
   add_device_option(sub, o->device);
   add_max_input_tokens_option(sub, o->max_input_tokens);
+  add_precision_option(sub, o->precision);
   sub->add_option("--input", o->input, "Source text file")->required();
   sub->add_option("--reference", o->reference, "Its translations, one per line")->required();
   sub->add_option("--output", o->output,

@@ -8,6 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "common/precision.h"
+
+namespace c10 {
+struct Device;
+}
+
 namespace nmt {
 class Translator;
 }
@@ -25,7 +31,7 @@ struct Command {
 struct ModelOptions {
   std::vector<std::string> model_dirs, checkpoints;
   std::string device = "cpu";      // cpu, cuda or cuda:N (resolve_device)
-  std::string precision = "auto";  // fp32, bf16 or auto (choose_precision)
+  std::string precision = "auto";  // fp32, bf16, int8 or auto (choose_search_precision)
   bool shortlist = false;          // search with MODEL/shortlist.tsv (decode/shortlist.h)
   int64_t shortlist_per_source = 50, shortlist_frequent = 100;
   int64_t max_input_tokens = -1;  // -1: the Translator's default (limit_input_tokens)
@@ -35,6 +41,13 @@ struct ModelOptions {
 /// --precision, --max-input-tokens and the --shortlist options, as `nmt translate` and
 /// `nmt serve` take them.
 void add_model_options(CLI::App* sub, ModelOptions& models);
+
+/// Adds --precision: fp32, bf16, int8 or auto.
+void add_precision_option(CLI::App* sub, std::string& precision);
+
+/// The precision of a search's matmuls on `device` for --precision `setting`, and why (one
+/// line for the log). Throws Error for int8 on cuda or without a quantized engine.
+PrecisionChoice choose_search_precision(const std::string& setting, const c10::Device& device);
 
 /// Adds --max-input-tokens, the longest input a command translates or reads.
 void add_max_input_tokens_option(CLI::App* sub, int64_t& max_input_tokens);

@@ -12,6 +12,14 @@ CpuBf16 cpu_bf16_support() {
 #endif
 }
 
+bool cpu_has_vnni() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return __builtin_cpu_supports("avx512vnni") != 0 || __builtin_cpu_supports("avxvnni") != 0;
+#else
+  return false;
+#endif
+}
+
 PrecisionChoice choose_precision(const std::string& setting, const std::string& device,
                                  const CpuBf16& cpu, const std::string& key) {
   const bool native = cpu.avx512_bf16 || cpu.amx_bf16;

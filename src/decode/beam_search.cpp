@@ -49,7 +49,7 @@ BeamSearch::BeamSearch(Scorer& scorer, const torch::Tensor& src, const torch::Te
                        const SearchOptions& options)
     : options_(options),
       beam_(options.beam),
-      rows_(scorer, src, src_lengths, options.beam, options.attention) {
+      rows_(scorer, src, src_lengths, options.beam, options) {
   const auto batch = src.size(0);
   sentence_.resize(static_cast<size_t>(batch));
   std::iota(sentence_.begin(), sentence_.end(), 0);

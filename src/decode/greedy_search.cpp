@@ -14,7 +14,7 @@ namespace nmt {
 std::vector<std::vector<Hypothesis>> greedy_search(Scorer& scorer, const torch::Tensor& src,
                                                    const torch::Tensor& src_lengths,
                                                    const SearchOptions& options) {
-  SearchRows rows(scorer, src, src_lengths, /*copies=*/1, options.attention);
+  SearchRows rows(scorer, src, src_lengths, /*copies=*/1, options);
   std::vector<int64_t> sentence(static_cast<size_t>(src.size(0)));  // row -> sentence
   std::iota(sentence.begin(), sentence.end(), 0);
   std::vector<std::vector<Hypothesis>> out(sentence.size());

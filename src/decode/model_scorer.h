@@ -1,7 +1,10 @@
 // One model as a search scorer: its encoder runs once per batch, its decoder one step at a time.
 #pragma once
 
+#include <optional>
+
 #include "attention/attention.h"
+#include "common/int8_matmuls.h"
 #include "decode/scorer.h"
 #include "model/decoder.h"
 
@@ -25,9 +28,13 @@ class ModelScorer : public Scorer {
   Decoder decoder_;
   DecoderState state_;      // [layers, R, H]
   AttentionMemory memory_;  // [R, S, ...]
+  // [R] int64 the sentence of the batch each row reads: beam search reorders rows within their
+  // sentences most steps, which leaves memory_ as it is (no copy).
+  torch::Tensor sentence_of_row_;
   const Shortlist* shortlist_;
-  torch::Tensor vocabulary_;     // [V'] the batch's shortlist, undefined without one
-  torch::Tensor output_weight_;  // [V', H] the output layer's rows of those pieces
+  torch::Tensor vocabulary_;               // [V'] the batch's shortlist, undefined without one
+  torch::Tensor output_weight_;            // [V', H] the output layer's rows of those pieces
+  std::optional<Int8Linear> int8_output_;  // those rows in int8, under an Int8Scope
 };
 
 }  // namespace nmt

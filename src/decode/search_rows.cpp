@@ -2,8 +2,11 @@
 // output position for all rows at once.
 #include "decode/search_rows.h"
 
+#include <algorithm>
 #include <limits>
+#include <string>
 
+#include "common/errors.h"
 #include "data/vocab.h"
 
 namespace nmt {
@@ -32,17 +35,25 @@ torch::Tensor pad_with_last(const torch::Tensor& rows, int64_t count) {
 }  // namespace
 
 SearchRows::SearchRows(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
-                       int64_t copies, bool keep_attention)
-    : scorer_(scorer), keep_attention_(keep_attention), src_width_(src.size(1)) {
+                       int64_t copies, const SearchOptions& options)
+    : scorer_(scorer), keep_attention_(options.attention) {
   const auto lengths = src_lengths.to(torch::kCPU, torch::kLong).contiguous();
   src_lengths_.assign(lengths.data_ptr<int64_t>(), lengths.data_ptr<int64_t>() + lengths.numel());
   scorer_.start(src, src_lengths);
   // Row r belongs to sentence r / copies.
   const auto rows = torch::arange(src.size(0), src.options().dtype(torch::kLong))
                         .repeat_interleave(copies);  // [B * copies]
+  rows_ = rows.size(0);
   scorer_rows_ = src.size(0);
-  if (copies > 1 || padded_row_count(rows.size(0)) != rows.size(0)) reorder_scorer(rows);
-  ids_ = torch::empty({rows.size(0), 0}, rows.options());  // [R, 0]
+  if (copies > 1 || padded_row_count(rows_) != rows_) reorder_scorer(rows);
+  last_tokens_ = torch::full({rows_}, kBosId, rows.options());
+  if (keep_attention_) {
+    int64_t longest = 0;
+    for (const auto length : src_lengths_) {
+      longest = std::max(longest, max_output_length(length, options));
+    }
+    attention_ = torch::empty({longest, rows_, src.size(1)}, src.options().dtype(torch::kFloat));
+  }
 }
 
 void SearchRows::reorder_scorer(const torch::Tensor& rows) {
@@ -52,19 +63,19 @@ void SearchRows::reorder_scorer(const torch::Tensor& rows) {
 }
 
 torch::Tensor SearchRows::step() {
-  const auto rows = ids_.size(0);
-  const auto prev = steps() == 0 ? torch::full({scorer_rows_}, kBosId, ids_.options())
-                                 : pad_with_last(ids_.select(1, steps() - 1), scorer_rows_);
-  auto out = scorer_.step(prev, steps());
+  auto out = scorer_.step(pad_with_last(last_tokens_, scorer_rows_), steps_);
   if (keep_attention_) {
-    last_ = out.attention.narrow(0, 0, rows);  // [R, S]
-    if (!weights_.defined()) weights_ = torch::empty({rows, 0, src_width_}, last_.options());
+    if (steps_ >= attention_.size(0)) {
+      throw Error("search: step " + std::to_string(steps_ + 1) + " is past the longest output (" +
+                  std::to_string(attention_.size(0)) + ")");
+    }
+    attention_[steps_].narrow(0, 0, rows_).copy_(out.attention.narrow(0, 0, rows_));  // [R, S]
   }
-  auto log_probs = out.log_probs.narrow(0, 0, rows);  // [R, V]
+  auto log_probs = out.log_probs.narrow(0, 0, rows_);  // [R, V]
   vocabulary_ = std::move(out.vocabulary);
   if (vocabulary_.defined()) return log_probs;  // a shortlist holds no <pad> or <s>
   // Masked after the softmax: scores stay the model's own log-probs of the output.
-  const auto never = torch::tensor({int64_t{kPadId}, int64_t{kBosId}}, ids_.options());
+  const auto never = torch::tensor({int64_t{kPadId}, int64_t{kBosId}}, last_tokens_.options());
   return log_probs.index_fill_(/*dim=*/1, never, -std::numeric_limits<float>::infinity());
 }
 
@@ -74,38 +85,54 @@ torch::Tensor SearchRows::tokens(const torch::Tensor& columns) const {
 
 void SearchRows::advance(const torch::Tensor& rows, const torch::Tensor& tokens) {
   reorder_scorer(rows);
-  ids_ = torch::cat({ids_.index_select(0, rows), tokens.unsqueeze(1)}, /*dim=*/1);  // [R', t+1]
-  if (!keep_attention_) return;
-  weights_ = torch::cat({weights_.index_select(0, rows), last_.index_select(0, rows).unsqueeze(1)},
-                        /*dim=*/1);  // [R', t+1, S]
+  const auto as_vector = [](const torch::Tensor& t) {
+    const auto host = t.to(torch::kCPU, torch::kLong).contiguous();
+    return std::vector<int64_t>(host.data_ptr<int64_t>(), host.data_ptr<int64_t>() + host.numel());
+  };
+  parents_.push_back(as_vector(rows));
+  tokens_.push_back(as_vector(tokens));
+  last_tokens_ = tokens;
+  rows_ = rows.size(0);
+  ++steps_;
 }
 
 std::vector<Hypothesis> SearchRows::finish(const std::vector<Ending>& endings, double alpha) const {
   if (endings.empty()) return {};
-  std::vector<int64_t> parent, token;
-  for (const auto& e : endings) {
-    parent.push_back(e.row);
-    token.push_back(e.token);
+  const auto length = steps_ + 1;
+  // Each ending's tokens, and its row at every step (for the attention), followed back
+  // from its row now through the parents.
+  std::vector<std::vector<int64_t>> ids(endings.size(), std::vector<int64_t>(length));
+  std::vector<int64_t> cells;  // step * R0 + row, for every ending and step in order
+  cells.reserve(keep_attention_ ? endings.size() * static_cast<size_t>(length) : 0);
+  std::vector<int64_t> row_at(static_cast<size_t>(length));
+  for (size_t i = 0; i < endings.size(); ++i) {
+    auto row = endings[i].row;
+    ids[i].back() = endings[i].token;
+    row_at.back() = row;
+    for (auto s = steps_; s >= 1; --s) {
+      const auto step = static_cast<size_t>(s - 1), r = static_cast<size_t>(row);
+      ids[i][step] = tokens_[step][r];
+      row = parents_[step][r];
+      row_at[step] = row;
+    }
+    if (!keep_attention_) continue;
+    for (int64_t s = 0; s < length; ++s) {
+      cells.push_back(s * attention_.size(1) + row_at[static_cast<size_t>(s)]);
+    }
   }
-  const auto rows = torch::tensor(parent, ids_.options());
-  // One gather and one copy to the host for all of this step's endings.
-  const auto ids =
-      torch::cat({ids_.index_select(0, rows), torch::tensor(token, ids_.options()).unsqueeze(1)},
-                 /*dim=*/1)
-          .cpu();  // [E, t+1]
-  const auto weights =
-      keep_attention_
-          ? torch::cat({weights_.index_select(0, rows), last_.index_select(0, rows).unsqueeze(1)},
-                       /*dim=*/1)
-                .to(torch::kCPU, torch::kFloat)  // [E, t+1, S]
-          : torch::Tensor();
-  const auto length = ids.size(1);
+  torch::Tensor weights;  // [E, t+1, S] on the host
+  if (keep_attention_) {
+    const auto index = torch::tensor(cells, torch::kLong).to(attention_.device());
+    weights = attention_.view({-1, attention_.size(2)})
+                  .index_select(0, index)
+                  .view({static_cast<int64_t>(endings.size()), length, attention_.size(2)})
+                  .cpu();
+  }
   std::vector<Hypothesis> out(endings.size());
   for (size_t i = 0; i < endings.size(); ++i) {
     auto& h = out[i];
     h.complete = endings[i].token == kEosId;
-    const auto* row = ids[static_cast<int64_t>(i)].data_ptr<int64_t>();
-    h.ids.assign(row, row + length - (h.complete ? 1 : 0));
+    h.ids.assign(ids[i].begin(), ids[i].end() - (h.complete ? 1 : 0));
     h.score = endings[i].log_prob / length_penalty(length, alpha);
     if (keep_attention_) {
       h.attention =

@@ -1,6 +1,8 @@
 // Internal to search: what greedy and beam search share. A batch of rows (one per sentence, or
 // one per hypothesis) with the scorer's state and the output so far; rows leave or are
-// reordered with index_select, so the encoder runs once per batch.
+// reordered with index_select, so the encoder runs once per batch. Each step's outputs (and
+// attention, if kept) go into buffers made once per search, with each row's parent at the step
+// before: a step costs the same at any length, and finish() follows the parents back.
 #pragma once
 
 #include <torch/types.h>
@@ -23,10 +25,10 @@ struct Ending {
 class SearchRows {
  public:
   /// Starts `scorer` on src [B, S] (lengths [B]) and makes `copies` rows of each sentence,
-  /// sentence b owning rows [b * copies, (b + 1) * copies). Keeps the attention of every step
-  /// only if `keep_attention`.
+  /// sentence b owning rows [b * copies, (b + 1) * copies), for at most max_output_length()
+  /// steps. Keeps the attention of every step only if `options.attention`.
   SearchRows(Scorer& scorer, const torch::Tensor& src, const torch::Tensor& src_lengths,
-             int64_t copies, bool keep_attention);
+             int64_t copies, const SearchOptions& options);
 
   /// Runs the scorer one step on every row from the last output (<s> at step 0): returns
   /// log-probs [R, V] float with <pad> and <s> at -inf, and keeps the step's attention. With a
@@ -40,7 +42,7 @@ class SearchRows {
   /// The hypotheses of `endings`, in that order, with their attention up to this step (if kept).
   std::vector<Hypothesis> finish(const std::vector<Ending>& endings, double alpha) const;
 
-  int64_t steps() const { return ids_.size(1); }  // steps taken and kept so far
+  int64_t steps() const { return steps_; }  // steps taken and kept so far
   const std::vector<int64_t>& src_lengths() const { return src_lengths_; }  // per sentence
 
  private:
@@ -51,10 +53,12 @@ class SearchRows {
   const bool keep_attention_;
   int64_t scorer_rows_ = 0;  // rows the scorer steps: the R real ones, then copies of the last
   std::vector<int64_t> src_lengths_;
-  int64_t src_width_;         // S
-  torch::Tensor ids_;         // [R, t] int64 output so far
-  torch::Tensor weights_;     // [R, t, S] attention of each step so far (if kept)
-  torch::Tensor last_;        // [R, S] attention of the step just run (if kept)
+  int64_t rows_ = 0;  // R, the rows now
+  int64_t steps_ = 0;
+  torch::Tensor last_tokens_;  // [R] int64 output of the step before (<s> at step 0)
+  // Step t >= 1: row r's parent at step t - 1 and the token that parent output.
+  std::vector<std::vector<int64_t>> parents_, tokens_;
+  torch::Tensor attention_;   // [T, R0, S] row r's attention at step t in [t][r] (if kept)
   torch::Tensor vocabulary_;  // [V] target id of each column of the last step, if shortlisted
 };
 

@@ -13,6 +13,7 @@
 
 #include "common/errors.h"
 #include "common/files.h"
+#include "common/int8_matmuls.h"
 #include "data/batch.h"
 #include "data/vocab.h"
 #include "decode/ensemble_scorer.h"
@@ -66,6 +67,17 @@ void check_lengths(const std::vector<std::vector<int>>& ids, int64_t limit,
   }
 }
 
+// The precision of the matmuls on this thread, for the span of the object.
+class MatmulPrecision {
+ public:
+  MatmulPrecision(Precision precision, Int8Weights* int8)
+      : bf16_(precision == Precision::bf16), int8_(precision == Precision::int8 ? int8 : nullptr) {}
+
+ private:
+  CpuBf16Autocast bf16_;
+  Int8Scope int8_;
+};
+
 }  // namespace
 
 AttentionRecord best_attention_record(int64_t line, const Translation& t) {
@@ -102,6 +114,10 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
                        Precision precision)
     : device_(device), precision_(precision) {
   if (model_dirs.empty()) throw Error("--model: no model given");
+  if (precision == Precision::int8) {
+    if (device.is_cuda()) throw Error("--precision int8 is implemented for the CPU only");
+    int8_weights_ = std::make_unique<Int8Weights>();
+  }
   if (!checkpoints.empty() && checkpoints.size() != model_dirs.size()) {
     throw Error("--checkpoint is given " + std::to_string(checkpoints.size()) +
                 " times and --model " + std::to_string(model_dirs.size()) +
@@ -187,7 +203,7 @@ std::vector<std::vector<Hypothesis>> Translator::search_on_workers(
   const auto work = [&] {
     try {
       at::init_num_threads();
-      const CpuBf16Autocast autocast(precision_ == Precision::bf16);  // per thread
+      const MatmulPrecision matmuls(precision_, int8_weights_.get());  // per thread
       auto scorer = take_scorer();
       // Longest batches first, so that the last ones to start are short.
       for (size_t k = taken++; k < batches.size(); k = taken++) {
@@ -222,7 +238,7 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
     if (usable_workers(workers) > 1) {
       return search_on_workers(ids, options, batch_size, workers);
     }
-    const CpuBf16Autocast autocast(precision_ == Precision::bf16);
+    const MatmulPrecision matmuls(precision_, int8_weights_.get());
     auto scorer = take_scorer();
     auto found = search_sentences(*scorer, ids, options, batch_size);
     give_back(std::move(scorer));
@@ -270,7 +286,7 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
   check_lengths(pairs.trg, max_input_tokens_, true);
   std::vector<Translation> out(sources.size());
   torch::NoGradGuard no_grad;
-  const CpuBf16Autocast autocast(precision_ == Precision::bf16);
+  const MatmulPrecision matmuls(precision_, int8_weights_.get());
   for (size_t first = 0; first < readable.size(); first += static_cast<size_t>(batch_size)) {
     const std::vector<int64_t> rows(
         readable.begin() + static_cast<std::ptrdiff_t>(first),

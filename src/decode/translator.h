@@ -17,6 +17,7 @@
 
 namespace nmt {
 
+class Int8Weights;
 class Scorer;
 class Shortlist;
 class Vocab;
@@ -114,6 +115,7 @@ class Translator {
   std::shared_ptr<Vocab> src_vocab_, trg_vocab_;
   torch::Device device_;
   Precision precision_;
+  std::unique_ptr<Int8Weights> int8_weights_;  // of every model, with Precision::int8
   std::vector<Seq2Seq> models_;
   std::shared_ptr<const Shortlist> shortlist_;
   int64_t max_input_tokens_ = 0;

@@ -3,6 +3,7 @@
 #include "attention/registry.h"
 #include "common/config.h"
 #include "common/errors.h"
+#include "common/int8_matmuls.h"
 #include "model/token_embedding.h"
 
 namespace nmt {
@@ -119,7 +120,7 @@ DecoderOutput DecoderImpl::forward(const torch::Tensor& trg_in, DecoderState sta
 }
 
 torch::Tensor DecoderImpl::logits(const torch::Tensor& outputs) {
-  return torch::linear(outputs, output_weight());  // [..., V]
+  return nmt::linear(outputs, output_weight());  // [..., V]
 }
 
 torch::Tensor DecoderImpl::output_weight() const {

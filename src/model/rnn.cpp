@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "common/errors.h"
+#include "common/int8_matmuls.h"
 #include "model/cpu_autocast.h"
 
 namespace nmt {
@@ -44,8 +45,9 @@ RnnImpl::LayerWeights RnnImpl::layer_weights(int64_t layer, bool reverse) {
 // One direction of one layer over the whole padded batch [B, T, I], from a zero state.
 torch::Tensor RnnImpl::run_direction(const torch::Tensor& input, int64_t layer, bool reverse) {
   const auto w = layer_weights(layer, reverse);
-  const std::vector<torch::Tensor> params = {w.w_ih, w.w_hh, w.b_ih, w.b_hh};
+  if (int8_active()) return run_direction_in_steps(input, w);
   const auto zeros = torch::zeros({1, input.size(0), options_.hidden}, input.options());
+  const std::vector<torch::Tensor> params = {w.w_ih, w.w_hh, w.b_ih, w.b_hh};
   const bool train = is_training();
   if (gru_) {
     return std::get<0>(torch::gru(input, zeros, params, /*has_biases=*/true, /*num_layers=*/1,
@@ -54,6 +56,21 @@ torch::Tensor RnnImpl::run_direction(const torch::Tensor& input, int64_t layer, 
   }
   return std::get<0>(
       torch::lstm(input, {zeros, zeros}, params, /*has_biases=*/true, 1, 0.0, train, false, true));
+}
+
+// run_direction() with LibTorch's fused RNN replaced by nmt::linear and cell(), so that int8
+// covers the encoder: the input projection of all positions in one matmul, then one matmul
+// of the state per position.
+torch::Tensor RnnImpl::run_direction_in_steps(const torch::Tensor& input, const LayerWeights& w) {
+  const auto projected = nmt::linear(input, w.w_ih, w.b_ih);  // [B, T, G * H]
+  auto h = torch::zeros({input.size(0), options_.hidden}, input.options());
+  auto c = lstm_ ? h : torch::Tensor();
+  std::vector<torch::Tensor> outputs;
+  for (int64_t t = 0; t < input.size(1); ++t) {
+    std::tie(h, c) = cell(projected.select(1, t), nmt::linear(h, w.w_hh, w.b_hh), h, c);
+    outputs.push_back(h);
+  }
+  return torch::stack(outputs, /*dim=*/1);  // [B, T, H]
 }
 
 std::pair<torch::Tensor, torch::Tensor> RnnImpl::forward_padded(const torch::Tensor& input,
@@ -86,7 +103,23 @@ std::pair<torch::Tensor, torch::Tensor> RnnImpl::forward_padded(const torch::Ten
 torch::Tensor RnnImpl::project_input(const torch::Tensor& x, int64_t first) {
   const auto w = layer_weights(0);
   const auto part = autocast_parameter(w.w_ih).narrow(/*dim=*/1, first, x.size(-1));
-  return first == 0 ? torch::linear(x, part, w.b_ih) : torch::linear(x, part);
+  return first == 0 ? nmt::linear(x, part, w.b_ih) : nmt::linear(x, part);
+}
+
+std::pair<torch::Tensor, torch::Tensor> RnnImpl::cell(const torch::Tensor& from_input,
+                                                      const torch::Tensor& from_state,
+                                                      const torch::Tensor& h,
+                                                      const torch::Tensor& c) const {
+  if (gru_) {  // gates r, z, n as in LibTorch's GRU
+    const auto i = from_input.chunk(3, 1), s = from_state.chunk(3, 1);
+    const auto reset = torch::sigmoid(i[0] + s[0]), update = torch::sigmoid(i[1] + s[1]);
+    const auto candidate = torch::tanh(i[2] + reset * s[2]);
+    return {candidate + update * (h - candidate), c};  // (1 - z) n + z h
+  }
+  // gates i, f, g, o as in LibTorch's LSTM
+  const auto g = (from_input + from_state).chunk(4, 1);
+  const auto next_c = torch::sigmoid(g[1]) * c + torch::sigmoid(g[0]) * torch::tanh(g[2]);
+  return {torch::sigmoid(g[3]) * torch::tanh(next_c), next_c};
 }
 
 std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
@@ -98,21 +131,13 @@ std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
     const auto from_input =
         layer == 0
             ? projected
-            : torch::linear(torch::dropout(out, options_.dropout, is_training()), w.w_ih, w.b_ih);
+            : nmt::linear(torch::dropout(out, options_.dropout, is_training()), w.w_ih, w.b_ih);
     const auto h = state.h[layer];
-    const auto from_state = torch::linear(h, w.w_hh, w.b_hh);
-    if (gru_) {  // gates r, z, n as in LibTorch's GRU
-      const auto i = from_input.chunk(3, 1), s = from_state.chunk(3, 1);
-      const auto reset = torch::sigmoid(i[0] + s[0]), update = torch::sigmoid(i[1] + s[1]);
-      const auto candidate = torch::tanh(i[2] + reset * s[2]);
-      out = candidate + update * (h - candidate);  // (1 - z) n + z h
-    } else {                                       // gates i, f, g, o as in LibTorch's LSTM
-      const auto g = (from_input + from_state).chunk(4, 1);
-      cs.push_back(torch::sigmoid(g[1]) * state.c[layer] +
-                   torch::sigmoid(g[0]) * torch::tanh(g[2]));
-      out = torch::sigmoid(g[3]) * torch::tanh(cs.back());
-    }
-    hs.push_back(out);
+    auto [next_h, next_c] = cell(from_input, nmt::linear(h, w.w_hh, w.b_hh), h,
+                                 lstm_ ? state.c[layer] : torch::Tensor());
+    out = next_h;
+    hs.push_back(next_h);
+    if (lstm_) cs.push_back(next_c);
   }
   return {out, {torch::stack(hs), cs.empty() ? torch::Tensor() : torch::stack(cs)}};
 }

@@ -58,6 +58,12 @@ class RnnImpl : public torch::nn::Module {
   };
   LayerWeights layer_weights(int64_t layer, bool reverse = false);
   torch::Tensor run_direction(const torch::Tensor& input, int64_t layer, bool reverse);
+  torch::Tensor run_direction_in_steps(const torch::Tensor& input, const LayerWeights& w);
+  /// The cell's new (h, c) from its gates' input and state projections (c: LSTM only).
+  std::pair<torch::Tensor, torch::Tensor> cell(const torch::Tensor& from_input,
+                                               const torch::Tensor& from_state,
+                                               const torch::Tensor& h,
+                                               const torch::Tensor& c) const;
 
   RnnOptions options_;
   torch::nn::GRU gru_{nullptr};  // holds the parameters, named as LibTorch's GRU/LSTM name them
