@@ -48,8 +48,8 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 scripts/get_data.sh multi30k --from "$DATA" --to "$OUT/data" >/dev/null
 zcat -f "$OUT"/data/test2016.en* >"$OUT/test.en"
 zcat -f "$OUT"/data/test2016.de* >"$OUT/test.de"
-# The reference decodes its test set after training: there, two lines (`--test tiny`).
-head -n 2 "$OUT/test.en" >"$OUT/data/tiny.en" && head -n 2 "$OUT/test.de" >"$OUT/data/tiny.de"
+# The reference decodes its test set after training: there, three lines (`--test tiny`).
+head -n 3 "$OUT/test.en" >"$OUT/data/tiny.en" && head -n 3 "$OUT/test.de" >"$OUT/data/tiny.de"
 
 # ---- the model to decode: MODEL, or the recipe trained once per fingerprint
 recipe=configs/multi30k_en_de_cpu.yaml
@@ -75,13 +75,19 @@ ref_precisions=(fp32)
 # name:precision:workers; auto is nmt's default (train.precision and train.workers: auto)
 nmt_trainings=(fp32:fp32:1 auto:auto:auto)
 [[ $BF16 == 1 ]] && ref_precisions+=(bf16) nmt_trainings+=(bf16:bf16:1)
-# nmt's mallopt() settings (keep_freed_memory_for_reuse) as glibc tunables, its OpenBLAS core
-# (the one its log names), and nmt train's bound on oneDNN's primitive cache.
-core=$("$NMT" translate --model "$MODEL" --input /dev/null 2>&1 |
-  grep -o "OpenBLAS core [A-Za-z0-9]*" | head -1 | cut -d' ' -f3) || true
-TUNED_ENV=(OPENBLAS_CORETYPE="${core:-Haswell}" OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=passive
-  ONEDNN_PRIMITIVE_CACHE_CAPACITY=16
-  GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864)
+# The reference runs with nmt's mallopt() settings (keep_freed_memory_for_reuse) as glibc
+# tunables, nmt train's bound on oneDNN's primitive cache, and the OpenBLAS core nmt chose, which
+# the `[runtime]` line of nmt's first training log names.
+TUNED_ENV=()
+set_tuned_env() {
+  [[ ${#TUNED_ENV[@]} -gt 0 ]] && return
+  local core
+  core=$(grep -o "OpenBLAS core [A-Za-z0-9]*" "$OUT/r1_nmt_train_fp32.log" | head -1 | cut -d' ' -f3) ||
+    die "no OpenBLAS core in $OUT/r1_nmt_train_fp32.log"
+  TUNED_ENV=(OPENBLAS_CORETYPE="$core" OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=passive
+    ONEDNN_PRIMITIVE_CACHE_CAPACITY=16
+    GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864)
+}
 
 train_nmt() {  # $1: run name, $2: precision, $3: workers
   echo "== nmt training ($2, workers $3): $STEPS updates" >&2
@@ -92,12 +98,14 @@ train_nmt() {  # $1: run name, $2: precision, $3: workers
     --set train.workers="$3" 2>"$OUT/$1.log"
 }
 train_ref() {  # $1: run name, $2: precision
+  set_tuned_env
   echo "== reference training ($2): $STEPS updates" >&2
   env "${TUNED_ENV[@]}" $PY "$ANCHOR" --data "$OUT/data" --out "$OUT/$1" --max-steps "$STEPS" \
     --threads "$THREADS" --max-tokens 3000 --valid-every 1000000 --decode-batch 64 --beam 5 \
     --precision "$2" --test tiny >"$OUT/$1.jsonl" 2>"$OUT/$1.err"
 }
 decode_ref() {  # $1: run name, $2: precision
+  set_tuned_env
   echo "== reference decoding ($2)" >&2
   env "${TUNED_ENV[@]}" $PY bench/ref_on_nmt_model.py "$ANCHOR" "$MODEL" -- --data "$OUT/data" \
     --out "$OUT/$1" --threads "$THREADS" --decode-batch 64 --beam 5 --precision "$2" \
