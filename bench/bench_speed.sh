@@ -7,7 +7,8 @@
 #             reports it: nmt at fp32 and bf16 in one process, and as configured by default
 #             (auto: its precision and worker processes by the CPU), the reference at fp32
 #             and with torch.autocast in bf16 (`--precision bf16`) where the CPU has
-#             AVX512-BF16 or AMX.
+#             AVX512-BF16 or AMX. Also each training's peak resident memory (GNU time; for
+#             nmt's worker processes, the largest of them).
 #   decoding  test2016 sentences/s, model time only, greedy and beam 5 (alpha 0.6, 64 sentences
 #             per batch, output limit 1.5 |src| + 5), of one trained model, MODEL: by default
 #             the CPU recipe (configs/multi30k_en_de_cpu.yaml) after 20 minutes of training,
@@ -91,7 +92,7 @@ set_tuned_env() {
 
 train_nmt() {  # $1: run name, $2: precision, $3: workers
   echo "== nmt training ($2, workers $3): $STEPS updates" >&2
-  "$NMT" train configs/multi30k_en_de.yaml --set model_dir="$OUT/$1" \
+  /usr/bin/time -f %M -o "$OUT/$1.rss" "$NMT" train configs/multi30k_en_de.yaml --set model_dir="$OUT/$1" \
     --set data.train="$OUT/data/train" --set data.dev="$OUT/data/val" \
     --set train.max_steps="$STEPS" --set train.threads="$THREADS" --set train.batch_tokens=3000 \
     --set train.valid_every=1000000 --set train.log_every=10 --set train.precision="$2" \
@@ -100,7 +101,8 @@ train_nmt() {  # $1: run name, $2: precision, $3: workers
 train_ref() {  # $1: run name, $2: precision
   set_tuned_env
   echo "== reference training ($2): $STEPS updates" >&2
-  env "${TUNED_ENV[@]}" $PY "$ANCHOR" --data "$OUT/data" --out "$OUT/$1" --max-steps "$STEPS" \
+  /usr/bin/time -f %M -o "$OUT/$1.rss" env "${TUNED_ENV[@]}" $PY "$ANCHOR" --data "$OUT/data" \
+    --out "$OUT/$1" --max-steps "$STEPS" \
     --threads "$THREADS" --max-tokens 3000 --valid-every 1000000 --decode-batch 64 --beam 5 \
     --precision "$2" --test tiny >"$OUT/$1.jsonl" 2>"$OUT/$1.err"
 }

@@ -42,9 +42,17 @@ for r in range(1, rounds + 1):
         name = "train nmt " + path.split("_nmt_train_")[1].split("/")[0]
         stop = events(path, "stop")[0]
         figures.setdefault(name, []).append(stop["train_tok_per_s"])
+        rss = os.path.dirname(path) + ".rss"
+        if os.path.exists(rss):
+            figures.setdefault("memory " + name[6:], []).append(
+                int(open(rss).read().split()[-1]) / 1024)
     for path in glob.glob(f"{out}/r{r}_ref_train_*.jsonl"):
         name = "train reference " + path.split("_ref_train_")[1][:-len(".jsonl")]
         figures.setdefault(name, []).append(events(path, "train_done")[0]["tok_per_s"])
+        rss = path[:-len(".jsonl")] + ".rss"
+        if os.path.exists(rss):
+            figures.setdefault("memory " + name[6:], []).append(
+                int(open(rss).read().split()[-1]) / 1024)
     for path in glob.glob(f"{out}/r{r}_ref_decode_*.jsonl"):
         precision = path.split("_ref_decode_")[1][:-len(".jsonl")]
         for e in events(path, "test"):
@@ -92,7 +100,7 @@ print("| run | " + " | ".join(f"round {r}" for r in range(1, rounds + 1)) +
       " | test2016 BLEU | nmt's choice |")
 print("| --- |" + " ---: |" * rounds + " ---: | --- |")
 for name in sorted(figures, key=lambda n: (n.split()[0], n)):
-    unit = "tokens/s" if name.startswith("train") else "sentences/s"
+    unit = {"train": "tokens/s", "memory": "peak MiB"}.get(name.split()[0], "sentences/s")
     cells = " | ".join(f"{v:.1f}" for v in figures[name])
     print(f"| {name} ({unit}) | {cells} | {bleus.get(name, '')} | {notes.get(name, '')} |")
 print()

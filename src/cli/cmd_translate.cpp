@@ -136,7 +136,8 @@ PrecisionChoice choose_search_precision(const std::string& setting, const torch:
             "int8 matmuls (--precision; LibTorch's " + select_int8_engine() + " quantized engine)"};
   }
   // Searching, int8 pays where the CPU has VNNI: on the 60-minute recipe model it searched
-  // beam 5 1.28x and greedy 1.04x as fast as fp32 (one search per core), for 0.15 BLEU.
+  // beam 5 1.29-1.35x and greedy 1.12-1.36x as fast as fp32 (one search per core), for 0.11
+  // BLEU (bench/RESULTS.md).
   if (setting == "auto" && !device.is_cuda() && cpu_has_vnni()) {
     try {
       return {Precision::int8, "int8 matmuls (auto: the CPU has VNNI; LibTorch's " +
