@@ -25,6 +25,7 @@ struct ServeCommandOptions {
   ModelOptions models;
   ServerOptions server;
   int threads = 0;
+  bool log_requests = false;
 };
 
 nlohmann::json model_info(const Translator& translator,
@@ -39,6 +40,7 @@ nlohmann::json model_info(const Translator& translator,
 }
 
 int run_serve(const ServeCommandOptions& o) {
+  if (o.log_requests) spdlog::set_level(spdlog::level::debug);
   const auto translator = load_translator(o.models);
   auto options = o.server;
   options.workers = share_search_threads(*translator, o.threads, o.server.workers);
@@ -97,6 +99,9 @@ Command add_serve_command(CLI::App& app) {
                   "Searches at once, each on --threads / N threads (0: one per core, at most 8)")
       ->check(CLI::Range(0, 256))
       ->capture_default_str();
+  sub->add_flag("--log-requests", o->log_requests,
+                "Log a line per request (method, path, status, milliseconds, client): the debug "
+                "level");
   return {sub, [o] { return run_serve(*o); }};
 }
 

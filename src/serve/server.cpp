@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <chrono>
+
 #include "decode/translator.h"
 #include "serve/connection_watch.h"
 #include "serve/http.h"
@@ -13,6 +15,9 @@ namespace nmt {
 namespace {
 
 constexpr const char* kJson = "application/json";
+
+// When the request this thread serves arrived (httplib serves a connection on one thread).
+thread_local std::chrono::steady_clock::time_point request_start;
 
 void answer_error(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
@@ -26,7 +31,8 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
     : translator_(translator),
       queue_(std::make_unique<TranslationQueue>(
           translator, options.batch_size, options.max_batch_sentences,
-          std::chrono::milliseconds(options.batch_wait_ms), options.workers)),
+          std::chrono::milliseconds(options.batch_wait_ms), options.workers,
+          [this](int64_t sentences) { metrics_.searched(sentences); })),
       http_(std::make_unique<httplib::Server>()),
       model_info_(std::move(model_info)),
       options_(options) {
@@ -56,6 +62,9 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
   http.Get("/model", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(model_info_.dump(), kJson);
   });
+  http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.text(queue_->queued_requests()), "text/plain; version=0.0.4");
+  });
   // The body is read here, so JSON is taken whatever Content-Type says: httplib would parse
   // a form-encoded one (curl -d's default) and refuse it beyond 8 KB.
   http.Post("/translate", [this](const httplib::Request& req, httplib::Response& res,
@@ -80,6 +89,13 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
       throw RequestError(413, "text[" + std::to_string(e.index()) + "]: " + e.what());
     }
     const auto translations = queue_->translate(request.text, request.search);
+    int64_t tokens = 0;
+    for (const auto& t : translations) {
+      if (t.hypotheses.empty()) continue;
+      tokens += static_cast<int64_t>(t.hypotheses.front().ids.size()) +
+                (t.hypotheses.front().complete ? 1 : 0);
+    }
+    metrics_.translated(static_cast<int64_t>(translations.size()), tokens);
     res.set_content(translations_json(translations, request)
                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                     kJson);
@@ -92,7 +108,7 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
                    req.method + " " + req.path + ": method not allowed (allowed: " + allow + ")");
     };
   };
-  for (const char* path : {"/", "/health", "/model"}) {
+  for (const char* path : {"/", "/health", "/model", "/metrics"}) {
     http.Post(path, not_allowed("GET, HEAD"));
     http.Put(path, not_allowed("GET, HEAD"));
     http.Patch(path, not_allowed("GET, HEAD"));
@@ -107,8 +123,14 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
   http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (stopping_) res.set_header("Connection", "close");
     watch_->answered(peer_name(req.remote_addr, req.remote_port));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start).count();
+    metrics_.request_answered(req.path, res.status, seconds);
+    spdlog::debug("[serve] {} {} {} {:.1f} ms {}", req.method, req.path, res.status, 1000 * seconds,
+                  peer_name(req.remote_addr, req.remote_port));
   });
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+    request_start = std::chrono::steady_clock::now();
     watch_->head_received(peer_name(req.remote_addr, req.remote_port));
     return httplib::Server::HandlerResponse::Unhandled;
   });
@@ -131,8 +153,9 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
                                                             httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     const std::string message =
-        res.status == 413   ? "body: larger than the server's limit"
-        : res.status == 404 ? req.path + ": no such page (expected /, /translate, /health, /model)"
+        res.status == 413 ? "body: larger than the server's limit"
+        : res.status == 404
+            ? req.path + ": no such page (expected /, /translate, /health, /model, /metrics)"
         : res.status == 405 ? req.method + " " + req.path + ": method not allowed"
                             : std::string("bad request (HTTP ") + std::to_string(res.status) + ")";
     res.set_content(error_json(message), kJson);

@@ -1,5 +1,6 @@
 // `nmt serve`'s HTTP server: POST /translate (serve/translate_request.h), GET /health,
-// GET /model and the page at GET / (serve/page.h), over cpp-httplib. Requests are translated
+// GET /model, GET /metrics (serve/metrics.h) and the page at GET / (serve/page.h), over
+// cpp-httplib. Requests are translated
 // through one TranslationQueue, so concurrent requests share searches.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "serve/metrics.h"
 #include "serve/translate_request.h"
 
 namespace httplib {
@@ -51,6 +53,7 @@ class TranslationServer {
 
  private:
   const Translator& translator_;
+  ServerMetrics metrics_;
   std::unique_ptr<TranslationQueue> queue_;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<ConnectionWatch> watch_;

@@ -13,11 +13,13 @@ bool same_search(const SearchOptions& a, const SearchOptions& b) {
 }  // namespace
 
 TranslationQueue::TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
-                                   std::chrono::milliseconds batch_wait, int workers)
+                                   std::chrono::milliseconds batch_wait, int workers,
+                                   std::function<void(int64_t)> searched)
     : translator_(translator),
       batch_size_(batch_size),
       max_sentences_(max_sentences),
-      batch_wait_(batch_wait) {
+      batch_wait_(batch_wait),
+      searched_(std::move(searched)) {
   const auto usable = translator_.usable_workers(workers);
   for (int64_t w = 0; w < usable; ++w) workers_.emplace_back([this] { run(); });
 }
@@ -51,6 +53,11 @@ int64_t TranslationQueue::searches() const {
 int64_t TranslationQueue::sentences() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return sentences_;
+}
+
+int64_t TranslationQueue::queued_requests() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<int64_t>(queue_.size());
 }
 
 size_t TranslationQueue::queued_sentences() const {
@@ -108,6 +115,7 @@ void TranslationQueue::run() {
         ++searches_;
         sentences_ += static_cast<int64_t>(lines.size());
       }
+      if (searched_) searched_(static_cast<int64_t>(lines.size()));
       size_t first = 0;
       for (auto* job : batch) {
         const auto n = job->lines.size();

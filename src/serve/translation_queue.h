@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <string>
@@ -30,9 +31,10 @@ class TranslationQueue {
   /// more), in batches of `batch_size`. A worker's search starts once as many requests are queued
   /// as its previous search answered, or `max_sentences` sentences, or `batch_wait` has passed
   /// since its previous search ended: a single client never waits.
+  /// `searched`, if set, is told the sentences of each search (from its worker thread).
   TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
                    std::chrono::milliseconds batch_wait = std::chrono::milliseconds(0),
-                   int workers = 1);
+                   int workers = 1, std::function<void(int64_t)> searched = {});
   /// Translates what is queued, then stops the threads.
   ~TranslationQueue();
   TranslationQueue(const TranslationQueue&) = delete;
@@ -46,6 +48,7 @@ class TranslationQueue {
   int64_t searches() const;
   size_t workers() const { return workers_.size(); }  // threads searching
   int64_t sentences() const;
+  int64_t queued_requests() const;  // waiting for a search now
 
  private:
   struct Job {
@@ -61,6 +64,7 @@ class TranslationQueue {
   const int64_t batch_size_;
   const size_t max_sentences_;
   const std::chrono::milliseconds batch_wait_;
+  const std::function<void(int64_t)> searched_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job*> queue_;
