@@ -1,5 +1,5 @@
--- wrk script for bench/bench_serve.sh: every request POSTs one sentence to /translate, cycling
--- through the JSON bodies in the file named by the BODIES environment variable (one per line),
+-- wrk script for bench/bench_serve.sh: every request POSTs a JSON body to /translate, cycling
+-- through the bodies in the file named by the BODIES environment variable (one per line),
 -- each wrk thread starting at a different line; counts answers that are not HTTP 200.
 local bodies = {}
 local next_body = 1
@@ -29,9 +29,11 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("RESULT requests=%d seconds=%.2f p50_ms=%.1f p99_ms=%.1f errors=%d\n",
+  io.write(string.format("RESULT requests=%d seconds=%.2f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f " ..
+                         "mean_ms=%.1f errors=%d\n",
                          summary.requests, summary.duration / 1e6,
-                         latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
+                         latency:percentile(50) / 1e3, latency:percentile(90) / 1e3,
+                         latency:percentile(99) / 1e3, latency.mean / 1e3,
                          summary.errors.connect + summary.errors.read + summary.errors.write +
                            summary.errors.status + summary.errors.timeout))
 end

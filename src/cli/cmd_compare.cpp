@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "api/search_threads.h"
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
 #include "cli/finite_in.h"

@@ -10,7 +10,6 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "cli/cpu_runtime.h"
 #include "cli/stop_signals.h"
 #include "common/config.h"
 #include "data/vocab.h"
@@ -22,7 +21,7 @@ namespace nmt::cli {
 namespace {
 
 struct ServeCommandOptions {
-  ModelOptions models;
+  TranslatorSettings models;
   ServerOptions server;
   int threads = 0;
   bool log_requests = false;
@@ -41,9 +40,9 @@ nlohmann::json model_info(const Translator& translator,
 
 int run_serve(const ServeCommandOptions& o) {
   if (o.log_requests) spdlog::set_level(spdlog::level::debug);
-  const auto translator = load_translator(o.models);
+  const auto translator = load_models(o.models);
   auto options = o.server;
-  options.workers = share_search_threads(*translator, o.threads, o.server.workers);
+  options.workers = choose_search_workers(*translator, o.threads, o.server.workers);
   TranslationServer server(*translator, model_info(*translator, o.models.model_dirs), options);
   StopSignals signals;
   std::atomic<bool> served{false};
@@ -94,7 +93,7 @@ Command add_serve_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--threads", o->threads, "CPU threads for the model (0: LibTorch's default)")
       ->check(CLI::Range(0, 1024));
-  o->server.workers = 0;  // by cores (share_search_threads)
+  o->server.workers = 0;  // by cores (choose_search_workers)
   sub->add_option("--workers", o->server.workers,
                   "Searches at once, each on --threads / N threads (0: one per core, at most 8)")
       ->check(CLI::Range(0, 256))

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "api/search_threads.h"
 #include "cli/commands.h"
 #include "cli/cpu_runtime.h"
 #include "cli/error_message.h"

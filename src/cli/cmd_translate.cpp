@@ -13,28 +13,21 @@
 #include <optional>
 #include <sstream>
 
+#include "api/search_threads.h"
 #include "cli/commands.h"
-#include "cli/cpu_runtime.h"
 #include "cli/finite_in.h"
 #include "cli/translate_progress.h"
-#include "cli/worker_choice.h"
 #include "common/errors.h"
 #include "common/files.h"
-#include "common/int8_matmuls.h"
-#include "common/precision.h"
 #include "data/corpus.h"
-#include "data/lexicon.h"
 #include "data/vocab.h"
-#include "decode/shortlist.h"
 #include "decode/translator.h"
-#include "model/cpu_autocast.h"
-#include "model/device.h"
 
 namespace nmt::cli {
 namespace {
 
 struct TranslateOptions {
-  ModelOptions models;
+  TranslatorSettings models;
   std::string input = "-", output = "-", attention_out;
   SearchOptions search;
   int64_t batch_size = 64;
@@ -52,8 +45,8 @@ int run_translate(const TranslateOptions& o) {
   refuse_same_output("--output", o.output, "--attention-out", o.attention_out);
   auto search = o.search;
   search.attention = !o.attention_out.empty();
-  const auto translator = load_translator(o.models);
-  const int workers = share_search_threads(*translator, o.threads, o.workers);
+  const auto translator = load_models(o.models);
+  const int workers = choose_search_workers(*translator, o.threads, o.workers);
   // The input is read, translated and written a few batches at a time: a long file shows
   // progress, holds little memory, and stops early when the reader of the output has gone.
   LineReader input(o.input);
@@ -96,7 +89,7 @@ int run_translate(const TranslateOptions& o) {
 
 }  // namespace
 
-void add_model_options(CLI::App* sub, ModelOptions& models) {
+void add_model_options(CLI::App* sub, TranslatorSettings& models) {
   sub->add_option("--model", models.model_dirs,
                   "Model directory written by `nmt train`; repeated: an ensemble of the models")
       ->required();
@@ -129,86 +122,20 @@ void add_precision_option(CLI::App* sub, std::string& precision) {
       ->capture_default_str();
 }
 
-PrecisionChoice choose_search_precision(const std::string& setting, const torch::Device& device) {
-  if (setting == "int8") {
-    if (device.is_cuda()) throw Error("--precision int8 is implemented for the CPU only");
-    return {Precision::int8,
-            "int8 matmuls (--precision; LibTorch's " + select_int8_engine() + " quantized engine)"};
-  }
-  // Searching, int8 pays where the CPU has VNNI: on the 60-minute recipe model it searched
-  // beam 5 1.29-1.35x and greedy 1.12-1.36x as fast as fp32 (one search per core), for 0.11
-  // BLEU (bench/RESULTS.md).
-  if (setting == "auto" && !device.is_cuda() && cpu_has_vnni()) {
-    try {
-      return {Precision::int8, "int8 matmuls (auto: the CPU has VNNI; LibTorch's " +
-                                   select_int8_engine() + " quantized engine)"};
-    } catch (const Error&) {  // no quantized engine in this LibTorch: as without VNNI
-    }
-  }
-  auto precision = choose_precision(setting, device.is_cuda() ? "cuda" : "cpu", cpu_bf16_support(),
-                                    "--precision");
-  // Searching, bf16 pays only where it can use every core: confined to one thread, it decoded
-  // test2016 at 0.66-0.69x of fp32 with one search per core (2 cores, bench/RESULTS.md).
-  if (setting == "auto" && precision.precision == Precision::bf16 &&
-      bf16_confined_to_one_thread() && usable_cores() > 1) {
-    const int v = onednn_version();
-    precision = {Precision::fp32,
-                 fmt::format("fp32 (auto: the CPU has bf16, but this LibTorch's oneDNN {}.{}.{} "
-                             "confines bf16 searches to one thread, and fp32 with one search per "
-                             "core is faster)",
-                             v / 10000, v / 100 % 100, v % 100)};
-  }
-  return precision;
+std::unique_ptr<Translator> load_models(const TranslatorSettings& models) {
+  auto loaded = load_translator(models);
+  for (const auto& note : loaded.notes) spdlog::info("[translate] {}", note);
+  return std::move(loaded.translator);
 }
 
-std::unique_ptr<Translator> load_translator(const ModelOptions& models) {
-  const auto device = resolve_device(models.device, "--device");
-  const auto precision = choose_search_precision(models.precision, device);
-  auto translator = std::make_unique<Translator>(models.model_dirs, models.checkpoints, device,
-                                                 precision.precision);
-  spdlog::info("[translate] precision: {}", precision.reason);
-  if (models.max_input_tokens >= 0) translator->limit_input_tokens(models.max_input_tokens);
-  if (models.shortlist) {
-    const auto path = shortlist_path(models.model_dirs.front());
-    if (!std::filesystem::exists(path)) {
-      throw Error("--shortlist: " + path + " does not exist (make it with `nmt shortlist --model " +
-                  models.model_dirs.front() + "`)");
-    }
-    const ShortlistOptions options{models.shortlist_per_source, models.shortlist_frequent};
-    translator->use_shortlist(std::make_shared<Shortlist>(
-        read_lexicon(path, translator->source_vocab(), translator->target_vocab()), options,
-        translator->target_vocab().size()));
-    spdlog::info(
-        "[translate] shortlist {}: {} translations per source piece and {} frequent pieces", path,
-        options.per_source, options.frequent);
+int choose_search_workers(const Translator& translator, int threads, int requested) {
+  const auto chosen = share_search_threads(translator, threads, requested);
+  if (chosen.reduced) {
+    spdlog::warn("[translate] --workers {}: {}", requested, chosen.reason);
+  } else if (!chosen.reason.empty()) {
+    spdlog::info("[translate] {}", chosen.reason);
   }
-  return translator;
-}
-
-int share_search_threads(const Translator& translator, int threads, int requested) {
-  const bool automatic = requested == 0;
-  const int cores = usable_cores();
-  const int wanted = automatic ? automatic_search_workers(cores, threads) : requested;
-  const auto usable = static_cast<int>(translator.usable_workers(wanted));
-  std::string limit;
-  if (usable < wanted) {
-    const int v = onednn_version();
-    limit = fmt::format(
-        "bf16 with this LibTorch's oneDNN {}.{}.{} fails on more than one thread (oneDNN 2.7.1 "
-        "or later lifts this; fp32 has no such limit)",
-        v / 10000, v / 100 % 100, v % 100);
-  }
-  share_cpu_threads(threads, usable);
-  if (automatic) {
-    const int used = threads > 0 ? std::min(threads, cores) : cores;
-    const int each = std::max(1, (threads > 0 ? threads : cores) / usable);
-    spdlog::info("[translate] {} worker{} x {} thread{} (--workers by cores: {} core{}{})", usable,
-                 usable == 1 ? "" : "s", each, each == 1 ? "" : "s", used, used == 1 ? "" : "s",
-                 limit.empty() ? "" : "; " + limit);
-  } else if (!limit.empty()) {
-    spdlog::warn("[translate] --workers {}: searching on 1 thread, as {}", requested, limit);
-  }
-  return usable;
+  return chosen.workers;
 }
 
 void add_max_input_tokens_option(CLI::App* sub, int64_t& max_input_tokens) {

@@ -17,8 +17,6 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "cli/worker_choice.h"
-
 namespace nmt::cli {
 namespace {
 
@@ -92,20 +90,6 @@ void bound_onednn_primitive_cache(int capacity) {
     return;
   }
   setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", std::to_string(capacity).c_str(), 1);
-}
-
-void set_cpu_threads(int threads) {
-  torch::set_num_threads(threads);
-  using SetThreadsFn = void (*)(int);
-  auto set_openblas_threads =
-      reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-  if (set_openblas_threads != nullptr) set_openblas_threads(threads);
-}
-
-void share_cpu_threads(int threads, int workers) {
-  if (threads == 0 && workers == 1) return;
-  const int total = threads > 0 ? threads : usable_cores();
-  set_cpu_threads(std::max(1, total / workers));
 }
 
 std::string cpu_runtime_summary() {

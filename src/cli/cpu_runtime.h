@@ -31,15 +31,6 @@ void keep_freed_memory_for_reuse();
 /// oneDNN reads at its first primitive), unless the user set it.
 void bound_onednn_primitive_cache(int capacity);
 
-/// Sets LibTorch's threads and, when the BLAS is OpenBLAS, its own pool (which LibTorch leaves
-/// alone): data-parallel workers sharing a machine would otherwise each run a GEMM on every core.
-void set_cpu_threads(int threads);
-
-/// Shares `threads` (0: the CPUs this process may use) out among `workers` that run at once in
-/// this machine (data-parallel processes, or searching threads): each gets threads / workers, at
-/// least 1, through set_cpu_threads. With 0 threads and one worker, LibTorch's default stays.
-void share_cpu_threads(int threads, int workers);
-
 /// One line for the log, e.g. "OpenBLAS core SkylakeX, OPENBLAS_THREAD_TIMEOUT=4,
 /// OMP_WAIT_POLICY=passive, ONEDNN_PRIMITIVE_CACHE_CAPACITY=16".
 std::string cpu_runtime_summary();

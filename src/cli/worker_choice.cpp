@@ -15,8 +15,6 @@
 namespace nmt::cli {
 namespace {
 
-constexpr int kMaxAutomaticWorkers = 8;
-
 std::string cores_text(double n) {
   std::ostringstream out;
   out.precision(n == std::floor(n) ? 0 : 1);
@@ -89,17 +87,6 @@ WorkerChoice choose_train_workers(const std::string& setting, const MachineState
           std::to_string(workers) + " workers x " + std::to_string(threads) +
               (threads == 1 ? " thread" : " threads") + " (train.workers: auto): " + why +
               "; measured 1.4x one process on 2 cores"};
-}
-
-int automatic_search_workers(int cores, int threads) {
-  const int usable = threads > 0 ? std::min(cores, threads) : cores;
-  return std::clamp(usable, 1, kMaxAutomaticWorkers);
-}
-
-int usable_cores() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 double idle_cores_over(double seconds) {

@@ -1,10 +1,11 @@
 // How many worker processes `nmt train` runs on this machine when the config says
-// `train.workers: auto` (or a count) and no --nproc is given, and how many searches
-// `nmt translate` and `nmt serve` run at once by default.
+// `train.workers: auto` (or a count) and no --nproc is given (searches: api/search_threads.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
+
+#include "api/search_threads.h"
 
 namespace nmt::cli {
 
@@ -37,14 +38,8 @@ struct MachineState {
 /// counts as taken (one busy process took 2 workers to 0.70x of one process).
 WorkerChoice choose_train_workers(const std::string& setting, const MachineState& machine);
 
-/// Searches at once for `nmt translate` and `nmt serve` by default: one per usable core
-/// (--threads of them when set), at most 8. Two searches of one thread decoded 1.7x (greedy)
-/// and 1.3x (beam 5) as fast as one of two threads on 2 cores (bench/RESULTS.md).
-int automatic_search_workers(int cores, int threads);
-
-/// This process's CPUs (its affinity mask), and how many of them sat idle over `seconds`
-/// (from their lines of /proc/stat; negative where it cannot be read).
-int usable_cores();
+/// How many of this process's CPUs (usable_cores) sat idle over `seconds` (from their lines of
+/// /proc/stat; negative where it cannot be read).
 double idle_cores_over(double seconds);
 
 }  // namespace nmt::cli

@@ -1,9 +1,11 @@
-// Opens the SentencePiece plugin once, next to the running executable (or in the build
-// directory it was configured for), with its own symbol scope.
+// Opens the SentencePiece plugin once, next to the running executable (or in ../lib of it, or
+// beside libnmt.so, or in the build directory it was configured for), with its own symbol
+// scope.
 #include "data/sentencepiece_backend.h"
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
@@ -21,11 +23,23 @@ struct Plugin {
 };
 
 std::vector<std::string> plugin_candidates() {
-  std::vector<std::string> paths;
+  std::vector<std::string> folders;
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) paths.push_back((exe.parent_path() / kPluginName).string());
-  paths.push_back(std::string(NMT_PLUGIN_DIR) + "/" + kPluginName);
+  if (!ec) {
+    folders.push_back(exe.parent_path().string());
+    folders.push_back((exe.parent_path().parent_path() / "lib").string());  // installed: bin/nmt
+  }
+  Dl_info self{};  // the library this code is in (libnmt.so), when it is not the executable
+  if (dladdr(reinterpret_cast<void*>(&plugin_candidates), &self) != 0 && self.dli_fname) {
+    folders.push_back(std::filesystem::path(self.dli_fname).parent_path().string());
+  }
+  folders.push_back(NMT_PLUGIN_DIR);
+  std::vector<std::string> paths;
+  for (const auto& folder : folders) {
+    const auto path = folder + "/" + kPluginName;
+    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+  }
   return paths;
 }
 

@@ -1,5 +1,6 @@
 #include "decode/translator.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
@@ -42,6 +43,26 @@ std::vector<std::string> pieces_of(const Vocab& vocab, const std::vector<int64_t
   if (with_eos) pieces.push_back("</s>");
   return pieces;
 }
+
+// Building a model draws its first weights from LibTorch's global generator before the checkpoint
+// replaces them: the caller's random stream is put back as it was while this lives.
+class GlobalRandomStreamKept {
+ public:
+  GlobalRandomStreamKept() : generator_(at::detail::getDefaultCPUGenerator()) {
+    std::lock_guard<std::mutex> lock(generator_.mutex());
+    state_ = generator_.get_state();
+  }
+  ~GlobalRandomStreamKept() {
+    std::lock_guard<std::mutex> lock(generator_.mutex());
+    generator_.set_state(state_);
+  }
+  GlobalRandomStreamKept(const GlobalRandomStreamKept&) = delete;
+  GlobalRandomStreamKept& operator=(const GlobalRandomStreamKept&) = delete;
+
+ private:
+  at::Generator generator_;
+  at::Tensor state_;
+};
 
 // Model time only (no reading, subwords or writing), as the benchmarks compare it.
 void log_search_speed(const std::vector<std::vector<Hypothesis>>& results, double seconds) {
@@ -143,6 +164,7 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
   checkpoints_ = paths;
   src_vocab_ = std::make_shared<Vocab>(first_files.front());
   trg_vocab_ = first_files.size() > 1 ? std::make_shared<Vocab>(first_files.back()) : src_vocab_;
+  const GlobalRandomStreamKept random_stream;
   for (size_t i = 0; i < paths.size(); ++i) {
     models_.emplace_back(configs[i].model, src_vocab_->size(), trg_vocab_->size());
     load_checkpoint(paths[i], *models_.back(), nullptr);

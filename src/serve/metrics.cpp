@@ -40,9 +40,10 @@ void ServerMetrics::request_answered(const std::string& path, int status, double
   if (path == "/translate") seconds_.observe(seconds);
 }
 
-void ServerMetrics::searched(int64_t sentences) {
+void ServerMetrics::searched(int64_t sentences, const std::vector<double>& waited_seconds) {
   const std::lock_guard<std::mutex> lock(mutex_);
   search_sentences_.observe(static_cast<double>(sentences));
+  for (const double seconds : waited_seconds) queue_seconds_.observe(seconds);
 }
 
 void ServerMetrics::translated(int64_t sentences, int64_t target_tokens) {
@@ -64,6 +65,9 @@ std::string ServerMetrics::text(int64_t queued_requests) const {
   seconds_.write(out, "nmt_translate_request_seconds");
   header(out, "nmt_queued_requests", "gauge", "Requests to /translate waiting for a search.");
   out += fmt::format("nmt_queued_requests {}\n", queued_requests);
+  header(out, "nmt_queue_wait_seconds", "histogram",
+         "Seconds a request to /translate waited in the queue for its search to start.");
+  queue_seconds_.write(out, "nmt_queue_wait_seconds");
   header(out, "nmt_search_sentences", "histogram",
          "Sentences per search (the requests that share it together).");
   search_sentences_.write(out, "nmt_search_sentences");

@@ -32,7 +32,9 @@ TranslationServer::TranslationServer(Translator& translator, nlohmann::json mode
       queue_(std::make_unique<TranslationQueue>(
           translator, options.batch_size, options.max_batch_sentences,
           std::chrono::milliseconds(options.batch_wait_ms), options.workers,
-          [this](int64_t sentences) { metrics_.searched(sentences); })),
+          [this](const SearchStart& start) {
+            metrics_.searched(start.sentences, start.waited_seconds);
+          })),
       http_(std::make_unique<httplib::Server>()),
       model_info_(std::move(model_info)),
       options_(options) {

@@ -14,7 +14,7 @@ bool same_search(const SearchOptions& a, const SearchOptions& b) {
 
 TranslationQueue::TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
                                    std::chrono::milliseconds batch_wait, int workers,
-                                   std::function<void(int64_t)> searched)
+                                   std::function<void(const SearchStart&)> searched)
     : translator_(translator),
       batch_size_(batch_size),
       max_sentences_(max_sentences),
@@ -35,7 +35,7 @@ TranslationQueue::~TranslationQueue() {
 
 std::vector<Translation> TranslationQueue::translate(std::vector<std::string> lines,
                                                      const SearchOptions& options) {
-  Job job{std::move(lines), options, {}};
+  Job job{std::move(lines), options, std::chrono::steady_clock::now(), {}};
   auto done = job.done.get_future();
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -107,7 +107,14 @@ void TranslationQueue::run() {
       if (!queue_.empty()) wake_.notify_one();  // for another worker
     }
     std::vector<std::string> lines;
-    for (const auto* job : batch) lines.insert(lines.end(), job->lines.begin(), job->lines.end());
+    SearchStart start;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto* job : batch) {
+      lines.insert(lines.end(), job->lines.begin(), job->lines.end());
+      start.waited_seconds.push_back(std::chrono::duration<double>(now - job->queued).count());
+    }
+    start.sentences = static_cast<int64_t>(lines.size());
+    if (searched_) searched_(start);
     try {
       auto results = translator_.translate(lines, batch.front()->options, batch_size_);
       {
@@ -115,7 +122,6 @@ void TranslationQueue::run() {
         ++searches_;
         sentences_ += static_cast<int64_t>(lines.size());
       }
-      if (searched_) searched_(static_cast<int64_t>(lines.size()));
       size_t first = 0;
       for (auto* job : batch) {
         const auto n = job->lines.size();

@@ -24,6 +24,13 @@
 
 namespace nmt {
 
+/// A search as it starts: its sentences, and how long each of the requests that share it waited
+/// in the queue.
+struct SearchStart {
+  int64_t sentences = 0;
+  std::vector<double> waited_seconds;  // one per request
+};
+
 class TranslationQueue {
  public:
   /// Searches on `workers` threads of its own (translator.usable_workers(workers)) with
@@ -31,10 +38,10 @@ class TranslationQueue {
   /// more), in batches of `batch_size`. A worker's search starts once as many requests are queued
   /// as its previous search answered, or `max_sentences` sentences, or `batch_wait` has passed
   /// since its previous search ended: a single client never waits.
-  /// `searched`, if set, is told the sentences of each search (from its worker thread).
+  /// `searched`, if set, is told of each search as it starts (from its worker thread).
   TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
                    std::chrono::milliseconds batch_wait = std::chrono::milliseconds(0),
-                   int workers = 1, std::function<void(int64_t)> searched = {});
+                   int workers = 1, std::function<void(const SearchStart&)> searched = {});
   /// Translates what is queued, then stops the threads.
   ~TranslationQueue();
   TranslationQueue(const TranslationQueue&) = delete;
@@ -54,6 +61,7 @@ class TranslationQueue {
   struct Job {
     std::vector<std::string> lines;
     SearchOptions options;
+    std::chrono::steady_clock::time_point queued;
     std::promise<std::vector<Translation>> done;
   };
   void run();
@@ -64,7 +72,7 @@ class TranslationQueue {
   const int64_t batch_size_;
   const size_t max_sentences_;
   const std::chrono::milliseconds batch_wait_;
-  const std::function<void(int64_t)> searched_;
+  const std::function<void(const SearchStart&)> searched_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job*> queue_;

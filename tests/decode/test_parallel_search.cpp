@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <random>
 
-#include "cli/worker_choice.h"
+#include "api/search_threads.h"
 #include "data/corpus.h"
 #include "decode/translator.h"
 #include "model/cpu_autocast.h"
@@ -83,11 +83,11 @@ TEST_CASE("translate: --workers gives the output of one worker, and is 0 (by cor
   const auto automatic = nmt::test::run_nmt(translate + "'" + dir.file("auto.txt") + "'");
   INFO(automatic.output);
   REQUIRE(automatic.status == 0);
-  const int cores = std::min(2, nmt::cli::usable_cores());  // --threads 2
+  const int cores = std::min(2, nmt::usable_cores());  // --threads 2
   CHECK_THAT(automatic.output,
              Catch::Contains("[translate] " + std::to_string(cores) +
                              (cores == 1 ? " worker x 2 threads" : " workers x 1 thread") +
-                             " (--workers by cores"));
+                             " (workers by cores"));
   CHECK(nmt::read_lines(dir.file("auto.txt")) == nmt::read_lines(dir.file("one.txt")));
   for (const char* bad : {"-1", "257"}) {
     CHECK_THAT(nmt::test::require_one_line_error(

@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "cli/worker_choice.h"
+#include "api/search_threads.h"
 #include "common/precision.h"
 #include "decode/translator.h"
 #include "model/cpu_autocast.h"
@@ -97,7 +97,7 @@ TEST_CASE("precision: --precision of nmt translate says what it chose, and refus
     CHECK_THAT(automatic.output,
                Catch::Contains("precision: int8 matmuls (auto: the CPU has VNNI"));
   } else if ((cpu.avx512_bf16 || cpu.amx_bf16) && nmt::bf16_confined_to_one_thread() &&
-             nmt::cli::usable_cores() > 1) {
+             nmt::usable_cores() > 1) {
     CHECK_THAT(automatic.output, Catch::Contains("precision: fp32 (auto: the CPU has bf16, but"));
   }
   CHECK_THAT(nmt::test::require_one_line_error(nmt::test::run_nmt(translate + " --precision fp16")),

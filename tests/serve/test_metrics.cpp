@@ -45,8 +45,8 @@ TEST_CASE("metrics: histograms and counters by hand", "[serve][metrics]") {
   metrics.request_answered("/translate", 200, 0.03);
   metrics.request_answered("/translate", 400, 0.001);
   metrics.request_answered("/nowhere", 404, 0.0);
-  metrics.searched(3);
-  metrics.searched(64);
+  metrics.searched(3, {0.002, 0.02});
+  metrics.searched(64, {0.0});
   metrics.translated(3, 17);
   const auto s = parse_exposition(metrics.text(2));
   CHECK(s.at(R"(nmt_requests_total{path="/translate",status="200"})") == 1);
@@ -65,6 +65,13 @@ TEST_CASE("metrics: histograms and counters by hand", "[serve][metrics]") {
   CHECK(s.at(R"(nmt_search_sentences_bucket{le="32"})") == 1);
   CHECK(s.at(R"(nmt_search_sentences_bucket{le="64"})") == 2);
   CHECK(s.at("nmt_search_sentences_sum") == 67);
+  // Waits of 0, 0.002 and 0.02 s: 1 at most 0.001, 2 at 0.0025, 3 from 0.025 on.
+  CHECK(s.at(R"(nmt_queue_wait_seconds_bucket{le="0.001"})") == 1);
+  CHECK(s.at(R"(nmt_queue_wait_seconds_bucket{le="0.0025"})") == 2);
+  CHECK(s.at(R"(nmt_queue_wait_seconds_bucket{le="0.01"})") == 2);
+  CHECK(s.at(R"(nmt_queue_wait_seconds_bucket{le="0.025"})") == 3);
+  CHECK(s.at("nmt_queue_wait_seconds_count") == 3);
+  CHECK(s.at("nmt_queue_wait_seconds_sum") == Approx(0.022));
   CHECK(s.at("nmt_queued_requests") == 2);
   CHECK(s.at("nmt_sentences_total") == 3);
   CHECK(s.at("nmt_target_tokens_total") == 17);
@@ -96,6 +103,7 @@ TEST_CASE("metrics: GET /metrics counts the server's requests and errors", "[ser
   CHECK(before.at("nmt_target_tokens_total") >= 2);  // each translation ends with </s> at least
   CHECK(before.at("nmt_search_sentences_count") == 1);
   CHECK(before.at("nmt_search_sentences_sum") == 2);
+  CHECK(before.at("nmt_queue_wait_seconds_count") == 1);  // the one request that was searched
   CHECK(before.at("nmt_queued_requests") == 0);
 
   REQUIRE(client.Post("/translate", R"({"text": ["blue"]})", "application/json")->status == 200);

@@ -117,7 +117,7 @@ TEST_CASE("serve: 70 clients sending a header line a second cannot starve /healt
   CHECK_THAT(serve.log(), Catch::Contains("no complete request within 2 s; connection closed"));
 }
 
-TEST_CASE("serve: the page in a headless browser translates and draws the attention",
+TEST_CASE("serve: the page in a headless browser translates, draws the attention and a PNG",
           "[serve][browser][slow]") {
   TempDir dir;
   const auto model = nmt::test::train_tiny_model(dir);
@@ -164,6 +164,28 @@ TEST_CASE("serve: the page in a headless browser translates and draws the attent
                                  std::regex(">"), "&gt;");
   }
   CHECK(dom.find(source) != std::string::npos);
+
+  // The page drawn (as the README's picture is made): a PNG of the window's size.
+  const auto png = dir.file("page.png");
+  const auto shot = nmt::test::run_command(
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
+      "--user-data-dir=" +
+      quoted(dir.file("chromium")) +
+      " --virtual-time-budget=20000 --window-size=900,700 "
+      "--screenshot=" +
+      quoted(png) + " " + quoted(url));
+  INFO(shot.output);
+  REQUIRE(shot.status == 0);
+  const auto image = nmt::test::read_text(png);
+  REQUIRE(image.size() > 24);
+  CHECK(image.substr(0, 8) == "\x89PNG\r\n\x1a\n");
+  const auto big_endian = [&](size_t at) {
+    uint32_t value = 0;
+    for (size_t i = 0; i < 4; ++i) value = value << 8 | static_cast<unsigned char>(image[at + i]);
+    return value;
+  };
+  CHECK(big_endian(16) == 900);  // IHDR: width, then height
+  CHECK(big_endian(20) == 700);
   serve.signal("TERM");
   CHECK(serve.wait(60) == 0);
 }

@@ -1,0 +1,77 @@
+#include "api/translator_loading.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "api/search_threads.h"
+#include "common/errors.h"
+#include "common/int8_matmuls.h"
+#include "data/lexicon.h"
+#include "data/vocab.h"
+#include "decode/shortlist.h"
+#include "decode/translator.h"
+#include "model/cpu_autocast.h"
+#include "model/device.h"
+
+namespace nmt {
+
+PrecisionChoice choose_search_precision(const std::string& setting, const torch::Device& device) {
+  if (setting == "int8") {
+    if (device.is_cuda()) throw Error("--precision int8 is implemented for the CPU only");
+    return {Precision::int8,
+            "int8 matmuls (--precision; LibTorch's " + select_int8_engine() + " quantized engine)"};
+  }
+  // Searching, int8 pays where the CPU has VNNI: on the 60-minute recipe model it searched
+  // beam 5 1.29-1.35x and greedy 1.12-1.36x as fast as fp32 (one search per core), for 0.11
+  // BLEU (bench/RESULTS.md).
+  if (setting == "auto" && !device.is_cuda() && cpu_has_vnni()) {
+    try {
+      return {Precision::int8, "int8 matmuls (auto: the CPU has VNNI; LibTorch's " +
+                                   select_int8_engine() + " quantized engine)"};
+    } catch (const Error&) {  // no quantized engine in this LibTorch: as without VNNI
+    }
+  }
+  auto precision = choose_precision(setting, device.is_cuda() ? "cuda" : "cpu", cpu_bf16_support(),
+                                    "--precision");
+  // Searching, bf16 pays only where it can use every core: confined to one thread, it decoded
+  // test2016 at 0.66-0.69x of fp32 with one search per core (2 cores, bench/RESULTS.md).
+  if (setting == "auto" && precision.precision == Precision::bf16 &&
+      bf16_confined_to_one_thread() && usable_cores() > 1) {
+    const int v = onednn_version();
+    precision = {Precision::fp32,
+                 fmt::format("fp32 (auto: the CPU has bf16, but this LibTorch's oneDNN {}.{}.{} "
+                             "confines bf16 searches to one thread, and fp32 with one search per "
+                             "core is faster)",
+                             v / 10000, v / 100 % 100, v % 100)};
+  }
+  return precision;
+}
+
+LoadedTranslator load_translator(const TranslatorSettings& settings) {
+  const auto device = resolve_device(settings.device, "--device");
+  const auto precision = choose_search_precision(settings.precision, device);
+  LoadedTranslator loaded{std::make_unique<Translator>(settings.model_dirs, settings.checkpoints,
+                                                       device, precision.precision),
+                          {"precision: " + precision.reason}};
+  auto& translator = *loaded.translator;
+  if (settings.max_input_tokens >= 0) translator.limit_input_tokens(settings.max_input_tokens);
+  if (settings.shortlist) {
+    const auto path = shortlist_path(settings.model_dirs.front());
+    if (!std::filesystem::exists(path)) {
+      throw Error("--shortlist: " + path + " does not exist (make it with `nmt shortlist --model " +
+                  settings.model_dirs.front() + "`)");
+    }
+    const ShortlistOptions options{settings.shortlist_per_source, settings.shortlist_frequent};
+    translator.use_shortlist(std::make_shared<Shortlist>(
+        read_lexicon(path, translator.source_vocab(), translator.target_vocab()), options,
+        translator.target_vocab().size()));
+    loaded.notes.push_back(
+        fmt::format("shortlist {}: {} translations per source piece and {} "
+                    "frequent pieces",
+                    path, options.per_source, options.frequent));
+  }
+  return loaded;
+}
+
+}  // namespace nmt
