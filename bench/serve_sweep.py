@@ -104,6 +104,9 @@ def point(beam, clients, per_request, wait_ms):
         load = wrk(body_file, clients, DURATION, timed=True)
         after = metrics()
         rss = peak_rss_mib(server.pid)
+        log = open(f"{out}/serve.log").read()
+        chosen = {"precision": re.search(r"precision: (\S+)", log).group(1),
+                  "server_log": re.findall(r"\] (precision: .*|\d+ workers? x .*)", log)}
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait()
@@ -127,15 +130,15 @@ def point(beam, clients, per_request, wait_ms):
         "mean_queue_wait_ms": 1000 * delta("nmt_queue_wait_seconds_sum") / waits if waits else 0,
         "mean_sentences_per_search": delta("nmt_search_sentences_sum") / searches if searches else 0,
         "sentences_per_search": histogram, "peak_rss_mib": rss,
-        "client_cores": load.get("client_cores", 0),
+        "client_cores": load.get("client_cores", 0), **chosen,
     }
 
 
-def translate(beam, lines_file, extra):
+def translate(beam, lines_file, extra, threads=THREADS):
     log = f"{out}/translate.log"
     start = time.time()
     subprocess.run([NMT, "translate", "--model", model, "--input", lines_file, "--output",
-                    f"{out}/translate.hyp", "--beam", str(beam), "--threads", THREADS] + extra,
+                    f"{out}/translate.hyp", "--beam", str(beam), "--threads", threads] + extra,
                    stderr=open(log, "w"), check=True)
     whole = time.time() - start
     text = open(log).read()
@@ -143,36 +146,39 @@ def translate(beam, lines_file, extra):
     return search_s, whole
 
 
-def translate_figures(beam):
+def translate_figures(beam, precision):
     """translate on the whole file (sentences/s, median of REPEATS) and one sentence at a time
-    on one search thread, as each server worker searches for a lone client (ms per sentence)."""
-    runs = [translate(beam, f"{out}/test.en", TRANSLATE_ARGS) for _ in range(REPEATS)]
+    on one search thread, as each server worker searches for a lone client (ms per sentence),
+    in the server's precision."""
+    extra = TRANSLATE_ARGS + ["--precision", precision]
+    runs = [translate(beam, f"{out}/test.en", extra) for _ in range(REPEATS)]
     with open(f"{out}/alone.en", "w", encoding="utf-8") as f:
         f.write("\n".join(sentences[:ALONE]) + "\n")
-    alone = [translate(beam, f"{out}/alone.en", TRANSLATE_ARGS + ["--batch-size", "1",
-                                                                  "--workers", "1"])
+    alone = [translate(beam, f"{out}/alone.en", extra + ["--batch-size", "1", "--workers", "1"], "1")
              for _ in range(REPEATS)]
     return {
         "sentences_per_s": statistics.median(len(sentences) / s for s, _ in runs),
         "sentences_per_s_whole_command": statistics.median(len(sentences) / w for _, w in runs),
         "ms_per_sentence_alone": statistics.median(1000 * s / ALONE for s, _ in alone),
+        "precision": precision,
     }
 
 
 results = {"points": [], "translate": {}}
 for beam in BEAMS:
-    results["translate"][beam] = translate_figures(beam)
     plan = [(c, 1, DEFAULT_WAIT) for c in CONCURRENCY] + [(16, 16, DEFAULT_WAIT)]
     plan += [(64, 1, w) for w in WAITS if w != DEFAULT_WAIT]
     for clients, per_request, wait_ms in plan:
         figures = point(beam, clients, per_request, wait_ms)
         results["points"].append(figures)
         print(json.dumps(figures), file=sys.stderr, flush=True)
+    results["translate"][beam] = translate_figures(beam, results["points"][-1]["precision"])
 json.dump(results, open(f"{out}/sweep.json", "w"), indent=1)
 
 for beam in BEAMS:
     t = results["translate"][beam]
-    print(f"\n{'greedy' if beam == 1 else f'beam {beam}'}: translate {t['sentences_per_s']:.1f} "
+    print(f"\n{'greedy' if beam == 1 else f'beam {beam}'}, {t['precision']} on both sides: "
+          f"translate {t['sentences_per_s']:.1f} "
           f"sentences/s (model time; {t['sentences_per_s_whole_command']:.1f} whole command), "
           f"{t['ms_per_sentence_alone']:.1f} ms per sentence alone (one search, one thread)\n")
     print("| clients x sentences | batch wait ms | sentences/s | / translate | target tokens/s "

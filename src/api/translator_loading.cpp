@@ -16,7 +16,8 @@
 
 namespace nmt {
 
-PrecisionChoice choose_search_precision(const std::string& setting, const torch::Device& device) {
+PrecisionChoice choose_search_precision(const std::string& setting, const torch::Device& device,
+                                        bool serving) {
   if (setting == "int8") {
     if (device.is_cuda()) throw Error("--precision int8 is implemented for the CPU only");
     return {Precision::int8,
@@ -25,7 +26,8 @@ PrecisionChoice choose_search_precision(const std::string& setting, const torch:
   // Searching, int8 pays where the CPU has VNNI: on the 60-minute recipe model it searched
   // beam 5 1.29-1.35x and greedy 1.12-1.36x as fast as fp32 (one search per core), for 0.11
   // BLEU (bench/RESULTS.md).
-  if (setting == "auto" && !device.is_cuda() && cpu_has_vnni()) {
+  const bool vnni = !device.is_cuda() && cpu_has_vnni();
+  if (setting == "auto" && vnni && !serving) {
     try {
       return {Precision::int8, "int8 matmuls (auto: the CPU has VNNI; LibTorch's " +
                                    select_int8_engine() + " quantized engine)"};
@@ -45,12 +47,17 @@ PrecisionChoice choose_search_precision(const std::string& setting, const torch:
                              "core is faster)",
                              v / 10000, v / 100 % 100, v % 100)};
   }
+  if (setting == "auto" && vnni && serving) {
+    precision.reason +=
+        "; not int8, whose cost per call a server's small searches pay (the CPU "
+        "has VNNI; --precision int8 takes it)";
+  }
   return precision;
 }
 
 LoadedTranslator load_translator(const TranslatorSettings& settings) {
   const auto device = resolve_device(settings.device, "--device");
-  const auto precision = choose_search_precision(settings.precision, device);
+  const auto precision = choose_search_precision(settings.precision, device, settings.serving);
   LoadedTranslator loaded{std::make_unique<Translator>(settings.model_dirs, settings.checkpoints,
                                                        device, precision.precision),
                           {"precision: " + precision.reason}};

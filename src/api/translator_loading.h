@@ -26,13 +26,18 @@ struct TranslatorSettings {
   bool shortlist = false;          // search with MODEL/shortlist.tsv (decode/shortlist.h)
   int64_t shortlist_per_source = 50, shortlist_frequent = 100;
   int64_t max_input_tokens = -1;  // -1: the Translator's default (limit_input_tokens)
+  bool serving = false;           // searches of a few sentences each (nmt serve): see below
 };
 
 /// The precision of a search's matmuls on `device` for the setting `setting` (--precision),
-/// and why (one line for the log). auto: int8 where the CPU has VNNI, else bf16 where it has
-/// AVX512-BF16 or AMX-BF16 and may use every core, else fp32. Throws Error for int8 on cuda or
-/// without a quantized engine.
-PrecisionChoice choose_search_precision(const std::string& setting, const c10::Device& device);
+/// and why (one line for the log). auto: int8 where the CPU has VNNI (unless `serving`), else
+/// bf16 where it has AVX512-BF16 or AMX-BF16 and may use every core, else fp32. Throws Error for
+/// int8 on cuda or without a quantized engine.
+/// int8 quantizes each call's activations, and oneDNN makes a primitive for each new scale: a
+/// cost per call that a file's batches of 64 sentences hide, and a server's searches of a few
+/// sentences do not (one sentence alone: 4x fp32's time, bench/RESULTS.md "Serving").
+PrecisionChoice choose_search_precision(const std::string& setting, const c10::Device& device,
+                                        bool serving = false);
 
 struct LoadedTranslator {
   std::unique_ptr<Translator> translator;

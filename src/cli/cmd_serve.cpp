@@ -94,6 +94,7 @@ Command add_serve_command(CLI::App& app) {
   sub->add_option("--threads", o->threads, "CPU threads for the model (0: LibTorch's default)")
       ->check(CLI::Range(0, 1024));
   o->server.workers = 0;  // by cores (choose_search_workers)
+  o->models.serving = true;
   sub->add_option("--workers", o->server.workers,
                   "Searches at once, each on --threads / N threads (0: one per core, at most 8)")
       ->check(CLI::Range(0, 256))

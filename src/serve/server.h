@@ -31,7 +31,7 @@ struct ServerOptions {
   size_t max_batch_sentences = 1024;  // sentences of several requests searched together
   int batch_wait_ms = 5;              // after a search, wait for requests to join the next
   int workers = 1;                    // searches at once (TranslationQueue)
-  int connections = 64;               // connections served at once
+  int connections = 256;              // connections served at once (a thread each)
   int head_timeout_s = 10;            // for a connection's request head (ConnectionWatch)
 };
 

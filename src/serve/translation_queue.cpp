@@ -19,10 +19,9 @@ TranslationQueue::TranslationQueue(Translator& translator, int64_t batch_size, s
       batch_size_(batch_size),
       max_sentences_(max_sentences),
       batch_wait_(batch_wait),
-      searched_(std::move(searched)) {
-  const auto usable = translator_.usable_workers(workers);
-  for (int64_t w = 0; w < usable; ++w) workers_.emplace_back([this] { run(); });
-}
+      searched_(std::move(searched)),
+      search_threads_(translator_.usable_workers(workers)),
+      dispatcher_([this] { run(); }) {}
 
 TranslationQueue::~TranslationQueue() {
   {
@@ -30,7 +29,7 @@ TranslationQueue::~TranslationQueue() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& worker : workers_) worker.join();
+  dispatcher_.join();
 }
 
 std::vector<Translation> TranslationQueue::translate(std::vector<std::string> lines,
@@ -95,16 +94,12 @@ void TranslationQueue::run() {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       // Up to `batch_wait` after a search, for as many requests as it answered: its clients'
-      // next ones. A request that finds the worker idle, or all of them back, starts at once.
+      // next ones. A request that finds the queue idle, or all of them back, starts at once.
       wake_.wait_until(lock, idle_since + batch_wait_, [&] {
         return stopping_ || queue_.size() >= answered || queued_sentences() >= max_sentences_;
       });
-      if (queue_.empty()) {
-        if (stopping_) return;  // and nothing left to translate
-        continue;               // another worker took the requests
-      }
+      if (queue_.empty()) return;  // stopping, and nothing left to translate
       batch = take_batch();
-      if (!queue_.empty()) wake_.notify_one();  // for another worker
     }
     std::vector<std::string> lines;
     SearchStart start;
@@ -116,7 +111,13 @@ void TranslationQueue::run() {
     start.sentences = static_cast<int64_t>(lines.size());
     if (searched_) searched_(start);
     try {
-      auto results = translator_.translate(lines, batch.front()->options, batch_size_);
+      // Every search thread takes a share of the length-sorted batches: one search of all the
+      // sentences queued is faster than one per thread, because its batches are sorted from
+      // more sentences (bench/RESULTS.md, "Serving").
+      const auto per_thread =
+          (static_cast<int64_t>(lines.size()) + search_threads_ - 1) / search_threads_;
+      auto results = translator_.translate(lines, batch.front()->options,
+                                           std::min(batch_size_, per_thread), search_threads_);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         ++searches_;

@@ -1,11 +1,11 @@
-// Searches on one model for many callers, by one worker thread or several (each searching one
-// batch at a time): requests wait in a queue, and those that ask for the same search are
-// translated together, their sentences in one list that the
-// translator sorts by length into batches. Many small requests so approach the throughput of
-// translating a file. After each search the worker waits a moment (`batch_wait`) for the callers it
-// has just answered to send their next request: without it, N busy clients settle into two
-// groups that alternate, each search serving half of them (the dynamic batching of inference
-// servers such as Triton, whose max queue delay this is).
+// Searches on one model for many callers: requests wait in a queue, and those that ask for the
+// same search are translated together, their sentences in one list that the translator sorts by
+// length into batches, which the search threads share. Many small requests so approach the
+// throughput of translating a file: the more sentences a search sorts, the less padding its
+// batches carry. After each search the queue waits a moment (`batch_wait`) for the callers it has
+// just answered to send their next request: without it, N busy clients settle into two groups
+// that alternate, each search serving half of them (the dynamic batching of inference servers such
+// as Triton, whose max queue delay this is).
 #pragma once
 
 #include <chrono>
@@ -33,12 +33,12 @@ struct SearchStart {
 
 class TranslationQueue {
  public:
-  /// Searches on `workers` threads of its own (translator.usable_workers(workers)) with
-  /// `translator`, each at most `max_sentences` sentences at once (more when one request alone has
-  /// more), in batches of `batch_size`. A worker's search starts once as many requests are queued
-  /// as its previous search answered, or `max_sentences` sentences, or `batch_wait` has passed
-  /// since its previous search ended: a single client never waits.
-  /// `searched`, if set, is told of each search as it starts (from its worker thread).
+  /// Searches with `translator` on `workers` threads (translator.usable_workers(workers)), at most
+  /// `max_sentences` sentences at once (more when one request alone has more), in batches of
+  /// `batch_size` or fewer, so that every thread gets one. A search starts once as many requests
+  /// are queued as the previous one answered, or `max_sentences` sentences, or `batch_wait` has
+  /// passed since the previous search ended: a single client never waits.
+  /// `searched`, if set, is told of each search as it starts (from the queue's thread).
   TranslationQueue(Translator& translator, int64_t batch_size, size_t max_sentences,
                    std::chrono::milliseconds batch_wait = std::chrono::milliseconds(0),
                    int workers = 1, std::function<void(const SearchStart&)> searched = {});
@@ -53,7 +53,7 @@ class TranslationQueue {
 
   /// Searches run and sentences translated so far.
   int64_t searches() const;
-  size_t workers() const { return workers_.size(); }  // threads searching
+  size_t workers() const { return static_cast<size_t>(search_threads_); }  // threads searching
   int64_t sentences() const;
   int64_t queued_requests() const;  // waiting for a search now
 
@@ -78,7 +78,8 @@ class TranslationQueue {
   std::deque<Job*> queue_;
   bool stopping_ = false;
   int64_t searches_ = 0, sentences_ = 0;
-  std::vector<std::thread> workers_;  // last: they start once everything above exists
+  const int64_t search_threads_;
+  std::thread dispatcher_;  // last: it starts once everything above exists
 };
 
 }  // namespace nmt

@@ -53,8 +53,8 @@ TEST_CASE("serve: SIGTERM with 150 clients connected answers every one of them",
           "[serve][cli][slow]") {
   TempDir dir;
   const auto model = nmt::test::train_tiny_model(dir);
-  // 64 connections served at once (the default): the others wait in the queue.
-  ServeProcess serve(dir, model, "--threads 1");
+  // 64 connections served at once: the others wait in the queue.
+  ServeProcess serve(dir, model, "--threads 1 --connections 64");
   const auto body =
       json{{"text", std::vector<std::string>(8, "red dog cat sun tree")}, {"beam", 8}}.dump();
   constexpr int kClients = 150;
@@ -80,7 +80,7 @@ TEST_CASE("serve: 70 clients sending a header line a second cannot starve /healt
           "[serve][cli][slow]") {
   TempDir dir;
   const auto model = nmt::test::train_tiny_model(dir);
-  ServeProcess serve(dir, model, "--threads 1 --head-timeout 2");  // 64 connections at once
+  ServeProcess serve(dir, model, "--threads 1 --head-timeout 2 --connections 64");
   std::vector<int> slow;
   for (int i = 0; i < 70; ++i) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
