@@ -151,6 +151,10 @@ std::vector<Field> schema_of(Config& c) {
       real("train.clip_grad_norm", &t.clip_grad_norm, {0, kInf},
            "clip the gradient norm to this (0: no clipping)"),
       integer("train.accumulate", &t.accumulate, 1, "batches whose gradients make one update"),
+      real("train.ema", &t.ema, {0, 1},
+           "decay of an exponential moving average of the weights, updated after every update "
+           "(Marian's exponential smoothing; a half-life of h updates is 0.5^(1/h)): validation "
+           "scores it and best.ckpt holds it (0: none)"),
       choice("train.valid_metric", &t.valid_metric, {"bleu", "chrf", "loss", "ppl"},
              "dev metric that picks the best checkpoint and drives plateau and patience"),
       integer("train.patience", &t.patience, 0,

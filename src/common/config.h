@@ -92,6 +92,7 @@ struct TrainConfig {
   std::string workers = "auto";       // auto | N: local worker processes of `nmt train`
   double coverage_loss = 0;           // weight of the coverage loss (See et al. 2017, eq. 12)
   double clip_grad_norm = 1.0;        // 0: no clipping
+  double ema = 0;                     // decay of the parameters' moving average; 0: none
   int64_t accumulate = 1;             // batches per update
   std::string valid_metric = "bleu";  // bleu | chrf | loss | ppl: picks the best checkpoint
   int64_t patience = 0;               // stop after this many validations without improvement

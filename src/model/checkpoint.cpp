@@ -145,6 +145,20 @@ torch::Tensor read_optional_state(torch::serialize::InputArchive& archive, const
   return value.toTensor();
 }
 
+// The train.ema average, where the checkpoint has one, into `progress`.
+void read_parameter_average(torch::serialize::InputArchive& archive, const std::string& path,
+                            TrainingProgress& progress) {
+  c10::IValue value;
+  if (!archive.try_read("parameter_average", value)) return;
+  if (!value.isGenericDict()) {
+    throw DataError(path + ": checkpoint field 'parameter_average' is damaged");
+  }
+  for (const auto& item :
+       c10::impl::toTypedDict<std::string, torch::Tensor>(value.toGenericDict())) {
+    progress.parameter_average.emplace(item.key(), item.value());
+  }
+}
+
 // Rank 0's generator states (rng, cuda_rng); the other ranks' (worker_rng, worker_cuda_rng) go
 // into `progress`.
 std::pair<torch::Tensor, torch::Tensor> read_generator_states(
@@ -190,6 +204,11 @@ void write_checkpoint(const std::string& path, const c10::Dict<std::string, torc
     archive.write("worker_cuda_rng", torch::stack(progress.worker_cuda_rng));
   }
   if (!progress.averaged_from.empty()) archive.write("averaged_from", progress.averaged_from);
+  if (!progress.parameter_average.empty()) {
+    c10::Dict<std::string, torch::Tensor> average;
+    for (const auto& [name, t] : progress.parameter_average) average.insert(name, t.cpu());
+    archive.write("parameter_average", average);
+  }
 
   // No folder is made here: a model directory deleted while training runs is an error, not
   // recreated around a lone checkpoint that could not translate.
@@ -249,6 +268,7 @@ StoredCheckpoint read_checkpoint(const std::string& path) {
       stored.tensors.emplace(item.key(), item.value());
     }
     stored.progress = read_progress(archive, path);
+    read_parameter_average(archive, path, stored.progress);
     std::tie(stored.rng, stored.cuda_rng) = read_generator_states(archive, path, stored.progress);
     return stored;
   });
@@ -261,6 +281,7 @@ TrainingProgress load_checkpoint(const std::string& path, torch::nn::Module& mod
     const auto stored = read_model_tensors(archive, path);
     check_architecture(model, stored, path);
     TrainingProgress p = read_progress(archive, path);
+    read_parameter_average(archive, path, p);
     const auto [rng, cuda_rng] = read_generator_states(archive, path, p);
 
     torch::serialize::InputArchive optimizer_archive;

@@ -39,6 +39,9 @@ struct TrainingProgress {
   // An average of checkpoints (nmt average): their paths, one per line; it has no optimiser
   // state. Empty for a checkpoint written by training.
   std::string averaged_from;
+  // train.ema: the moving average of the parameters, by name (train/parameter_average.h), in
+  // step checkpoints; empty without train.ema, and in best.ckpt, whose parameters are the average.
+  std::map<std::string, torch::Tensor> parameter_average;
 };
 
 /// What a checkpoint file holds, read without building a model.

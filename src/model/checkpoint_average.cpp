@@ -137,6 +137,7 @@ void average_checkpoints(const std::vector<std::string>& paths, const std::strin
     t = (sums.at(name) / static_cast<double>(paths.size())).to(t.scalar_type());
   }
   average.progress.averaged_from = join_lines(paths);
+  average.progress.parameter_average.clear();  // the newest's train.ema is not the average's
   save_checkpoint(output, average);
 }
 

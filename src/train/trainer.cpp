@@ -20,6 +20,7 @@
 #include "model/seq2seq.h"
 #include "train/collective.h"
 #include "train/objective.h"
+#include "train/parameter_average.h"
 #include "train/placement.h"
 #include "train/progress.h"
 #include "train/schedule.h"
@@ -54,6 +55,10 @@ class Trainer {
   void refuse_non_finite_weights() const;
   std::string stop_reason(const std::vector<double>& flags) const;
   double elapsed() const { return elapsed_before_ + seconds_since(started_); }
+  // With train.ema, the model's parameters are the average while the result lives.
+  std::unique_ptr<ParameterAverage::InModel> in_model_average() {
+    return average_ ? std::make_unique<ParameterAverage::InModel>(*average_, *model_) : nullptr;
+  }
 
   const Config& config_;
   const TrainConfig& train_;
@@ -67,6 +72,7 @@ class Trainer {
   Seq2Seq model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::unique_ptr<GradientBuckets> gradients_;
+  std::unique_ptr<ParameterAverage> average_;  // train.ema
   LrSchedule schedule_;
   TrainingProgress progress_;
   std::unique_ptr<ProgressReporter> reporter_;  // rank 0 only
@@ -135,6 +141,16 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
     schedule_.load_state(progress_.schedule_state);
     elapsed_before_ = progress_.elapsed_seconds;
     spdlog::info("[train] resumed from {} at step {}", control.resume_from, progress_.step);
+  }
+  if (train_.ema > 0) {
+    average_ = std::make_unique<ParameterAverage>(*model_, train_.ema);
+    if (!progress_.parameter_average.empty()) {
+      average_->load_state(progress_.parameter_average, control.resume_from);
+    } else if (!control.resume_from.empty()) {
+      spdlog::info("[train] {} has no train.ema average: it starts from its parameters",
+                   control.resume_from);
+    }
+    progress_.parameter_average.clear();  // the checkpoints take average_'s
   }
   first_step_ = progress_.step;
   if (control.straggler_ratio > 0 && workers_.world_size() > 1) {
@@ -215,6 +231,7 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
     static_cast<torch::optim::AdamOptions&>(group_options.options()).lr(lr);
   }
   optimizer_->step();
+  if (average_) average_->update(*model_);
   // Buffers that training changes (hard attention's baseline) follow rank 0's, so that every
   // rank holds the model that rank 0 saves.
   for (auto& buffer : model_->buffers()) workers_.broadcast(buffer);
@@ -272,8 +289,10 @@ void Trainer::save_step_checkpoint() {
   if (workers_.rank() != 0) return;
   progress_.elapsed_seconds = elapsed();
   progress_.schedule_state = schedule_.state();
+  auto progress = progress_;
+  if (average_) progress.parameter_average = average_->state();
   save_checkpoint(step_checkpoint_path(config_.model_dir, progress_.step), *model_,
-                  optimizer_.get(), progress_);
+                  optimizer_.get(), progress);
   auto existing = list_step_checkpoints(config_.model_dir);
   for (size_t i = 0; i + static_cast<size_t>(train_.keep_last) < existing.size(); ++i) {
     std::filesystem::remove(existing[i]);
@@ -292,7 +311,10 @@ void Trainer::validate_and_keep() {
   ValidationResult result;
   if (workers_.rank() == 0) {
     model_->eval();
-    result = validate(*model_, data_, train_);
+    {
+      const auto averaged = in_model_average();
+      result = validate(*model_, data_, train_);
+    }
     model_->train();
     const double value = result.value(train_.valid_metric);
     const bool higher = ValidationResult::higher_is_better(train_.valid_metric);
@@ -315,6 +337,7 @@ void Trainer::validate_and_keep() {
   // best.ckpt before the step checkpoint that records it as the best: a crash between the
   // two then leaves an older record of the best, never one that best.ckpt does not hold.
   if (improved && workers_.rank() == 0) {
+    const auto averaged = in_model_average();
     save_checkpoint(best_checkpoint_path(config_.model_dir), *model_, nullptr, progress_);
   }
   save_step_checkpoint();

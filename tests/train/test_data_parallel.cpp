@@ -54,6 +54,37 @@ TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train]
   CHECK(valid_two[1]["loss"].get<double>() == Approx(valid_one[1]["loss"].get<double>()));
 }
 
+TEST_CASE("data parallel: with train.ema, 2 workers keep the average of 1 process",
+          "[train][parallel][ema]") {
+  TempDir dir;
+  const auto config = write_parallel_config(dir);
+  const std::string ema = " --set train.ema=0.9";
+  const auto one =
+      run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")) + ema);
+  INFO(one.output);
+  REQUIRE(one.status == 0);
+  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
+                               sets(dir.file("two")) + ema);
+  INFO(two.output);
+  REQUIRE(two.status == 0);
+  REQUIRE(workers_of_run(dir.file("two")) == 2);
+  require_same_model(dir.file("one"), dir.file("two"));
+  // The averages of the last step checkpoints, and best.ckpt (an average), as closely.
+  const auto expected = nmt::read_checkpoint(nmt::step_checkpoint_path(dir.file("one"), 20));
+  const auto actual = nmt::read_checkpoint(nmt::step_checkpoint_path(dir.file("two"), 20));
+  REQUIRE(!expected.progress.parameter_average.empty());
+  const auto best_one = nmt::read_checkpoint(nmt::best_checkpoint_path(dir.file("one")));
+  const auto best_two = nmt::read_checkpoint(nmt::best_checkpoint_path(dir.file("two")));
+  for (const auto& [name, value] : expected.progress.parameter_average) {
+    INFO(name);
+    const double norm = value.norm().item<double>();
+    CHECK((actual.progress.parameter_average.at(name) - value).norm().item<double>() <=
+          1e-5 * norm);
+    CHECK((best_two.tensors.at(name) - best_one.tensors.at(name)).norm().item<double>() <=
+          1e-5 * best_one.tensors.at(name).norm().item<double>());
+  }
+}
+
 #if NMT_HAVE_C10D  // the test serves the store itself
 TEST_CASE("data parallel: under torchrun's agent store, rank 0 joins it instead of listening",
           "[train][parallel]") {
