@@ -29,7 +29,7 @@ struct ServerOptions {
   RequestLimits limits;
   int64_t batch_size = 64;            // sentences per search batch
   size_t max_batch_sentences = 1024;  // sentences of several requests searched together
-  int batch_wait_ms = 5;              // after a search, wait for requests to join the next
+  int batch_wait_ms = 20;             // after a search, wait for requests to join the next
   int workers = 1;                    // searches at once (TranslationQueue)
   int connections = 256;              // connections served at once (a thread each)
   int head_timeout_s = 10;            // for a connection's request head (ConnectionWatch)

@@ -113,11 +113,14 @@ void TranslationQueue::run() {
     try {
       // Every search thread takes a share of the length-sorted batches: one search of all the
       // sentences queued is faster than one per thread, because its batches are sorted from
-      // more sentences (bench/RESULTS.md, "Serving").
-      const auto per_thread =
-          (static_cast<int64_t>(lines.size()) + search_threads_ - 1) / search_threads_;
+      // more sentences (bench/RESULTS.md, "Serving"). The batches are of equal size, a whole
+      // number of them per thread, so that the threads finish together.
+      const auto sentences = static_cast<int64_t>(lines.size());
+      const auto rounds =
+          (sentences + search_threads_ * batch_size_ - 1) / (search_threads_ * batch_size_);
+      const auto batches = rounds * search_threads_;
       auto results = translator_.translate(lines, batch.front()->options,
-                                           std::min(batch_size_, per_thread), search_threads_);
+                                           (sentences + batches - 1) / batches, search_threads_);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         ++searches_;
