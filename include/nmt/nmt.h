@@ -34,7 +34,9 @@ struct LoadOptions {
                                          // or one file per model directory
   std::string device = "cpu";            // cpu, cuda or cuda:N
   std::string precision = "auto";        // fp32, bf16, int8, or auto: int8 where the CPU has
-                                         // VNNI, else bf16 where that is faster, else fp32
+                                         // VNNI, else bf16 where that is faster, else fp32.
+                                         // int8 pays on batches of many sentences; calls of
+                                         // one or a few (a service) are faster in fp32
   int workers = 0;                       // searches at once (0: one per usable core, at most 8)
   // CPU threads shared among the workers (0: this process's CPUs). Setting LibTorch's and
   // OpenBLAS's thread counts is process-wide: the last Model loaded sets them.

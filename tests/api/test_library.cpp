@@ -53,7 +53,8 @@ TEST_CASE(
   const auto built =
       run_command(std::string(NMT_CMAKE) + " -S " +
                   quoted(std::string(NMT_SOURCE_DIR) + "/examples/translate") + " -B " +
-                  quoted(dir.file("example")) + " -DCMAKE_PREFIX_PATH=" + quoted(prefix) +
+                  quoted(dir.file("example")) + " -G " + quoted(NMT_CMAKE_GENERATOR) +
+                  " -DCMAKE_PREFIX_PATH=" + quoted(prefix) +
                   " -DCMAKE_CXX_COMPILER=" + quoted(NMT_CXX_COMPILER) + " && " + NMT_CMAKE +
                   " --build " + quoted(dir.file("example")));
   INFO(built.output);
