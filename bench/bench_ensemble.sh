@@ -98,7 +98,7 @@ done
 k=${ks[-1]}
 ensembles=$OUT/ensembles.jsonl
 : >"$ensembles"
-for n in 1 2 "${#seeds[@]}"; do
+for n in $(printf '%s\n' 1 2 "${#seeds[@]}" | sort -nu); do
   members=() averaged=()
   for seed in "${seeds[@]:0:$n}"; do
     members+=(--model "$OUT/seed-$seed")
