@@ -2,6 +2,8 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+
 namespace nmt {
 namespace {
 
@@ -118,9 +120,9 @@ void TranslationQueue::run() {
       const auto sentences = static_cast<int64_t>(lines.size());
       const auto rounds =
           (sentences + search_threads_ * batch_size_ - 1) / (search_threads_ * batch_size_);
-      const auto batches = rounds * search_threads_;
-      auto results = translator_.translate(lines, batch.front()->options,
-                                           (sentences + batches - 1) / batches, search_threads_);
+      const auto batches = std::max<int64_t>(1, rounds * search_threads_);  // 0 sentences: 1
+      const auto each = std::max<int64_t>(1, (sentences + batches - 1) / batches);
+      auto results = translator_.translate(lines, batch.front()->options, each, search_threads_);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         ++searches_;

@@ -100,6 +100,9 @@ TEST_CASE("serve: POST /translate answers what the translator says", "[serve]") 
   }
   CHECK(got[0].at("target_pieces") == got[0].at("nbest")[0].at("target_pieces"));
   CHECK_FALSE(post(client, R"({"text": "red dog"})", 200)["translations"][0].contains("attention"));
+  // No sentences at all: no translations, and the server goes on.
+  CHECK(post(client, R"({"text": []})", 200)["translations"] == json::array());
+  CHECK(post(client, R"({"text": ["red"]})", 200)["translations"].size() == 1);
 
   const auto health = client.Get("/health");
   REQUIRE(health);
