@@ -26,7 +26,9 @@ void ServerMetrics::Histogram<N>::observe(double value) {
 }
 
 template <size_t N>
-void ServerMetrics::Histogram<N>::write(std::string& out, const std::string& name) const {
+void ServerMetrics::Histogram<N>::write(std::string& out, const std::string& name,
+                                        const char* help) const {
+  header(out, name, "histogram", help);
   for (size_t i = 0; i < N; ++i) {
     out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds[i], at_most[i]);
   }
@@ -60,17 +62,15 @@ std::string ServerMetrics::text(int64_t queued_requests) const {
     out += fmt::format("nmt_requests_total{{path=\"{}\",status=\"{}\"}} {}\n", key.first,
                        key.second, count);
   }
-  header(out, "nmt_translate_request_seconds", "histogram",
-         "Seconds from the head of a request to /translate to its answer.");
-  seconds_.write(out, "nmt_translate_request_seconds");
+  seconds_.write(out, "nmt_translate_request_seconds",
+                 "Seconds from the head of a request to /translate to its answer.");
   header(out, "nmt_queued_requests", "gauge", "Requests to /translate waiting for a search.");
   out += fmt::format("nmt_queued_requests {}\n", queued_requests);
-  header(out, "nmt_queue_wait_seconds", "histogram",
-         "Seconds a request to /translate waited in the queue for its search to start.");
-  queue_seconds_.write(out, "nmt_queue_wait_seconds");
-  header(out, "nmt_search_sentences", "histogram",
-         "Sentences per search (the requests that share it together).");
-  search_sentences_.write(out, "nmt_search_sentences");
+  queue_seconds_.write(out, "nmt_queue_wait_seconds",
+                       "Seconds a request to /translate waited in the queue for its search to "
+                       "start.");
+  search_sentences_.write(out, "nmt_search_sentences",
+                          "Sentences per search (the requests that share it together).");
   header(out, "nmt_sentences_total", "counter", "Sentences translated.");
   out += fmt::format("nmt_sentences_total {}\n", sentences_);
   header(out, "nmt_target_tokens_total", "counter",

@@ -36,7 +36,7 @@ class ServerMetrics {
     int64_t count = 0;
     double sum = 0;
     void observe(double value);
-    void write(std::string& out, const std::string& name) const;
+    void write(std::string& out, const std::string& name, const char* help) const;
   };
 
   mutable std::mutex mutex_;

@@ -1,5 +1,6 @@
 #include "train/parameter_average.h"
 
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "common/errors.h"
@@ -53,5 +54,23 @@ ParameterAverage::InModel::InModel(const ParameterAverage& average, torch::nn::M
 }
 
 ParameterAverage::InModel::~InModel() { copy_into(model_, trained_); }
+
+std::unique_ptr<ParameterAverage> start_parameter_average(const torch::nn::Module& model,
+                                                          double decay, TrainingProgress& progress,
+                                                          const std::string& resumed_from) {
+  if (decay == 0) {
+    progress.parameter_average.clear();
+    return nullptr;
+  }
+  auto average = std::make_unique<ParameterAverage>(model, decay);
+  if (!progress.parameter_average.empty()) {
+    average->load_state(progress.parameter_average, resumed_from);
+  } else if (!resumed_from.empty()) {
+    spdlog::info("[train] {} has no train.ema average: it starts from its parameters",
+                 resumed_from);
+  }
+  progress.parameter_average.clear();
+  return average;
+}
 
 }  // namespace nmt

@@ -7,7 +7,10 @@
 #include <torch/nn/module.h>
 
 #include <map>
+#include <memory>
 #include <string>
+
+#include "model/checkpoint.h"
 
 namespace nmt {
 
@@ -43,5 +46,13 @@ class ParameterAverage {
   double decay_;
   std::map<std::string, torch::Tensor> average_;
 };
+
+/// A run's average (null for decay 0: train.ema off): a resumed checkpoint's (`progress`, read
+/// from `resumed_from`), else one that starts at `model`'s parameters (logged for a resumed
+/// checkpoint without one). Empties progress.parameter_average: the checkpoints written from
+/// here on take the average's, or none.
+std::unique_ptr<ParameterAverage> start_parameter_average(const torch::nn::Module& model,
+                                                          double decay, TrainingProgress& progress,
+                                                          const std::string& resumed_from);
 
 }  // namespace nmt

@@ -102,4 +102,35 @@ void ProgressReporter::event(const std::string& json_object, const std::string& 
   spdlog::info("{}", log_line);
 }
 
+void ProgressReporter::validated(const ValidationRecord& r) {
+  const nlohmann::json j = {{"event", "valid"},        {"step", r.step},
+                            {"epoch", r.epoch},        {"loss", r.loss},
+                            {"ppl", r.perplexity},     {"bleu", r.bleu},
+                            {"chrf", r.chrf},          {"elapsed_s", r.elapsed_seconds},
+                            {"best_step", r.best_step}};
+  event(j.dump(), fmt::format("[valid] step={} loss={:.3f} ppl={:.2f} bleu={:.2f} chrf={:.2f} "
+                              "best_{}={:.4g} (step {}) elapsed={:.0f}s",
+                              r.step, r.loss, r.perplexity, r.bleu, r.chrf, r.metric, r.best_metric,
+                              r.best_step, r.elapsed_seconds));
+}
+
+void ProgressReporter::stopped(const StopRecord& r) {
+  const double tokens_per_second =
+      r.training_seconds > 0 ? r.trained_tokens / r.training_seconds : 0;
+  const nlohmann::json j = {{"event", "stop"},
+                            {"step", r.step},
+                            {"reason", r.reason},
+                            {"elapsed_s", r.elapsed_seconds},
+                            {"train_tokens", r.trained_tokens},
+                            {"train_s", r.training_seconds},
+                            {"train_tok_per_s", tokens_per_second},
+                            {"run_train_tokens", r.run_trained_tokens},
+                            {"run_train_s", r.run_training_seconds},
+                            {"workers", r.workers}};
+  event(j.dump(),
+        fmt::format("[train] stopped at step {}: {} ({} target tokens in {:.1f} s of "
+                    "training, {:.0f} tokens/s)",
+                    r.step, r.reason, r.trained_tokens, r.training_seconds, tokens_per_second));
+}
+
 }  // namespace nmt

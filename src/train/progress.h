@@ -20,6 +20,25 @@ struct TrainProgressLine {
   std::optional<double> coverage;  // the coverage loss per target token (train.coverage_loss)
 };
 
+/// A validation: the dev figures (validation.h) and the best value of train.valid_metric so far.
+struct ValidationRecord {
+  int64_t step = 0, epoch = 0;  // epoch: 1-based
+  double loss = 0, perplexity = 0, bleu = 0, chrf = 0, elapsed_seconds = 0;
+  std::string metric;
+  double best_metric = 0;
+  int64_t best_step = 0;
+};
+
+/// The end of a training call: why, this call's pure training and the whole run's.
+struct StopRecord {
+  int64_t step = 0;
+  std::string reason;
+  double elapsed_seconds = 0;
+  int64_t trained_tokens = 0, run_trained_tokens = 0;
+  double training_seconds = 0, run_training_seconds = 0;
+  int workers = 1;
+};
+
 class ProgressReporter {
  public:
   /// Appends to `metrics_file`. A run resumed at `resumed_step` (-1: a fresh run) first drops
@@ -29,6 +48,10 @@ class ProgressReporter {
 
   /// Called after every update; shows or logs it every `log_every` updates.
   void update(const TrainProgressLine& line);
+  /// The "valid" and "stop" events into metrics.jsonl, each with a log line.
+  void validated(const ValidationRecord& record);
+  void stopped(const StopRecord& record);
+
   /// One event (a JSON object's text) into metrics.jsonl, plus a log line.
   void event(const std::string& json_object, const std::string& log_line);
 

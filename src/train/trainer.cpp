@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "common/config.h"
 #include "common/errors.h"
@@ -24,6 +23,7 @@
 #include "train/placement.h"
 #include "train/progress.h"
 #include "train/schedule.h"
+#include "train/stop_rules.h"
 #include "train/straggler_watch.h"
 #include "train/validation.h"
 #include "train/worker_generators.h"
@@ -39,7 +39,6 @@ double seconds_since(Clock::time_point start) {
 
 // What the workers sum after each update's backward pass, and before each decision to go on.
 enum UpdateSum { kLossSum, kReward, kBaseline, kEntropy, kPolicyTokens, kCoverageSum, kUpdateSums };
-enum StopFlag { kStopRequested, kMaxMinutes, kTimeBudget, kStopFlags };
 
 class Trainer {
  public:
@@ -48,12 +47,16 @@ class Trainer {
 
  private:
   void update(const std::vector<BatchIndices>& batches);
-  std::vector<double> stop_flags() const;
+  std::vector<double> stop_flags() const {
+    return nmt::stop_flags(train_, control_, progress_, workers_.rank() == 0, elapsed());
+  }
   void validate_and_keep();
   void save_step_checkpoint();
   [[noreturn]] void diverged(const std::string& what, int64_t updates_ahead) const;
   void refuse_non_finite_weights() const;
-  std::string stop_reason(const std::vector<double>& flags) const;
+  std::string stop_reason(const std::vector<double>& flags) const {
+    return nmt::stop_reason(train_, control_, progress_, flags);
+  }
   double elapsed() const { return elapsed_before_ + seconds_since(started_); }
   // With train.ema, the model's parameters are the average while the result lives.
   std::unique_ptr<ParameterAverage::InModel> in_model_average() {
@@ -142,16 +145,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
     elapsed_before_ = progress_.elapsed_seconds;
     spdlog::info("[train] resumed from {} at step {}", control.resume_from, progress_.step);
   }
-  if (train_.ema > 0) {
-    average_ = std::make_unique<ParameterAverage>(*model_, train_.ema);
-    if (!progress_.parameter_average.empty()) {
-      average_->load_state(progress_.parameter_average, control.resume_from);
-    } else if (!control.resume_from.empty()) {
-      spdlog::info("[train] {} has no train.ema average: it starts from its parameters",
-                   control.resume_from);
-    }
-    progress_.parameter_average.clear();  // the checkpoints take average_'s
-  }
+  average_ = start_parameter_average(*model_, train_.ema, progress_, control.resume_from);
   first_step_ = progress_.step;
   if (control.straggler_ratio > 0 && workers_.world_size() > 1) {
     straggler_watch_ =
@@ -170,19 +164,6 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
     spdlog::info("[train] {} workers, each with its share of every update", workers_.world_size());
   }
   started_ = window_start_ = Clock::now();  // the budget is training time
-}
-
-// This worker's stop request, and (on rank 0, whose clock decides) whether time is up: summed
-// over the workers, every one of them takes the same decision.
-std::vector<double> Trainer::stop_flags() const {
-  std::vector<double> flags(kStopFlags, 0.0);
-  if (control_.stop_request && control_.stop_request->load() != 0) flags[kStopRequested] = 1;
-  if (workers_.rank() == 0) {
-    if (train_.max_minutes > 0 && elapsed() >= 60 * train_.max_minutes) flags[kMaxMinutes] = 1;
-    const double budget = control_.budget.training_seconds;
-    if (budget > 0 && progress_.training_seconds >= budget) flags[kTimeBudget] = 1;
-  }
-  return flags;
 }
 
 // One optimiser update from the next train.accumulate batches of this epoch, each worker
@@ -342,35 +323,9 @@ void Trainer::validate_and_keep() {
   }
   save_step_checkpoint();
   if (!reporter_) return;
-  const nlohmann::json j = {
-      {"event", "valid"},    {"step", progress_.step},   {"epoch", progress_.epoch + 1},
-      {"loss", result.loss}, {"ppl", result.perplexity}, {"bleu", result.bleu},
-      {"chrf", result.chrf}, {"elapsed_s", elapsed()},   {"best_step", progress_.best_step}};
-  reporter_->event(j.dump(), fmt::format("[valid] step={} loss={:.3f} ppl={:.2f} bleu={:.2f} "
-                                         "chrf={:.2f} best_{}={:.4g} (step {}) elapsed={:.0f}s",
-                                         progress_.step, result.loss, result.perplexity,
-                                         result.bleu, result.chrf, train_.valid_metric,
-                                         progress_.best_metric, progress_.best_step, elapsed()));
-}
-
-// `flags`: stop_flags() summed over the workers.
-std::string Trainer::stop_reason(const std::vector<double>& flags) const {
-  if (flags[kStopRequested] != 0) {
-    const int signal = control_.stop_request ? control_.stop_request->load() : 0;
-    return signal != 0 ? "signal " + std::to_string(signal) : "another worker was asked to stop";
-  }
-  if (train_.max_steps > 0 && progress_.step >= train_.max_steps) return "max_steps reached";
-  if (flags[kMaxMinutes] != 0) return "max_minutes reached";
-  if (flags[kTimeBudget] != 0) return "training time budget reached";
-  const auto& budget = control_.budget;
-  if (budget.updates > 0 && progress_.step >= budget.updates) return "update budget reached";
-  if (budget.target_tokens > 0 && progress_.trained_tokens >= budget.target_tokens) {
-    return "token budget reached";
-  }
-  if (train_.patience > 0 && progress_.bad_validations >= train_.patience) {
-    return "no improvement in " + std::to_string(train_.patience) + " validations";
-  }
-  return "";
+  reporter_->validated({progress_.step, progress_.epoch + 1, result.loss, result.perplexity,
+                        result.bleu, result.chrf, elapsed(), train_.valid_metric,
+                        progress_.best_metric, progress_.best_step});
 }
 
 TrainResult Trainer::run() {
@@ -411,23 +366,10 @@ TrainResult Trainer::run() {
   } else if (trained && validated_at_ != progress_.step) {
     validate_and_keep();
   }
-  const double tok_per_s = training_seconds_ > 0 ? trained_tokens_ / training_seconds_ : 0;
   if (reporter_) {
-    const nlohmann::json j = {{"event", "stop"},
-                              {"step", progress_.step},
-                              {"reason", reason},
-                              {"elapsed_s", elapsed()},
-                              {"train_tokens", trained_tokens_},
-                              {"train_s", training_seconds_},
-                              {"train_tok_per_s", tok_per_s},
-                              {"run_train_tokens", progress_.trained_tokens},
-                              {"run_train_s", progress_.training_seconds},
-                              {"workers", workers_.world_size()}};
-    reporter_->event(
-        j.dump(),
-        fmt::format("[train] stopped at step {}: {} ({} target tokens in {:.1f} s of "
-                    "training, {:.0f} tokens/s)",
-                    progress_.step, reason, trained_tokens_, training_seconds_, tok_per_s));
+    reporter_->stopped({progress_.step, reason, elapsed(), trained_tokens_,
+                        progress_.trained_tokens, training_seconds_, progress_.training_seconds,
+                        workers_.world_size()});
   }
   TrainResult result;
   result.step = progress_.step;
