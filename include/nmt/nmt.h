@@ -44,6 +44,9 @@ struct LoadOptions {
   bool shortlist = false;  // score only likely target pieces (MODEL/shortlist.tsv): faster
   int64_t shortlist_per_source = 50, shortlist_frequent = 100;
   int64_t max_input_tokens = -1;  // longest input in subwords (-1: 4 x data.max_len; 0: none)
+  // The source attention a Result holds: the decoder layer (from 0; negative counts from the
+  // last) and head (from 0; -1: the mean of the layer's heads). An RNN decoder has one.
+  int64_t attention_layer = -1, attention_head = -1;
 };
 
 struct TranslateOptions {

@@ -89,6 +89,8 @@ Model::Model(const std::vector<std::string>& model_dirs, const LoadOptions& opti
                                 options.shortlist_per_source,
                                 options.shortlist_frequent,
                                 options.max_input_tokens};
+    settings.attention_layer = options.attention_layer;
+    settings.attention_head = options.attention_head;
     auto loaded = load_translator(settings);
     loaded_ = std::make_unique<Loaded>();
     loaded_->translator = std::move(loaded.translator);

@@ -63,6 +63,7 @@ LoadedTranslator load_translator(const TranslatorSettings& settings) {
                           {"precision: " + precision.reason}};
   auto& translator = *loaded.translator;
   if (settings.max_input_tokens >= 0) translator.limit_input_tokens(settings.max_input_tokens);
+  translator.show_attention({settings.attention_layer, settings.attention_head});
   if (settings.shortlist) {
     const auto path = shortlist_path(settings.model_dirs.front());
     if (!std::filesystem::exists(path)) {

@@ -27,6 +27,7 @@ struct TranslatorSettings {
   int64_t shortlist_per_source = 50, shortlist_frequent = 100;
   int64_t max_input_tokens = -1;  // -1: the Translator's default (limit_input_tokens)
   bool serving = false;           // searches of a few sentences each (nmt serve): see below
+  int64_t attention_layer = -1, attention_head = -1;  // the attention shown (AttentionView)
 };
 
 /// The precision of a search's matmuls on `device` for the setting `setting` (--precision),

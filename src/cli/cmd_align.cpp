@@ -28,6 +28,7 @@ struct AlignOptions {
   int64_t batch_size = 64;
   int threads = 0;
   int64_t max_input_tokens = -1;  // -1: the Translator's default
+  int64_t attention_layer = -1, attention_head = -1;
 };
 
 std::string pharaoh_line(const Links& links) {
@@ -54,6 +55,7 @@ int run_align(const AlignOptions& o) {
                     " (expected one reference per input line)");
   }
   if (o.max_input_tokens >= 0) translator.limit_input_tokens(o.max_input_tokens);
+  translator.show_attention({o.attention_layer, o.attention_head});
   std::vector<Translation> forced;
   try {
     forced = translator.force(sources, references, o.batch_size);
@@ -84,6 +86,7 @@ Command add_align_command(CLI::App& app) {
   add_device_option(sub, o->device);
   add_max_input_tokens_option(sub, o->max_input_tokens);
   add_precision_option(sub, o->precision);
+  add_attention_view_options(sub, o->attention_layer, o->attention_head);
   sub->add_option("--input", o->input, "Source text file")->required();
   sub->add_option("--reference", o->reference, "Its translations, one per line")->required();
   sub->add_option("--output", o->output,

@@ -10,6 +10,9 @@
 #include "common/config.h"
 #include "common/errors.h"
 #include "common/files.h"
+#include "model/architectures.h"
+#include "train/optimizer.h"
+#include "train/schedule.h"
 
 namespace nmt::cli {
 namespace {
@@ -24,6 +27,10 @@ std::string one_of(const std::vector<std::string>& names) {
 std::string values_of(const ConfigKey& key) {
   if (key.key == "model.attention.type") return one_of(attention_types());
   if (key.key == "model.attention.normalizer") return one_of(normalizer_names());
+  if (key.key == "model.encoder.type") return one_of(encoder_types());
+  if (key.key == "model.decoder.type") return one_of(decoder_types());
+  if (key.key == "train.schedule") return one_of(schedule_names());
+  if (key.key == "train.optimizer") return one_of(optimizer_names());
   return key.type;
 }
 

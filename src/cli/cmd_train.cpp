@@ -26,6 +26,7 @@
 #include "data/batching.h"
 #include "data/dataset.h"
 #include "model/config_check.h"
+#include "train/config_check.h"
 #include "train/collective.h"
 #include "train/model_dir.h"
 #include "train/trainer.h"
@@ -48,7 +49,7 @@ void add_config_options(CLI::App* sub, ConfigOptions& options) {
 // Loads and checks the whole config, then logs it resolved, one dotted key per line.
 Config load_for_run(const ConfigOptions& options) {
   Config config = load_config(options.config_file, options.overrides);
-  check_model_config(config);
+  check_config(config);
   spdlog::info("[config] {}", options.config_file);
   for (const auto& line : config_to_lines(config, unused_config_keys(config))) {
     spdlog::info("[config] {}", line);
@@ -153,7 +154,7 @@ int launch(const TrainOptions& o) {
   std::string why;
   if (plan.nnodes * plan.nproc > 1 && !has_c10d(&why)) throw Error(why);
   // Checked here once rather than by every worker.
-  check_model_config(load_config(o.config.config_file, o.config.overrides));
+  check_config(load_config(o.config.config_file, o.config.overrides));
   std::vector<std::string> args = {"nmt", "train", o.config.config_file};
   for (const auto& s : o.config.overrides) {
     args.push_back("--set");

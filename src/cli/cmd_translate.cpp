@@ -99,6 +99,7 @@ void add_model_options(CLI::App* sub, TranslatorSettings& models) {
   add_device_option(sub, models.device);
   add_max_input_tokens_option(sub, models.max_input_tokens);
   add_precision_option(sub, models.precision);
+  add_attention_view_options(sub, models.attention_layer, models.attention_head);
   sub->add_flag("--shortlist", models.shortlist,
                 "Score only the target pieces likely for each batch's source, from "
                 "MODEL/shortlist.tsv (`nmt shortlist`): faster, may change translations");
@@ -109,6 +110,16 @@ void add_model_options(CLI::App* sub, TranslatorSettings& models) {
   sub->add_option("--shortlist-frequent", models.shortlist_frequent,
                   "With --shortlist: most frequent target pieces always taken")
       ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+}
+
+void add_attention_view_options(CLI::App* sub, int64_t& layer, int64_t& head) {
+  sub->add_option("--attention-layer", layer,
+                  "Decoder layer whose source attention is written and shown (from 0; negative "
+                  "counts from the last); an RNN decoder has one")
+      ->capture_default_str();
+  sub->add_option("--attention-head", head,
+                  "Head of that layer's attention (from 0), or -1 for the mean of its heads")
       ->capture_default_str();
 }
 

@@ -24,9 +24,13 @@ struct Command {
 };
 
 /// --model (repeatable: an ensemble), --checkpoint (none, or one per --model), --device,
-/// --precision, --max-input-tokens and the --shortlist options, as `nmt translate` and
-/// `nmt serve` take them.
+/// --precision, --max-input-tokens, the --shortlist options and the --attention-layer and
+/// --attention-head of add_attention_view_options, as `nmt translate` and `nmt serve` take them.
 void add_model_options(CLI::App* sub, TranslatorSettings& models);
+
+/// Adds --attention-layer and --attention-head: which decoder layer's source attention is
+/// written, and which of its heads (default: the last layer, the mean of its heads).
+void add_attention_view_options(CLI::App* sub, int64_t& layer, int64_t& head);
 
 /// Adds --precision: fp32, bf16, int8 or auto.
 void add_precision_option(CLI::App* sub, std::string& precision);

@@ -33,11 +33,13 @@ struct EncoderConfig {
   int64_t hidden = 256;  // per direction
   bool bidirectional = true;
   double dropout = 0.2;
-  int64_t heads = 4;       // transformer: self-attention heads
-  int64_t ff_size = 1024;  // transformer: feed-forward inner size
+  int64_t heads = 4;          // transformer: self-attention heads
+  int64_t ff_size = 1024;     // transformer: feed-forward inner size
+  std::string norm = "pre";  // transformer: pre | post (layer norm before/after sublayers)
 };
 
 struct DecoderConfig {
+  std::string type = "rnn";  // rnn | transformer (model/architectures.cpp)
   std::string rnn = "gru";
   int64_t embedding_dim = 256;
   int64_t layers = 1;
@@ -47,6 +49,9 @@ struct DecoderConfig {
   std::string init = "bridge";  // bridge | zeros
   bool tied_embeddings = false;
   double dropout = 0.2;
+  int64_t heads = 4;          // transformer
+  int64_t ff_size = 1024;     // transformer
+  std::string norm = "pre";  // transformer: pre | post
 };
 
 struct AttentionConfig {
@@ -67,6 +72,7 @@ struct ModelConfig {
   EncoderConfig encoder;
   DecoderConfig decoder;
   AttentionConfig attention;
+  bool shared_embeddings = false;  // one embedding for source and target (joint subwords)
 };
 
 struct TrainConfig {
@@ -79,10 +85,9 @@ struct TrainConfig {
   int64_t threads = 0;               // 0: LibTorch's default
   double distributed_timeout = 300;  // seconds a worker waits for the others
   int64_t seed = 42;
-  // Adam
+  std::string optimizer = "adam";  // adam | adamw (train/optimizer.cpp)
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_eps = 1e-8, weight_decay = 0;
-  // Learning-rate schedule: constant | plateau | warmup_rsqrt
-  std::string schedule = "constant";
+  std::string schedule = "constant";  // constant | plateau | warmup_rsqrt (train/schedule.cpp)
   double plateau_factor = 0.5;  // plateau: lr *= factor after `patience` bad validations
   int64_t plateau_patience = 2;
   double min_lr = 1e-6;         // plateau: lower bound

@@ -1,9 +1,9 @@
 // One model as a search scorer: its encoder runs once per batch, its decoder one step at a time.
 #pragma once
 
+#include <memory>
 #include <optional>
 
-#include "attention/attention.h"
 #include "common/int8_matmuls.h"
 #include "decode/scorer.h"
 #include "model/decoder.h"
@@ -25,11 +25,10 @@ class ModelScorer : public Scorer {
 
  private:
   Seq2SeqImpl& model_;
-  Decoder decoder_;
-  DecoderState state_;      // [layers, R, H]
-  AttentionMemory memory_;  // [R, S, ...]
+  Decoder& decoder_;
+  std::unique_ptr<DecoderState> state_;
   // [R] int64 the sentence of the batch each row reads: beam search reorders rows within their
-  // sentences most steps, which leaves memory_ as it is (no copy).
+  // sentences most steps, which leaves what the state read of the sources as it is (no copy).
   torch::Tensor sentence_of_row_;
   const Shortlist* shortlist_;
   torch::Tensor vocabulary_;               // [V'] the batch's shortlist, undefined without one

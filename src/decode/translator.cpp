@@ -343,6 +343,10 @@ std::vector<Translation> Translator::force(const std::vector<std::string>& sourc
   return out;
 }
 
+void Translator::show_attention(const AttentionView& view) {
+  for (auto& m : models_) m->decoder().show_attention(view);
+}
+
 int64_t Translator::parameters() const {
   int64_t total = 0;
   for (const auto& m : models_) total += parameter_count(*m);

@@ -96,6 +96,10 @@ class Translator {
   std::vector<Translation> force(const std::vector<std::string>& sources,
                                  const std::vector<std::string>& references, int64_t batch_size);
 
+  /// Which source attention every search and forced reading reports (decoder layer and head,
+  /// model/decoder.h) from now on; throws Error naming the option a model cannot show.
+  void show_attention(const AttentionView& view);
+
   int64_t parameters() const;                       // summed over an ensemble's models
   const Config& config() const { return config_; }  // the (first) model's
   const std::vector<std::string>& checkpoints() const { return checkpoints_; }

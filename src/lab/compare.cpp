@@ -21,7 +21,7 @@
 #include "lab/report.h"
 #include "lab/run_result.h"
 #include "model/checkpoint.h"
-#include "model/config_check.h"
+#include "train/config_check.h"
 #include "model/device.h"
 #include "train/collective.h"
 
@@ -47,7 +47,7 @@ Config run_config(const CompareOptions& o, const Variant& v, int64_t seed) {
   overrides.push_back("model_dir=" + (run_dir(o, v.name, seed) / "model").string());
   try {
     Config config = load_config(o.config_file, overrides);
-    check_model_config(config);
+    check_config(config);
     return config;
   } catch (const ConfigError& e) {
     throw ConfigError("variant " + v.name + ": " + e.what());
@@ -320,7 +320,7 @@ bool compare(const CompareOptions& o) {
   auto vocab_overrides = o.overrides;
   vocab_overrides.push_back("model_dir=" + (fs::path(o.out_dir) / "vocab").string());
   const Config base = load_config(o.config_file, vocab_overrides);
-  check_model_config(base);
+  check_config(base);
   // Every variant's config loads before anything trains.
   std::map<std::string, Config> configs;
   for (const auto& v : o.variants) {

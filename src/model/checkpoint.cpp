@@ -220,15 +220,22 @@ void write_checkpoint(const std::string& path, const c10::Dict<std::string, torc
   });
 }
 
-// Adam's moments onto `device`, where the model's parameters are (a checkpoint's are read onto
-// the CPU, whichever device wrote them).
+// The moments of Adam or AdamW onto `device`, where the model's parameters are (a checkpoint's
+// are read onto the CPU, whichever device wrote them).
+template <typename State>
+void move_moments(State& state, const torch::Device& device) {
+  state.exp_avg(state.exp_avg().to(device));
+  state.exp_avg_sq(state.exp_avg_sq().to(device));
+  if (state.max_exp_avg_sq().defined()) state.max_exp_avg_sq(state.max_exp_avg_sq().to(device));
+}
+
 void move_adam_state(torch::optim::Optimizer& optimizer, const torch::Device& device) {
   for (auto& entry : optimizer.state()) {
-    auto* adam = dynamic_cast<torch::optim::AdamParamState*>(entry.second.get());
-    if (!adam) continue;
-    adam->exp_avg(adam->exp_avg().to(device));
-    adam->exp_avg_sq(adam->exp_avg_sq().to(device));
-    if (adam->max_exp_avg_sq().defined()) adam->max_exp_avg_sq(adam->max_exp_avg_sq().to(device));
+    if (auto* adam = dynamic_cast<torch::optim::AdamParamState*>(entry.second.get())) {
+      move_moments(*adam, device);
+    } else if (auto* adamw = dynamic_cast<torch::optim::AdamWParamState*>(entry.second.get())) {
+      move_moments(*adamw, device);
+    }
   }
 }
 

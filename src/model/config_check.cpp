@@ -25,6 +25,10 @@ void check_model_config(const Config& config) {
                         config.model.attention.type +
                         "' (its parameters: " + (names.empty() ? "none" : names) + ")");
     }
+    if (config.model.shared_embeddings && !config.data.subwords.joint) {
+      throw ConfigKeyError("model.shared_embeddings",
+                           "needs one vocabulary for both languages (data.subwords.joint: true)");
+    }
     const int64_t vocab = config.data.subwords.vocab_size;
     Seq2Seq(config.model, vocab, vocab);
   } catch (const ConfigKeyError& e) {

@@ -1,14 +1,13 @@
 #include "model/encoder.h"
 
 #include "common/config.h"
-#include "common/errors.h"
 #include "model/token_embedding.h"
-#include "model/transformer_encoder.h"
 
 namespace nmt {
 
-RnnEncoder::RnnEncoder(const EncoderConfig& config, int64_t vocab_size) {
-  embedding_ = register_module("embedding", token_embedding(vocab_size, config.embedding_dim));
+RnnEncoder::RnnEncoder(const EncoderConfig& config, const EncoderShape& shape) {
+  embedding_ =
+      part_embedding(*this, shape.shared_embedding, shape.vocab_size, config.embedding_dim);
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
   rnn_ = register_module(
       "rnn", Rnn(RnnOptions{config.rnn, config.embedding_dim, config.hidden, config.layers,
@@ -29,15 +28,6 @@ EncoderOutput RnnEncoder::forward(const torch::Tensor& src, const torch::Tensor&
   const auto summary = top.permute({1, 0, 2}).reshape({src.size(0), -1});  // [B, Dv]
   const auto positions = torch::arange(src.size(1), lengths.options()).unsqueeze(0);
   return {states, positions < lengths.unsqueeze(1), summary};  // mask [B, S]
-}
-
-std::shared_ptr<Encoder> make_encoder(const EncoderConfig& config, int64_t vocab_size) {
-  if (config.type == "rnn") return std::make_shared<RnnEncoder>(config, vocab_size);
-  if (config.type == "transformer") {
-    return std::make_shared<TransformerEncoder>(config, vocab_size);
-  }
-  throw ConfigError("model.encoder.type: unknown value '" + config.type +
-                    "' (expected one of: rnn, transformer)");
 }
 
 }  // namespace nmt

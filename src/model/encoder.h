@@ -1,5 +1,6 @@
-// Encoders turn source ids into the states the attention reads. RnnEncoder: embeddings,
-// dropout, and a stacked (bi)GRU/LSTM read with padding respected.
+// Encoders turn source ids into the states the decoder's attention reads. RnnEncoder:
+// embeddings, dropout, and a stacked (bi)GRU/LSTM read with padding respected. A new encoder is
+// one file plus one line in model/architectures.cpp.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -21,6 +22,12 @@ struct EncoderOutput {
   torch::Tensor summary;  // [B, Dv] the sentence summary the decoder bridge starts from
 };
 
+/// What an encoder is built for besides its config.
+struct EncoderShape {
+  int64_t vocab_size = 0;                             // source vocabulary
+  torch::nn::Embedding shared_embedding{nullptr};  // model.shared_embeddings, else undefined
+};
+
 class Encoder : public torch::nn::Module {
  public:
   /// src [B, S] int64 padded with kPadId, lengths [B] int64.
@@ -31,7 +38,7 @@ class Encoder : public torch::nn::Module {
 
 class RnnEncoder : public Encoder {
  public:
-  RnnEncoder(const EncoderConfig& config, int64_t vocab_size);
+  RnnEncoder(const EncoderConfig& config, const EncoderShape& shape);
   EncoderOutput forward(const torch::Tensor& src, const torch::Tensor& lengths) override;
   int64_t output_dim() const override;
 
@@ -40,8 +47,5 @@ class RnnEncoder : public Encoder {
   torch::nn::Dropout dropout_{nullptr};
   Rnn rnn_{nullptr};
 };
-
-/// The encoder `config.type` names.
-std::shared_ptr<Encoder> make_encoder(const EncoderConfig& config, int64_t vocab_size);
 
 }  // namespace nmt

@@ -4,6 +4,9 @@
 
 #include "common/config.h"
 #include "data/vocab.h"
+#include "common/errors.h"
+#include "model/architectures.h"
+#include "model/token_embedding.h"
 
 namespace nmt {
 namespace {
@@ -25,9 +28,23 @@ void scale_embeddings(torch::nn::Module& model) {
 }  // namespace
 
 Seq2SeqImpl::Seq2SeqImpl(const ModelConfig& config, int64_t src_vocab, int64_t trg_vocab) {
-  encoder_ = register_module("encoder", make_encoder(config.encoder, src_vocab));
+  torch::nn::Embedding shared{nullptr};
+  if (config.shared_embeddings) {
+    if (src_vocab != trg_vocab || config.encoder.embedding_dim != config.decoder.embedding_dim) {
+      throw ConfigKeyError(
+          "model.shared_embeddings",
+          "needs one vocabulary for both languages (data.subwords.joint: true; here " +
+              std::to_string(src_vocab) + " and " + std::to_string(trg_vocab) +
+              " pieces) and model.encoder.embedding_dim equal to model.decoder.embedding_dim (" +
+              std::to_string(config.encoder.embedding_dim) + " and " +
+              std::to_string(config.decoder.embedding_dim) + ")");
+    }
+    shared = register_module("shared_embedding",
+                             token_embedding(src_vocab, config.encoder.embedding_dim));
+  }
+  encoder_ = register_module("encoder", make_encoder(config, EncoderShape{src_vocab, shared}));
   decoder_ = register_module(
-      "decoder", Decoder(config.decoder, config.attention, trg_vocab, encoder_->output_dim()));
+      "decoder", make_decoder(config, DecoderShape{trg_vocab, encoder_->output_dim(), shared}));
   scale_embeddings(*this);
 }
 
@@ -44,9 +61,7 @@ int64_t parameter_count(const torch::nn::Module& module) {
 DecoderOutput Seq2SeqImpl::forward_outputs(const torch::Tensor& src,
                                            const torch::Tensor& src_lengths,
                                            const torch::Tensor& trg_in) {
-  const auto encoded = encode(src, src_lengths);
-  const auto memory = decoder_->prepare(encoded);
-  return decoder_->forward(trg_in, decoder_->initial_state(encoded), memory);
+  return decoder_->forward(trg_in, encode(src, src_lengths));
 }
 
 Seq2SeqOutput Seq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,

@@ -1,5 +1,6 @@
-// The whole model: encoder, decoder with attention, output layer. Training calls forward();
-// search calls encode(), then the decoder's initial_state() and step().
+// The whole model: an encoder and a decoder of the types the config names
+// (model/architectures.h). Training calls forward(); search calls encode(), then the decoder's
+// start() and step().
 #pragma once
 
 #include <torch/nn/module.h>
@@ -34,11 +35,11 @@ class Seq2SeqImpl : public torch::nn::Module {
   torch::Tensor logits(const torch::Tensor& outputs) { return decoder_->logits(outputs); }
 
   EncoderOutput encode(const torch::Tensor& src, const torch::Tensor& src_lengths);
-  Decoder& decoder() { return decoder_; }
+  Decoder& decoder() { return *decoder_; }
 
  private:
   std::shared_ptr<Encoder> encoder_;
-  Decoder decoder_{nullptr};
+  std::shared_ptr<Decoder> decoder_;
 };
 TORCH_MODULE(Seq2Seq);
 

@@ -3,16 +3,16 @@
 #include <cmath>
 #include <string>
 
-#include "attention/attention.h"
 #include "common/config.h"
 #include "common/errors.h"
+#include "model/head_attention.h"
 #include "model/token_embedding.h"
 
 namespace nmt {
 
 torch::Tensor sinusoidal_positions(int64_t length, int64_t dim,
-                                   const torch::TensorOptions& options) {
-  const auto position = torch::arange(length, options).unsqueeze(1);            // [L, 1]
+                                   const torch::TensorOptions& options, int64_t first) {
+  const auto position = torch::arange(first, first + length, options).unsqueeze(1);  // [L, 1]
   const auto even = torch::arange(0, dim, 2, options);                          // 2i
   const auto angle = position * torch::exp(even * (-std::log(10000.0) / dim));  // [L, ceil(d/2)]
   auto pe = torch::zeros({length, dim}, options);
@@ -22,8 +22,8 @@ torch::Tensor sinusoidal_positions(int64_t length, int64_t dim,
 }
 
 SelfAttentionLayerImpl::SelfAttentionLayerImpl(int64_t dim, int64_t heads, int64_t ff_size,
-                                               double dropout)
-    : heads_(heads) {
+                                               double dropout, bool pre_norm)
+    : heads_(heads), pre_norm_(pre_norm) {
   using torch::nn::LayerNormOptions;
   attention_norm_ =
       register_module("attention_norm", torch::nn::LayerNorm(LayerNormOptions({dim})));
@@ -38,20 +38,26 @@ SelfAttentionLayerImpl::SelfAttentionLayerImpl(int64_t dim, int64_t heads, int64
 
 SelfAttentionLayerImpl::Output SelfAttentionLayerImpl::forward(const torch::Tensor& x,
                                                                const torch::Tensor& mask) {
-  const int64_t b = x.size(0), s = x.size(1), d = x.size(2), head_dim = d / heads_;
-  const auto qkv = qkv_(attention_norm_(x))
-                       .view({b, s, 3, heads_, head_dim})
-                       .permute({2, 0, 3, 1, 4});  // [3, B, heads, S, Dh]
-  const auto scores = torch::matmul(qkv[0], qkv[1].transpose(-2, -1)) /
-                      std::sqrt(static_cast<double>(head_dim));          // [B, heads, S, S]
-  const auto weights = masked_softmax(scores, mask.view({b, 1, 1, s}));  // keys masked
-  const auto attended = torch::matmul(weights, qkv[2]).transpose(1, 2).reshape({b, s, d});
-  const auto y = x + dropout_(out_(attended));
-  const auto hidden = dropout_(torch::relu(feed_forward_in_(feed_forward_norm_(y))));
-  return {y + dropout_(feed_forward_out_(hidden)), weights};
+  const auto attend = [&](const torch::Tensor& input) {
+    const auto qkv = qkv_(input).chunk(3, /*dim=*/-1);
+    return scaled_dot_product(split_heads(qkv[0], heads_), split_heads(qkv[1], heads_),
+                              split_heads(qkv[2], heads_),
+                              mask.view({x.size(0), 1, 1, x.size(1)}));  // keys masked
+  };
+  const auto feed_forward = [&](const torch::Tensor& input) {
+    return feed_forward_out_(dropout_(torch::relu(feed_forward_in_(input))));
+  };
+  if (pre_norm_) {
+    auto attended = attend(attention_norm_(x));
+    const auto y = x + dropout_(out_(merge_heads(attended.context)));
+    return {y + dropout_(feed_forward(feed_forward_norm_(y))), std::move(attended.weights)};
+  }
+  auto attended = attend(x);
+  const auto y = attention_norm_(x + dropout_(out_(merge_heads(attended.context))));
+  return {feed_forward_norm_(y + dropout_(feed_forward(y))), std::move(attended.weights)};
 }
 
-TransformerEncoder::TransformerEncoder(const EncoderConfig& config, int64_t vocab_size)
+TransformerEncoder::TransformerEncoder(const EncoderConfig& config, const EncoderShape& shape)
     : dim_(config.hidden) {
   if (config.embedding_dim != config.hidden) {
     throw ConfigKeyError("model.encoder.embedding_dim",
@@ -64,15 +70,19 @@ TransformerEncoder::TransformerEncoder(const EncoderConfig& config, int64_t voca
                                                     " heads do not divide model.encoder.hidden (" +
                                                     std::to_string(config.hidden) + ")");
   }
-  embedding_ = register_module("embedding", token_embedding(vocab_size, config.embedding_dim));
+  embedding_ =
+      part_embedding(*this, shape.shared_embedding, shape.vocab_size, config.embedding_dim);
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
   for (int64_t i = 0; i < config.layers; ++i) {
     layers_.push_back(register_module(
         "layer" + std::to_string(i),
-        SelfAttentionLayer(config.hidden, config.heads, config.ff_size, config.dropout)));
+        SelfAttentionLayer(config.hidden, config.heads, config.ff_size, config.dropout,
+                           config.norm == "pre")));
   }
-  final_norm_ =
-      register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim_})));
+  if (config.norm == "pre") {
+    final_norm_ =
+        register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim_})));
+  }
 }
 
 EncoderOutput TransformerEncoder::forward(const torch::Tensor& src, const torch::Tensor& lengths) {
@@ -83,7 +93,7 @@ EncoderOutput TransformerEncoder::forward(const torch::Tensor& src, const torch:
   auto x = dropout_(embedded * scale + sinusoidal_positions(s, dim_, embedded.options()));
   for (auto& layer : layers_) x = layer->forward(x, mask).states;
   const auto real = mask.unsqueeze(2).to(x.scalar_type());  // [B, S, 1]
-  const auto states = final_norm_(x) * real;
+  const auto states = (final_norm_ ? final_norm_(x) : x) * real;
   const auto summary = states.sum(1) / real.sum(1).clamp_min(1);  // [B, d]
   return {states, mask, summary};
 }

@@ -28,7 +28,7 @@ OtherTerms other_terms(Seq2SeqImpl& model, const DecoderOutput& decoded,
                        const ObjectiveWeights& terms) {
   const auto target_mask = trg_out.ne(kPadId);
   OtherTerms other;
-  other.policy = model.decoder()->policy_loss(decoded.policy, token_nll, target_mask);
+  other.policy = model.decoder().policy_loss(decoded.policy, token_nll, target_mask);
   if (other.policy.loss.defined()) other.value = other.policy.loss;
   if (terms.coverage > 0) {
     other.coverage = coverage_loss(at_least_fp32(decoded.weights), target_mask);

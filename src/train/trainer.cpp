@@ -19,6 +19,7 @@
 #include "model/seq2seq.h"
 #include "train/collective.h"
 #include "train/objective.h"
+#include "train/optimizer.h"
 #include "train/parameter_average.h"
 #include "train/placement.h"
 #include "train/progress.h"
@@ -73,10 +74,10 @@ class Trainer {
   PrecisionChoice precision_;
   std::vector<int64_t> trg_lengths_;
   Seq2Seq model_{nullptr};
-  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<GradientBuckets> gradients_;
   std::unique_ptr<ParameterAverage> average_;  // train.ema
-  LrSchedule schedule_;
+  std::unique_ptr<LrSchedule> schedule_;
   TrainingProgress progress_;
   std::unique_ptr<ProgressReporter> reporter_;  // rank 0 only
   Clock::time_point started_ = Clock::now();
@@ -103,7 +104,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
       device_(training_device(config.device, control.cuda_device)),
       precision_(choose_precision(config.train.precision, config.device, cpu_bf16_support())),
       trg_lengths_(data.train.trg_lengths()),
-      schedule_(config.train) {
+      schedule_(make_schedule(config.train)) {
   if (data_.train.size() == 0) {
     throw AgreedError(
         "data.train: no training pairs left (all empty or longer than "
@@ -118,11 +119,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
   // Each rank's own random stream (dropout, sampling); rank 0's is that of one process.
   const int rank = workers_.rank();
   if (rank > 0) torch::manual_seed(static_cast<uint64_t>(train_.seed + rank));
-  optimizer_ = std::make_unique<torch::optim::Adam>(
-      model_->parameters(), torch::optim::AdamOptions(train_.lr)
-                                .betas({train_.adam_beta1, train_.adam_beta2})
-                                .eps(train_.adam_eps)
-                                .weight_decay(train_.weight_decay));
+  optimizer_ = make_optimizer(train_, model_->parameters());
   gradients_ = std::make_unique<GradientBuckets>(model_->parameters());
   const std::string config_yaml = config_to_yaml(config, unused_config_keys(config));
   const std::string subwords =
@@ -141,7 +138,7 @@ Trainer::Trainer(const Config& config, const PreparedData& data, const TrainCont
       progress_.averaged_from.clear();  // what training saves from here on is its own
     }
     restore_worker_generators(progress_, rank, train_.seed, device_);
-    schedule_.load_state(progress_.schedule_state);
+    schedule_->load_state(progress_.schedule_state);
     elapsed_before_ = progress_.elapsed_seconds;
     spdlog::info("[train] resumed from {} at step {}", control.resume_from, progress_.step);
   }
@@ -207,10 +204,8 @@ void Trainer::update(const std::vector<BatchIndices>& batches) {
   if (train_.clip_grad_norm > 0) {
     torch::nn::utils::clip_grad_norm_(model_->parameters(), train_.clip_grad_norm);
   }
-  const double lr = schedule_.lr(progress_.step + 1);
-  for (auto& group_options : optimizer_->param_groups()) {
-    static_cast<torch::optim::AdamOptions&>(group_options.options()).lr(lr);
-  }
+  const double lr = schedule_->lr(progress_.step + 1);
+  set_learning_rate(*optimizer_, lr);
   optimizer_->step();
   if (average_) average_->update(*model_);
   // Buffers that training changes (hard attention's baseline) follow rank 0's, so that every
@@ -269,7 +264,7 @@ void Trainer::save_step_checkpoint() {
   gather_worker_generators(workers_, device_, progress_);
   if (workers_.rank() != 0) return;
   progress_.elapsed_seconds = elapsed();
-  progress_.schedule_state = schedule_.state();
+  progress_.schedule_state = schedule_->state();
   auto progress = progress_;
   if (average_) progress.parameter_average = average_->state();
   save_checkpoint(step_checkpoint_path(config_.model_dir, progress_.step), *model_,
@@ -314,7 +309,7 @@ void Trainer::validate_and_keep() {
   progress_.best_metric = verdict[1].item<double>();
   progress_.best_step = static_cast<int64_t>(verdict[2].item<double>());
   progress_.bad_validations = static_cast<int64_t>(verdict[3].item<double>());
-  schedule_.on_validation(improved);
+  schedule_->on_validation(improved);
   // best.ckpt before the step checkpoint that records it as the best: a crash between the
   // two then leaves an older record of the best, never one that best.ckpt does not hold.
   if (improved && workers_.rank() == 0) {

@@ -111,6 +111,7 @@ TEST_CASE("cli: config keys lists every key of the schema with its values and me
   CHECK_THAT(r.output, Contains("train.precision  (one of: fp32, bf16, auto; default fp32)"));
   CHECK_THAT(r.output, Contains("train.workers  (auto or integer in [1, 256]; default auto)"));
   CHECK_THAT(r.output, Contains("model.attention.type  (one of: dot, scaled_dot,"));
+  CHECK_THAT(r.output, Contains("model.decoder.type  (one of: rnn, transformer; default rnn)"));
   const auto bare = run_command(nmt_binary() + " config");
   CHECK(bare.status != 0);
   CHECK(count_lines(bare.output) == 1);

@@ -1,6 +1,7 @@
 // Ensembles: a model with itself is the model, bit for bit; a step of two models is the
 // mixture of their probabilities computed by hand; every beam hypothesis scores what the two
-// models say of it when they read it (teacher forcing).
+// models (of one type, or an RNN and a Transformer) say of it when they read it (teacher
+// forcing).
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -138,10 +139,13 @@ TEST_CASE("ensemble: one step is the hand-computed mixture", "[decode][ensemble]
 
 TEST_CASE("ensemble: beam hypotheses score the teacher-forced mixture of both models",
           "[decode][ensemble]") {
-  const auto variant = GENERATE(as<std::string>{}, "coverage", "multi_head", "local_p");
-  CAPTURE(variant);
-  auto m1 = nmt::test::search_model("gru", 1, "luong", variant, /*seed=*/3, 9);
-  auto m2 = nmt::test::search_model("gru", 1, "luong", variant, /*seed=*/4, 9);
+  // Pairs of one type, and an RNN (mlp attention) with a Transformer over one vocabulary.
+  const auto [first, second] = GENERATE(table<std::string, std::string>(
+      {{"coverage", "coverage"}, {"multi_head", "multi_head"}, {"local_p", "local_p"},
+       {"mlp", "transformer"}}));
+  CAPTURE(first, second);
+  auto m1 = nmt::test::search_model("gru", 1, "luong", first, /*seed=*/3, 9);
+  auto m2 = nmt::test::search_model("gru", 1, "luong", second, /*seed=*/4, 9);
   SearchOptions options;
   options.beam = 3;
   options.nbest = 3;

@@ -29,13 +29,16 @@ inline ModelConfig tiny_model_config(const std::string& cell, int64_t layers,
   return c;
 }
 
-/// Every model the registries and the encoder types make: each attention type by name, then
-/// "transformer_encoder" (mlp attention over a self-attention encoder), then each normalizer
-/// but softmax by name (mlp scores, normalised by it; coverage with entmax15, whose weights
-/// and so coverage have exact zeros).
+/// Every model the registries make: each attention type by name, then "transformer_encoder"
+/// (mlp attention over a self-attention encoder), "transformer" (the Transformer decoder over
+/// the Transformer encoder), "transformer_decoder" (the Transformer decoder over the RNN
+/// encoder), then each normalizer but softmax by name (mlp scores, normalised by it; coverage
+/// with entmax15, whose weights and so coverage have exact zeros).
 inline std::vector<std::string> model_variants() {
   auto variants = attention_types();
   variants.push_back("transformer_encoder");
+  variants.push_back("transformer");
+  variants.push_back("transformer_decoder");
   variants.push_back("sparsemax");
   variants.push_back("entmax15");
   return variants;
@@ -45,22 +48,30 @@ inline std::vector<std::string> model_variants() {
 /// what makes it different shows: 2 heads, a window of 1 position each side.
 inline ModelConfig tiny_variant_config(const std::string& variant, const std::string& cell,
                                        int64_t layers, const std::string& style) {
-  const bool transformer = variant == "transformer_encoder";
+  const bool transformer_encoder = variant == "transformer_encoder" || variant == "transformer";
+  const bool transformer_decoder = variant == "transformer" || variant == "transformer_decoder";
   const bool normalizer = variant == "sparsemax" || variant == "entmax15";
   auto c = tiny_model_config(cell, layers, style,
-                             transformer             ? "mlp"
+                             transformer_encoder || transformer_decoder ? "mlp"
                              : variant == "entmax15" ? "coverage"
                              : normalizer            ? "mlp"
                                                      : variant);
   if (normalizer) c.attention.normalizer = variant;
   c.attention.heads = 2;
   c.attention.window = 1;
-  if (transformer) {
+  if (transformer_encoder) {
     c.encoder.type = "transformer";
     c.encoder.embedding_dim = c.encoder.hidden = 6;
     c.encoder.heads = 2;
     c.encoder.ff_size = 12;
     c.encoder.layers = 2;
+  }
+  if (transformer_decoder) {  // over encoder states of another size (6, or 2 x 5)
+    c.decoder.type = "transformer";
+    c.decoder.embedding_dim = c.decoder.hidden = 8;
+    c.decoder.heads = 2;
+    c.decoder.ff_size = 12;
+    c.decoder.layers = 2;
   }
   return c;
 }

@@ -56,6 +56,32 @@ TEST_CASE("config check: sizes that do not fit together name the file and line",
                "needs model.decoder.embedding_dim (256) equal to model.decoder.hidden (96)"));
 }
 
+TEST_CASE("config check: the encoder and decoder types, their sizes, shared embeddings",
+          "[config][config_check]") {
+  CHECK(error_of(kConfig, {"model.decoder.type=transfomer"}) ==
+        "--set model.decoder.type=transfomer: model.decoder.type: unknown value 'transfomer' "
+        "(expected one of: rnn, transformer)");
+  CHECK(error_of(kConfig, {"model.encoder.type=cnn"}) ==
+        "--set model.encoder.type=cnn: model.encoder.type: unknown value 'cnn' (expected one of: "
+        "rnn, transformer)");
+  CHECK(error_of(kConfig, {"model.decoder.type=transformer"}) ==
+        "x.yaml:6: model.decoder.embedding_dim: the transformer decoder needs it equal to "
+        "model.decoder.hidden (256 vs 96)");
+  CHECK(error_of(kConfig, {"model.decoder.type=transformer", "model.decoder.embedding_dim=96",
+                           "model.decoder.heads=5"}) ==
+        "--set model.decoder.heads=5: model.decoder.heads: 5 heads do not divide "
+        "model.decoder.hidden (96)");
+  CHECK(error_of(kConfig, {"model.decoder.type=transformer", "model.decoder.embedding_dim=96",
+                           "model.decoder.heads=4"}) == "(no error)");
+  CHECK(error_of(kConfig, {"model.shared_embeddings=true"}) == "(no error)");
+  CHECK(error_of(kConfig, {"model.shared_embeddings=true", "data.subwords.joint=false"}) ==
+        "--set model.shared_embeddings=true: model.shared_embeddings: needs one vocabulary for "
+        "both languages (data.subwords.joint: true)");
+  CHECK_THAT(error_of(kConfig, {"model.shared_embeddings=true", "model.decoder.embedding_dim=64"}),
+             Contains("--set model.shared_embeddings=true: model.shared_embeddings: needs one "
+                      "vocabulary for both languages"));
+}
+
 TEST_CASE("config check: the attention type and its parameters", "[config][config_check]") {
   CHECK(error_of(kConfig, {"model.attention.type=mpl"}) ==
         "--set model.attention.type=mpl: model.attention.type: unknown value 'mpl' (expected one "

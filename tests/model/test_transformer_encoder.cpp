@@ -53,7 +53,7 @@ TEST_CASE("transformer encoder: no position attends to padding", "[model][transf
 TEST_CASE("transformer encoder: padding does not change a sentence's outputs",
           "[model][transformer]") {
   torch::manual_seed(32);
-  nmt::TransformerEncoder encoder(tiny_transformer_config(), /*vocab_size=*/20);
+  nmt::TransformerEncoder encoder(tiny_transformer_config(), {/*vocab_size=*/20});
   encoder.to(torch::kDouble);
   encoder.eval();
   const std::vector<std::vector<int64_t>> rows = {{5, 6, 7, 8, 9, 3}, {10, 11, 3}, {12, 3}};
@@ -88,9 +88,9 @@ TEST_CASE("transformer encoder: a layer's gradients match finite differences",
 TEST_CASE("transformer encoder: size errors name the key", "[model][transformer]") {
   auto config = tiny_transformer_config();
   config.heads = 3;
-  REQUIRE_THROWS_WITH(nmt::TransformerEncoder(config, 20), Catch::Contains("model.encoder.heads"));
+  REQUIRE_THROWS_WITH(nmt::TransformerEncoder(config, {20}), Catch::Contains("model.encoder.heads"));
   config = tiny_transformer_config();
   config.embedding_dim = 6;
-  REQUIRE_THROWS_WITH(nmt::TransformerEncoder(config, 20),
+  REQUIRE_THROWS_WITH(nmt::TransformerEncoder(config, {20}),
                       Catch::Contains("model.encoder.embedding_dim"));
 }

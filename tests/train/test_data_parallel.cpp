@@ -54,6 +54,27 @@ TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train]
   CHECK(valid_two[1]["loss"].get<double>() == Approx(valid_one[1]["loss"].get<double>()));
 }
 
+TEST_CASE("data parallel: the Transformer with 2 workers trains the same model as 1 process",
+          "[train][parallel][transformer_decoder]") {
+  TempDir dir;
+  const auto config = write_parallel_config(dir);
+  const std::string transformer =
+      " --set model.encoder.type=transformer --set model.encoder.heads=2"
+      " --set model.encoder.ff_size=32"
+      " --set model.decoder.type=transformer --set model.decoder.embedding_dim=16"
+      " --set model.decoder.heads=2 --set model.decoder.ff_size=32";
+  const auto one =
+      run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")) + transformer);
+  INFO(one.output);
+  REQUIRE(one.status == 0);
+  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
+                               sets(dir.file("two")) + transformer);
+  INFO(two.output);
+  REQUIRE(two.status == 0);
+  REQUIRE(workers_of_run(dir.file("two")) == 2);
+  require_same_model(dir.file("one"), dir.file("two"));
+}
+
 TEST_CASE("data parallel: with train.ema, 2 workers keep the average of 1 process",
           "[train][parallel][ema]") {
   TempDir dir;

@@ -41,14 +41,16 @@ TEST_CASE("precision: auto follows the CPU's bf16 flags, fp32 and bf16 are taken
 
 TEST_CASE("precision: a bf16 update agrees with fp32 and keeps fp32 weights and gradients",
           "[train][precision]") {
-  const std::string attention = GENERATE(as<std::string>{}, "mlp", "coverage", "multi_head");
+  // Three attention types of the RNN decoder, and the Transformer (nmt::test::model_variants()).
+  const std::string attention =
+      GENERATE(as<std::string>{}, "mlp", "coverage", "multi_head", "transformer");
   CAPTURE(attention);
   nmt::EncodedCorpus corpus;
   corpus.src = {{5, 6, 7}, {8, 9}, {10, 11, 12, 13}, {14}, {6, 6, 9, 5, 4}};
   corpus.trg = {{7, 8}, {9, 10, 11}, {12}, {13, 14, 5, 6}, {4, 9}};
   const auto update = [&](Precision precision) {
     torch::manual_seed(9);  // the same weights
-    auto config = nmt::test::tiny_model_config("lstm", 1, "luong", attention);
+    auto config = nmt::test::tiny_variant_config(attention, "lstm", 1, "luong");
     config.attention.heads = 2;
     nmt::Seq2Seq model(config, 16, 16);
     model->train();

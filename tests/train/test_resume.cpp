@@ -1,5 +1,6 @@
 // Resume is exact: 20 updates straight equal 10 updates, a stop, --resume and 10 more; within
-// an epoch and across epoch boundaries, and for hard attention's sampling and baseline.
+// an epoch and across epoch boundaries, for hard attention's sampling and baseline, and for the
+// Transformer.
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
@@ -21,12 +22,19 @@ using nmt::test::parameters_at;
 TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]") {
   // 300 pairs: ~25 batches, all 20 steps in epoch 1. 30 pairs: a few batches an epoch.
   const int pairs = GENERATE(300, 30);
-  const std::string attention = GENERATE(as<std::string>{}, "mlp", "hard");
-  CAPTURE(pairs, attention);
+  // RNN decoders with mlp and hard attention, and the Transformer with its warm-up schedule.
+  const std::string variant = GENERATE(as<std::string>{}, "mlp", "hard", "transformer");
+  CAPTURE(pairs, variant);
   nmt::test::TempDir dir;
   nmt::test::write_reverse_corpus(dir, pairs, 0);
   const auto straight_dir = dir.file("straight"), resumed_dir = dir.file("resumed");
-  const std::vector<std::string> sets = {"model.attention.type=" + attention};
+  std::vector<std::string> sets = {"model.attention.type=" + variant};
+  if (variant == "transformer") {
+    sets = {"model.encoder.type=transformer", "model.encoder.heads=2", "model.encoder.ff_size=16",
+            "model.decoder.type=transformer", "model.decoder.embedding_dim=16",
+            "model.decoder.heads=2",          "model.decoder.ff_size=16",
+            "train.schedule=warmup_rsqrt",    "train.warmup_steps=8"};
+  }
   const auto with = [&](const std::string& set) {
     auto all = sets;
     all.push_back(set);
