@@ -26,8 +26,8 @@
 #include "data/batching.h"
 #include "data/dataset.h"
 #include "model/config_check.h"
-#include "train/config_check.h"
 #include "train/collective.h"
+#include "train/config_check.h"
 #include "train/model_dir.h"
 #include "train/trainer.h"
 

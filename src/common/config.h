@@ -33,8 +33,8 @@ struct EncoderConfig {
   int64_t hidden = 256;  // per direction
   bool bidirectional = true;
   double dropout = 0.2;
-  int64_t heads = 4;          // transformer: self-attention heads
-  int64_t ff_size = 1024;     // transformer: feed-forward inner size
+  int64_t heads = 4;         // transformer: self-attention heads
+  int64_t ff_size = 1024;    // transformer: feed-forward inner size
   std::string norm = "pre";  // transformer: pre | post (layer norm before/after sublayers)
 };
 
@@ -49,8 +49,8 @@ struct DecoderConfig {
   std::string init = "bridge";  // bridge | zeros
   bool tied_embeddings = false;
   double dropout = 0.2;
-  int64_t heads = 4;          // transformer
-  int64_t ff_size = 1024;     // transformer
+  int64_t heads = 4;         // transformer
+  int64_t ff_size = 1024;    // transformer
   std::string norm = "pre";  // transformer: pre | post
 };
 
@@ -88,7 +88,7 @@ struct TrainConfig {
   std::string optimizer = "adam";  // adam | adamw (train/optimizer.cpp)
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_eps = 1e-8, weight_decay = 0;
   std::string schedule = "constant";  // constant | plateau | warmup_rsqrt (train/schedule.cpp)
-  double plateau_factor = 0.5;  // plateau: lr *= factor after `patience` bad validations
+  double plateau_factor = 0.5;        // plateau: lr *= factor after `patience` bad validations
   int64_t plateau_patience = 2;
   double min_lr = 1e-6;         // plateau: lower bound
   int64_t warmup_steps = 1000;  // warmup_rsqrt: linear warm-up, then lr * sqrt(warmup/step)

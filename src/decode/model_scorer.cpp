@@ -29,8 +29,8 @@ ScorerStep ModelScorer::step(const torch::Tensor& prev, int64_t t) {
                       : vocabulary_.defined() ? torch::linear(out.output, output_weight_)
                                               : decoder_.logits(out.output);
   // Under bf16 autocast the logits and weights come out in bf16: the search works in fp32.
-  return {torch::log_softmax(logits.to(torch::kFloat), /*dim=*/-1),
-          out.weights.to(torch::kFloat), vocabulary_};
+  return {torch::log_softmax(logits.to(torch::kFloat), /*dim=*/-1), out.weights.to(torch::kFloat),
+          vocabulary_};
 }
 
 void ModelScorer::reorder(const torch::Tensor& rows) {

@@ -21,9 +21,9 @@
 #include "lab/report.h"
 #include "lab/run_result.h"
 #include "model/checkpoint.h"
-#include "train/config_check.h"
 #include "model/device.h"
 #include "train/collective.h"
+#include "train/config_check.h"
 
 namespace nmt {
 namespace {

@@ -15,7 +15,8 @@ namespace {
 
 using MakeEncoder =
     std::function<std::shared_ptr<Encoder>(const ModelConfig&, const EncoderShape&)>;
-using MakeDecoder = std::function<std::shared_ptr<Decoder>(const ModelConfig&, const DecoderShape&)>;
+using MakeDecoder =
+    std::function<std::shared_ptr<Decoder>(const ModelConfig&, const DecoderShape&)>;
 
 const Registry<MakeEncoder>& encoder_registry() {
   static const Registry<MakeEncoder> entries = [] {
@@ -23,7 +24,8 @@ const Registry<MakeEncoder>& encoder_registry() {
     using C = const ModelConfig&;
     using S = const EncoderShape&;
     r.add("rnn", [](C c, S s) { return std::make_shared<RnnEncoder>(c.encoder, s); });
-    r.add("transformer", [](C c, S s) { return std::make_shared<TransformerEncoder>(c.encoder, s); });
+    r.add("transformer",
+          [](C c, S s) { return std::make_shared<TransformerEncoder>(c.encoder, s); });
     return r;
   }();
   return entries;

@@ -70,8 +70,8 @@ class Decoder : public torch::nn::Module {
 
 /// What a decoder is built for besides its config.
 struct DecoderShape {
-  int64_t vocab_size = 0;                             // target vocabulary
-  int64_t encoder_dim = 0;                            // Dv, the size of each encoder state
+  int64_t vocab_size = 0;                          // target vocabulary
+  int64_t encoder_dim = 0;                         // Dv, the size of each encoder state
   torch::nn::Embedding shared_embedding{nullptr};  // model.shared_embeddings, else undefined
 };
 

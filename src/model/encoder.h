@@ -24,7 +24,7 @@ struct EncoderOutput {
 
 /// What an encoder is built for besides its config.
 struct EncoderShape {
-  int64_t vocab_size = 0;                             // source vocabulary
+  int64_t vocab_size = 0;                          // source vocabulary
   torch::nn::Embedding shared_embedding{nullptr};  // model.shared_embeddings, else undefined
 };
 

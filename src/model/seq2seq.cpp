@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "common/config.h"
-#include "data/vocab.h"
 #include "common/errors.h"
+#include "data/vocab.h"
 #include "model/architectures.h"
 #include "model/token_embedding.h"
 

@@ -60,8 +60,8 @@ TransformerDecoderLayerImpl::Output TransformerDecoderLayerImpl::forward(const t
     return self_out_(merge_heads(attended.context));
   };
   const auto source_attend = [&](const torch::Tensor& input) {
-    return scaled_dot_product(split_heads(source_query_(input), heads_), source.keys,
-                              source.values, source.mask);
+    return scaled_dot_product(split_heads(source_query_(input), heads_), source.keys, source.values,
+                              source.mask);
   };
   const auto feed_forward = [&](const torch::Tensor& input) {
     return feed_forward_out_(dropout_(torch::relu(feed_forward_in_(input))));
@@ -107,10 +107,10 @@ TransformerDecoder::TransformerDecoder(const DecoderConfig& config, const Decode
   embedding_ = part_embedding(*this, shape.shared_embedding, shape.vocab_size, dim_);
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
   for (int64_t i = 0; i < config.layers; ++i) {
-    layers_.push_back(register_module(
-        "layer" + std::to_string(i),
-        TransformerDecoderLayer(dim_, shape.encoder_dim, heads_, config.ff_size, config.dropout,
-                                pre_norm)));
+    layers_.push_back(
+        register_module("layer" + std::to_string(i),
+                        TransformerDecoderLayer(dim_, shape.encoder_dim, heads_, config.ff_size,
+                                                config.dropout, pre_norm)));
   }
   if (pre_norm) {
     final_norm_ =

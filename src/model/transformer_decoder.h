@@ -66,7 +66,7 @@ TORCH_MODULE(TransformerDecoderLayer);
 
 /// What the Transformer decoder carries from one search step to the next.
 struct TransformerDecoderState : DecoderState {
-  std::vector<TransformerDecoderLayerImpl::Cache> caches;   // per layer, [R, heads, t, Dh]
+  std::vector<TransformerDecoderLayerImpl::Cache> caches;    // per layer, [R, heads, t, Dh]
   std::vector<TransformerDecoderLayerImpl::Source> sources;  // per layer, [R, heads, S, Dh]
   void reorder(const torch::Tensor& rows, bool sources_too) override;
 };

@@ -10,10 +10,10 @@
 
 namespace nmt {
 
-torch::Tensor sinusoidal_positions(int64_t length, int64_t dim,
-                                   const torch::TensorOptions& options, int64_t first) {
+torch::Tensor sinusoidal_positions(int64_t length, int64_t dim, const torch::TensorOptions& options,
+                                   int64_t first) {
   const auto position = torch::arange(first, first + length, options).unsqueeze(1);  // [L, 1]
-  const auto even = torch::arange(0, dim, 2, options);                          // 2i
+  const auto even = torch::arange(0, dim, 2, options);                               // 2i
   const auto angle = position * torch::exp(even * (-std::log(10000.0) / dim));  // [L, ceil(d/2)]
   auto pe = torch::zeros({length, dim}, options);
   pe.slice(1, 0, dim, 2).copy_(torch::sin(angle));
@@ -75,9 +75,8 @@ TransformerEncoder::TransformerEncoder(const EncoderConfig& config, const Encode
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
   for (int64_t i = 0; i < config.layers; ++i) {
     layers_.push_back(register_module(
-        "layer" + std::to_string(i),
-        SelfAttentionLayer(config.hidden, config.heads, config.ff_size, config.dropout,
-                           config.norm == "pre")));
+        "layer" + std::to_string(i), SelfAttentionLayer(config.hidden, config.heads, config.ff_size,
+                                                        config.dropout, config.norm == "pre")));
   }
   if (config.norm == "pre") {
     final_norm_ =

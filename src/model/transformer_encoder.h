@@ -27,8 +27,8 @@ namespace nmt {
 /// Sinusoidal positional encodings (Vaswani et al. 2017, sec. 3.5) of positions first, ...,
 /// first + length - 1, [length, dim]:
 /// PE[p, 2i] = sin(p / 10000^(2i/dim)), PE[p, 2i+1] = cos(p / 10000^(2i/dim)).
-torch::Tensor sinusoidal_positions(int64_t length, int64_t dim,
-                                   const torch::TensorOptions& options, int64_t first = 0);
+torch::Tensor sinusoidal_positions(int64_t length, int64_t dim, const torch::TensorOptions& options,
+                                   int64_t first = 0);
 
 /// One encoder layer: multi-head self-attention and a ReLU feed-forward block, each with a
 /// residual connection, normalised before (pre_norm) or after.

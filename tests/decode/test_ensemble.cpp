@@ -140,9 +140,11 @@ TEST_CASE("ensemble: one step is the hand-computed mixture", "[decode][ensemble]
 TEST_CASE("ensemble: beam hypotheses score the teacher-forced mixture of both models",
           "[decode][ensemble]") {
   // Pairs of one type, and an RNN (mlp attention) with a Transformer over one vocabulary.
-  const auto [first, second] = GENERATE(table<std::string, std::string>(
-      {{"coverage", "coverage"}, {"multi_head", "multi_head"}, {"local_p", "local_p"},
-       {"mlp", "transformer"}}));
+  const auto [first, second] =
+      GENERATE(table<std::string, std::string>({{"coverage", "coverage"},
+                                                {"multi_head", "multi_head"},
+                                                {"local_p", "local_p"},
+                                                {"mlp", "transformer"}}));
   CAPTURE(first, second);
   auto m1 = nmt::test::search_model("gru", 1, "luong", first, /*seed=*/3, 9);
   auto m2 = nmt::test::search_model("gru", 1, "luong", second, /*seed=*/4, 9);

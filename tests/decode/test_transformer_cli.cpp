@@ -31,21 +31,21 @@ TEST_CASE("transformer: trained, translated and aligned from the command line",
   nmt::test::write_reverse_corpus(dir, 200, 0);
   const auto config = dir.file("c.yaml");
   nmt::test::write_text(config, nmt::test::tiny_train_yaml(dir, dir.file("model"), false));
-  const auto train = run_command(
-      nmt_binary() + " train '" + config +
-      "' --set train.max_steps=5 --set model.encoder.type=transformer"
-      " --set model.encoder.heads=2 --set model.encoder.ff_size=32"
-      " --set model.decoder.type=transformer"
-      " --set model.decoder.embedding_dim=16 --set model.decoder.heads=2"
-      " --set model.decoder.layers=2 --set model.decoder.ff_size=32"
-      " --set model.decoder.tied_embeddings=true --set train.schedule=warmup_rsqrt");
+  const auto train =
+      run_command(nmt_binary() + " train '" + config +
+                  "' --set train.max_steps=5 --set model.encoder.type=transformer"
+                  " --set model.encoder.heads=2 --set model.encoder.ff_size=32"
+                  " --set model.decoder.type=transformer"
+                  " --set model.decoder.embedding_dim=16 --set model.decoder.heads=2"
+                  " --set model.decoder.layers=2 --set model.decoder.ff_size=32"
+                  " --set model.decoder.tied_embeddings=true --set train.schedule=warmup_rsqrt");
   INFO(train.output);
   REQUIRE(train.status == 0);
   nmt::test::write_text(dir.file("in.txt"), "red dog\ncat sun tree\n");
   nmt::test::write_text(dir.file("ref.txt"), "dog red\ntree sun cat\n");
-  const auto translate = nmt_binary() + " translate --model '" + dir.file("model") +
-                         "' --input '" + dir.file("in.txt") + "' --beam 3 --output '" +
-                         dir.file("out.txt") + "' --attention-out ";
+  const auto translate = nmt_binary() + " translate --model '" + dir.file("model") + "' --input '" +
+                         dir.file("in.txt") + "' --beam 3 --output '" + dir.file("out.txt") +
+                         "' --attention-out ";
 
   REQUIRE(run_command(translate + "'" + dir.file("mean.jsonl") + "'").status == 0);
   REQUIRE(run_command(translate + "'" + dir.file("explicit.jsonl") +
@@ -72,14 +72,14 @@ TEST_CASE("transformer: trained, translated and aligned from the command line",
              Catch::Contains("--attention-layer 2: the decoder has 2 layers (0 to 1, or -1 for "
                              "the last)"));
   const auto align = nmt_binary() + " align --model '" + dir.file("model") + "' --input '" +
-                     dir.file("in.txt") + "' --reference '" + dir.file("ref.txt") +
-                     "' --output '" + dir.file("links.txt") + "'";
+                     dir.file("in.txt") + "' --reference '" + dir.file("ref.txt") + "' --output '" +
+                     dir.file("links.txt") + "'";
   const auto aligned = run_command(align + " --attention-head 1");
   INFO(aligned.output);
   REQUIRE(aligned.status == 0);
   CHECK(nmt::read_lines(dir.file("links.txt")).size() == 2);
-  const auto head = nmt::test::run_nmt(align.substr(nmt_binary().size() + 1) +
-                                       " --attention-head 2");
+  const auto head =
+      nmt::test::run_nmt(align.substr(nmt_binary().size() + 1) + " --attention-head 2");
   CHECK_THAT(nmt::test::require_one_line_error(head),
              Catch::Contains("--attention-head 2: the decoder has 2 heads (0 to 1, or -1 for "
                              "their mean)"));

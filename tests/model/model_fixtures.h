@@ -53,9 +53,9 @@ inline ModelConfig tiny_variant_config(const std::string& variant, const std::st
   const bool normalizer = variant == "sparsemax" || variant == "entmax15";
   auto c = tiny_model_config(cell, layers, style,
                              transformer_encoder || transformer_decoder ? "mlp"
-                             : variant == "entmax15" ? "coverage"
-                             : normalizer            ? "mlp"
-                                                     : variant);
+                             : variant == "entmax15"                    ? "coverage"
+                             : normalizer                               ? "mlp"
+                                                                        : variant);
   if (normalizer) c.attention.normalizer = variant;
   c.attention.heads = 2;
   c.attention.window = 1;

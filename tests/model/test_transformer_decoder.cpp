@@ -139,7 +139,8 @@ TEST_CASE("transformer decoder: sizes that do not fit name the key",
           "[model][transformer_decoder]") {
   auto config = nmt::test::tiny_variant_config("transformer", "gru", 1, "luong");
   config.decoder.heads = 3;
-  REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15), Catch::Contains("model.decoder.heads: 3 heads"));
+  REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15),
+                      Catch::Contains("model.decoder.heads: 3 heads"));
   config = nmt::test::tiny_variant_config("transformer", "gru", 1, "luong");
   config.decoder.embedding_dim = 6;
   REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15),

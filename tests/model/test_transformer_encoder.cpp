@@ -88,7 +88,8 @@ TEST_CASE("transformer encoder: a layer's gradients match finite differences",
 TEST_CASE("transformer encoder: size errors name the key", "[model][transformer]") {
   auto config = tiny_transformer_config();
   config.heads = 3;
-  REQUIRE_THROWS_WITH(nmt::TransformerEncoder(config, {20}), Catch::Contains("model.encoder.heads"));
+  REQUIRE_THROWS_WITH(nmt::TransformerEncoder(config, {20}),
+                      Catch::Contains("model.encoder.heads"));
   config = tiny_transformer_config();
   config.embedding_dim = 6;
   REQUIRE_THROWS_WITH(nmt::TransformerEncoder(config, {20}),

@@ -30,10 +30,15 @@ TEST_CASE("train: 10 steps + resume + 10 steps equal 20 steps", "[train][resume]
   const auto straight_dir = dir.file("straight"), resumed_dir = dir.file("resumed");
   std::vector<std::string> sets = {"model.attention.type=" + variant};
   if (variant == "transformer") {
-    sets = {"model.encoder.type=transformer", "model.encoder.heads=2", "model.encoder.ff_size=16",
-            "model.decoder.type=transformer", "model.decoder.embedding_dim=16",
-            "model.decoder.heads=2",          "model.decoder.ff_size=16",
-            "train.schedule=warmup_rsqrt",    "train.warmup_steps=8"};
+    sets = {"model.encoder.type=transformer",
+            "model.encoder.heads=2",
+            "model.encoder.ff_size=16",
+            "model.decoder.type=transformer",
+            "model.decoder.embedding_dim=16",
+            "model.decoder.heads=2",
+            "model.decoder.ff_size=16",
+            "train.schedule=warmup_rsqrt",
+            "train.warmup_steps=8"};
   }
   const auto with = [&](const std::string& set) {
     auto all = sets;

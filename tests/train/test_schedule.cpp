@@ -46,8 +46,7 @@ TEST_CASE("schedule: plateau lowers the rate after patience bad validations", "[
   const auto restored = nmt::make_schedule(c);
   restored->load_state(saved);
   CHECK(restored->lr(10) == Approx(5e-4));
-  CHECK_THROWS_WITH(restored->load_state("x"),
-                    "bad plateau learning-rate schedule state 'x'");
+  CHECK_THROWS_WITH(restored->load_state("x"), "bad plateau learning-rate schedule state 'x'");
 }
 
 TEST_CASE("schedule: constant ignores validations", "[train][schedule]") {
@@ -65,29 +64,28 @@ TEST_CASE("schedule and optimiser: an unknown name is one line with the file's l
           "[train][schedule]") {
   const std::string yaml =
       "model_dir: m
-"
+      "
       "data: {train: t, src: en, trg: de}
-"
+      "
       "train:
-"
+      "
       "  schedule: noam
-";
-  const auto error_of = [](const std::string& text, const std::vector<std::string>& sets) {
-    try {
-      nmt::check_config(nmt::parse_config(text, "x.yaml", sets));
-    } catch (const nmt::ConfigError& e) {
-      return std::string(e.what());
-    }
-    return std::string("(no error)");
-  };
+      ";
+      const auto error_of = [](const std::string& text, const std::vector<std::string>& sets) {
+        try {
+          nmt::check_config(nmt::parse_config(text, "x.yaml", sets));
+        } catch (const nmt::ConfigError& e) {
+          return std::string(e.what());
+        }
+        return std::string("(no error)");
+      };
   CHECK(error_of(yaml, {}) ==
         "x.yaml:4: train.schedule: unknown value 'noam' (expected one of: constant, plateau, "
         "warmup_rsqrt)");
   CHECK(error_of(yaml, {"train.schedule=warmup_rsqrt", "train.optimizer=sgd"}) ==
         "--set train.optimizer=sgd: train.optimizer: unknown value 'sgd' (expected one of: "
         "adam, adamw)");
-  CHECK(error_of(yaml, {"train.schedule=warmup_rsqrt", "train.optimizer=adamw"}) ==
-        "(no error)");
+  CHECK(error_of(yaml, {"train.schedule=warmup_rsqrt", "train.optimizer=adamw"}) == "(no error)");
 }
 
 TEST_CASE("optimiser: adamw decays the weights apart from the gradient, adam through it",
