@@ -31,13 +31,14 @@ Seq2SeqImpl::Seq2SeqImpl(const ModelConfig& config, int64_t src_vocab, int64_t t
   torch::nn::Embedding shared{nullptr};
   if (config.shared_embeddings) {
     if (src_vocab != trg_vocab || config.encoder.embedding_dim != config.decoder.embedding_dim) {
-      throw ConfigKeyError(
-          "model.shared_embeddings",
-          "needs one vocabulary for both languages (data.subwords.joint: true; here " +
-              std::to_string(src_vocab) + " and " + std::to_string(trg_vocab) +
-              " pieces) and model.encoder.embedding_dim equal to model.decoder.embedding_dim (" +
-              std::to_string(config.encoder.embedding_dim) + " and " +
-              std::to_string(config.decoder.embedding_dim) + ")");
+      throw ConfigKeyError("model.shared_embeddings",
+                           "needs one vocabulary for both languages (data.subwords.joint: "
+                           "true; here " +
+                               std::to_string(src_vocab) + " and " + std::to_string(trg_vocab) +
+                               " pieces) and one embedding size (model.encoder.embedding_dim " +
+                               std::to_string(config.encoder.embedding_dim) +
+                               ", model.decoder.embedding_dim " +
+                               std::to_string(config.decoder.embedding_dim) + ")");
     }
     shared = register_module("shared_embedding",
                              token_embedding(src_vocab, config.encoder.embedding_dim));

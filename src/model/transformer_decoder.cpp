@@ -34,7 +34,7 @@ TransformerDecoderLayerImpl::Source TransformerDecoderLayerImpl::read_source(
   const auto kv = source_kv_(encoded.states).chunk(2, /*dim=*/-1);
   const auto& mask = encoded.mask;
   return {split_heads(kv[0], heads_), split_heads(kv[1], heads_),
-          mask.view({mask.size(0), 1, 1, mask.size(1)})};
+          mask.reshape({mask.size(0), 1, 1, mask.size(1)})};
 }
 
 TransformerDecoderLayerImpl::Output TransformerDecoderLayerImpl::forward(const torch::Tensor& x,

@@ -59,7 +59,9 @@ class PlateauSchedule : public LrSchedule {
     return out.str();
   }
 
+  // "" (a checkpoint of another schedule): the rate starts from train.lr.
   void load_state(const std::string& state) override {
+    if (state.empty()) return;
     std::istringstream in(state);
     if (!(in >> lr_ >> bad_validations_)) {
       throw Error("bad plateau learning-rate schedule state '" + state + "'");

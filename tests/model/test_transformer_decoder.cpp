@@ -17,8 +17,9 @@ using nmt::test::require_close;
 
 namespace {
 
-const std::vector<std::vector<int64_t>> kSrc = {{5, 9, 4, 11, 7}, {8, 6}, {12, 4, 4, 10}};
-const std::vector<std::vector<int64_t>> kTrgIn = {
+const std::vector<std::vector<int64_t>> kDecoderSources = {
+    {5, 9, 4, 11, 7}, {8, 6}, {12, 4, 4, 10}};
+const std::vector<std::vector<int64_t>> kDecoderTargetsIn = {
     {2, 9, 5, 6, 7, 8}, {2, 7, 7, 13, 4, 6}, {2, 3, 10, 11, 12, 5}};
 
 // A tiny Transformer decoder over the `encoder` type, in `norm` ("pre" or "post") order.
@@ -42,8 +43,8 @@ TEST_CASE("transformer decoder: each incremental step equals the full pass",
   CAPTURE(encoder, norm);
   auto model = tiny_transformer(encoder, norm, 41);
   torch::NoGradGuard no_grad;
-  const auto [src, src_len] = pad_rows(kSrc);
-  const auto trg_in = pad_rows(kTrgIn).first;
+  const auto [src, src_len] = pad_rows(kDecoderSources);
+  const auto trg_in = pad_rows(kDecoderTargetsIn).first;
   const auto full = model->forward(src, src_len, trg_in);  // logits [B, T, V], weights [B, T, S]
 
   auto& decoder = model->decoder();
@@ -71,8 +72,8 @@ TEST_CASE("transformer decoder: changing a target token changes no earlier outpu
   CAPTURE(norm);
   auto model = tiny_transformer("transformer", norm, 42);
   torch::NoGradGuard no_grad;
-  const auto [src, src_len] = pad_rows(kSrc);
-  const auto trg_in = pad_rows(kTrgIn).first;
+  const auto [src, src_len] = pad_rows(kDecoderSources);
+  const auto trg_in = pad_rows(kDecoderTargetsIn).first;
   const auto before = model->forward(src, src_len, trg_in).logits;
   for (int64_t k = 1; k < trg_in.size(1); ++k) {
     CAPTURE(k);
@@ -98,7 +99,9 @@ TEST_CASE("transformer decoder: gradients match finite differences",
   torch::manual_seed(43);
   nmt::Seq2Seq model(config, 8, 7);
   model->to(torch::kDouble);
-  const auto [src, src_len] = pad_rows({{5, 6, 3}, {7, 3}});
+  const auto padded = pad_rows({{5, 6, 3}, {7, 3}});
+  const auto& src = padded.first;
+  const auto& src_len = padded.second;
   const auto trg_in = pad_rows({{2, 4, 5}, {2, 6}}).first;
   auto readout = torch::randn({2, 3, 7}, torch::kDouble);
   readout[1][2].zero_();  // the padded target position (the <pad> embedding gets no gradient)
@@ -110,8 +113,10 @@ TEST_CASE("transformer decoder: the attention shown is a layer's head or its hea
           "[model][transformer_decoder]") {
   auto model = tiny_transformer("transformer", "pre", 44);
   torch::NoGradGuard no_grad;
-  const auto [src, src_len] = pad_rows(kSrc);
-  const auto trg_in = pad_rows(kTrgIn).first;
+  const auto padded = pad_rows(kDecoderSources);
+  const auto& src = padded.first;
+  const auto& src_len = padded.second;
+  const auto trg_in = pad_rows(kDecoderTargetsIn).first;
   auto& decoder = model->decoder();
   const auto weights = [&](int64_t layer, int64_t head) {
     decoder.show_attention({layer, head});
