@@ -17,11 +17,13 @@ torch::Tensor merge_heads(const torch::Tensor& x) {
 }
 
 HeadAttention scaled_dot_product(const torch::Tensor& q, const torch::Tensor& k,
-                                 const torch::Tensor& v, const torch::Tensor& mask) {
+                                 const torch::Tensor& v, const torch::Tensor& mask, double dropout,
+                                 bool training) {
   const auto scores = torch::matmul(q, k.transpose(-2, -1)) /
                       std::sqrt(static_cast<double>(q.size(-1)));  // [B, heads, T, S]
   auto weights = mask.defined() ? masked_softmax(scores, mask) : torch::softmax(scores, -1);
-  auto context = torch::matmul(weights, v);
+  const bool dropped = training && dropout > 0;
+  auto context = torch::matmul(dropped ? torch::dropout(weights, dropout, true) : weights, v);
   return {std::move(context), std::move(weights)};
 }
 

@@ -21,8 +21,10 @@ struct HeadAttention {
 
 /// softmax(q kᵀ / √Dh) v per head, for q [B, heads, T, Dh] and k, v [B, heads, S, Dh]. `mask`
 /// (broadcast against [B, heads, T, S], true = may attend) gives the other positions weight
-/// exactly 0; undefined: every position.
+/// exactly 0; undefined: every position. In training, `dropout` drops weights before they
+/// weigh v (attention dropout); the weights returned are the undropped ones.
 HeadAttention scaled_dot_product(const torch::Tensor& q, const torch::Tensor& k,
-                                 const torch::Tensor& v, const torch::Tensor& mask);
+                                 const torch::Tensor& v, const torch::Tensor& mask, double dropout,
+                                 bool training);
 
 }  // namespace nmt

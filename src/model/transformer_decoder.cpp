@@ -56,12 +56,13 @@ TransformerDecoderLayerImpl::Output TransformerDecoderLayerImpl::forward(const t
       causal = torch::arange(before + length, positions).unsqueeze(0) <=
                torch::arange(before, before + length, positions).unsqueeze(1);  // [T, before+T]
     }
-    const auto attended = scaled_dot_product(split_heads(qkv[0], heads_), keys, values, causal);
+    const auto attended = scaled_dot_product(split_heads(qkv[0], heads_), keys, values, causal,
+                                             dropout_->options.p(), is_training());
     return self_out_(merge_heads(attended.context));
   };
   const auto source_attend = [&](const torch::Tensor& input) {
     return scaled_dot_product(split_heads(source_query_(input), heads_), source.keys, source.values,
-                              source.mask);
+                              source.mask, dropout_->options.p(), is_training());
   };
   const auto feed_forward = [&](const torch::Tensor& input) {
     return feed_forward_out_(dropout_(torch::relu(feed_forward_in_(input))));

@@ -1,4 +1,4 @@
-// The Transformer decoder of Vaswani et al. 2017 (sec. 3.1-3.5): each layer has masked
+// The Transformer decoder of Vaswani et al. 2017 (sec. 3.1-3.5, 5.4): each layer has masked
 // self-attention over the target prefix, multi-head attention over the encoder states (of
 // either encoder type; a different size is projected) and a ReLU feed-forward block, each with
 // a residual connection and layer normalisation, before the sublayer by default (pre-norm; a
@@ -8,9 +8,10 @@
 //              x = x + Dropout(SourceAttention(LN(x), encoder states));
 //              x = x + Dropout(FF(LN(x))) }
 //   outputs = LN(x);  logits = outputs Wᵀ (W: the target embeddings when tied)
-// In search each layer keeps the keys and values of the positions so far, so step t costs
-// O(t) rather than a pass over the prefix. Sizes: d = model.decoder.hidden (= embedding_dim),
-// model.decoder.heads, model.decoder.ff_size.
+// Dropout (model.decoder.dropout) applies to the embeddings, each sublayer's output, the
+// feed-forward block's hidden layer and the attention weights. In search each layer keeps the keys
+// and values of the positions so far, so step t costs O(t) rather than a pass over the prefix.
+// Sizes: d = model.decoder.hidden (= embedding_dim), model.decoder.heads, model.decoder.ff_size.
 #pragma once
 
 #include <torch/nn/modules/dropout.h>

@@ -42,7 +42,8 @@ SelfAttentionLayerImpl::Output SelfAttentionLayerImpl::forward(const torch::Tens
     const auto qkv = qkv_(input).chunk(3, /*dim=*/-1);
     return scaled_dot_product(split_heads(qkv[0], heads_), split_heads(qkv[1], heads_),
                               split_heads(qkv[2], heads_),
-                              mask.view({x.size(0), 1, 1, x.size(1)}));  // keys masked
+                              mask.view({x.size(0), 1, 1, x.size(1)}),  // keys masked
+                              dropout_->options.p(), is_training());
   };
   const auto feed_forward = [&](const torch::Tensor& input) {
     return feed_forward_out_(dropout_(torch::relu(feed_forward_in_(input))));

@@ -6,9 +6,11 @@
 //   states = LN(x), 0 at padding; summary = mean of the states over real positions.
 // model.encoder.norm=post places it after each residual sum, as the paper does:
 //   layers × { x = LN(x + Dropout(SelfAttention(x)));  x = LN(x + Dropout(FF(x))) }
-// Padding is masked as a key, so no position attends to it and a sentence's states do not
-// depend on how much padding its batch has. Sizes: d = model.encoder.hidden (which must equal
-// embedding_dim), model.encoder.heads, and the feed-forward size model.encoder.ff_size.
+// Dropout (model.encoder.dropout) applies to the embeddings, each sublayer's output, the
+// feed-forward block's hidden layer and the attention weights. Padding is masked as a key, so no
+// position attends to it and a sentence's states do not depend on how much padding its batch has.
+// Sizes: d = model.encoder.hidden (which must equal embedding_dim), model.encoder.heads, and the
+// feed-forward size model.encoder.ff_size.
 #pragma once
 
 #include <torch/nn/module.h>
