@@ -5,8 +5,23 @@
 #include <cmath>
 
 #include "attention/attention.h"
+#include "common/errors.h"
 
 namespace nmt {
+
+void check_transformer_sizes(const std::string& part, int64_t embedding_dim, int64_t hidden,
+                             int64_t heads) {
+  const std::string key = "model." + part + ".";
+  if (embedding_dim != hidden) {
+    throw ConfigKeyError(key + "embedding_dim",
+                         "the transformer " + part + " needs it equal to " + key + "hidden (" +
+                             std::to_string(embedding_dim) + " vs " + std::to_string(hidden) + ")");
+  }
+  if (hidden % heads != 0) {
+    throw ConfigKeyError(key + "heads", std::to_string(heads) + " heads do not divide " + key +
+                                            "hidden (" + std::to_string(hidden) + ")");
+  }
+}
 
 torch::Tensor split_heads(const torch::Tensor& x, int64_t heads) {
   return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2);

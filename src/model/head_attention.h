@@ -5,8 +5,15 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <string>
 
 namespace nmt {
+
+/// Throws ConfigKeyError naming model.PART.embedding_dim or model.PART.heads (`part`: "encoder"
+/// or "decoder") unless a Transformer of these sizes can be built: embedding_dim equal to
+/// hidden, and heads that divide it.
+void check_transformer_sizes(const std::string& part, int64_t embedding_dim, int64_t hidden,
+                             int64_t heads);
 
 /// x [B, T, d] -> [B, heads, T, d / heads].
 torch::Tensor split_heads(const torch::Tensor& x, int64_t heads);

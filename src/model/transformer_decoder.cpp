@@ -93,17 +93,7 @@ void TransformerDecoderState::reorder(const torch::Tensor& rows, bool sources_to
 
 TransformerDecoder::TransformerDecoder(const DecoderConfig& config, const DecoderShape& shape)
     : dim_(config.hidden), heads_(config.heads) {
-  if (config.embedding_dim != config.hidden) {
-    throw ConfigKeyError("model.decoder.embedding_dim",
-                         "the transformer decoder needs it equal to model.decoder.hidden (" +
-                             std::to_string(config.embedding_dim) + " vs " +
-                             std::to_string(config.hidden) + ")");
-  }
-  if (config.hidden % config.heads != 0) {
-    throw ConfigKeyError("model.decoder.heads", std::to_string(config.heads) +
-                                                    " heads do not divide model.decoder.hidden (" +
-                                                    std::to_string(config.hidden) + ")");
-  }
+  check_transformer_sizes("decoder", config.embedding_dim, config.hidden, config.heads);
   const bool pre_norm = config.norm == "pre";
   embedding_ = part_embedding(*this, shape.shared_embedding, shape.vocab_size, dim_);
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));

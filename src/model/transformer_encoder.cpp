@@ -4,7 +4,6 @@
 #include <string>
 
 #include "common/config.h"
-#include "common/errors.h"
 #include "model/head_attention.h"
 #include "model/token_embedding.h"
 
@@ -60,17 +59,7 @@ SelfAttentionLayerImpl::Output SelfAttentionLayerImpl::forward(const torch::Tens
 
 TransformerEncoder::TransformerEncoder(const EncoderConfig& config, const EncoderShape& shape)
     : dim_(config.hidden) {
-  if (config.embedding_dim != config.hidden) {
-    throw ConfigKeyError("model.encoder.embedding_dim",
-                         "the transformer encoder needs it equal to model.encoder.hidden (" +
-                             std::to_string(config.embedding_dim) + " vs " +
-                             std::to_string(config.hidden) + ")");
-  }
-  if (config.hidden % config.heads != 0) {
-    throw ConfigKeyError("model.encoder.heads", std::to_string(config.heads) +
-                                                    " heads do not divide model.encoder.hidden (" +
-                                                    std::to_string(config.hidden) + ")");
-  }
+  check_transformer_sizes("encoder", config.embedding_dim, config.hidden, config.heads);
   embedding_ =
       part_embedding(*this, shape.shared_embedding, shape.vocab_size, config.embedding_dim);
   dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));

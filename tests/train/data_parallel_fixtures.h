@@ -171,4 +171,22 @@ inline void require_same_model(const std::string& expected_dir, const std::strin
   }
 }
 
+/// `nmt train` on write_parallel_config's config in `dir` (which it writes), with sets(), then
+/// `extra` (" --set KEY=VALUE" ...): once in one process (model dir dir/one) and once with
+/// --nproc 2 (dir/two). Requires both to succeed, with 1 and 2 workers, and the same model.
+inline void require_two_workers_train_as_one(const TempDir& dir, const std::string& extra = "") {
+  const auto config = write_parallel_config(dir);
+  const auto one =
+      run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")) + extra);
+  INFO(one.output);
+  REQUIRE(one.status == 0);
+  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
+                               sets(dir.file("two")) + extra);
+  INFO(two.output);
+  REQUIRE(two.status == 0);
+  REQUIRE(workers_of_run(dir.file("one")) == 1);
+  REQUIRE(workers_of_run(dir.file("two")) == 2);
+  require_same_model(dir.file("one"), dir.file("two"));
+}
+
 }  // namespace nmt::test

@@ -26,6 +26,7 @@ using nmt::test::free_port;
 using nmt::test::nmt_binary;
 using nmt::test::quoted;
 using nmt::test::require_same_model;
+using nmt::test::require_two_workers_train_as_one;
 using nmt::test::run_command;
 using nmt::test::sets;
 using nmt::test::TempDir;
@@ -34,17 +35,7 @@ using nmt::test::write_parallel_config;
 
 TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train][parallel]") {
   TempDir dir;
-  const auto config = write_parallel_config(dir);
-  const auto one = run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")));
-  INFO(one.output);
-  REQUIRE(one.status == 0);
-  const auto two =
-      run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" + sets(dir.file("two")));
-  INFO(two.output);
-  REQUIRE(two.status == 0);
-  REQUIRE(workers_of_run(dir.file("one")) == 1);
-  REQUIRE(workers_of_run(dir.file("two")) == 2);
-  require_same_model(dir.file("one"), dir.file("two"));
+  require_two_workers_train_as_one(dir);
   // Validation ran once, on rank 0, and its verdict is the one process's.
   const auto valid_one = nmt::test::metrics_events(dir.file("one"), "valid");
   const auto valid_two = nmt::test::metrics_events(dir.file("two"), "valid");
@@ -57,39 +48,18 @@ TEST_CASE("data parallel: 2 workers train the same model as 1 process", "[train]
 TEST_CASE("data parallel: the Transformer with 2 workers trains the same model as 1 process",
           "[train][parallel][transformer_decoder]") {
   TempDir dir;
-  const auto config = write_parallel_config(dir);
-  const std::string transformer =
+  require_two_workers_train_as_one(
+      dir,
       " --set model.encoder.type=transformer --set model.encoder.heads=2"
-      " --set model.encoder.ff_size=32"
-      " --set model.decoder.type=transformer --set model.decoder.embedding_dim=16"
-      " --set model.decoder.heads=2 --set model.decoder.ff_size=32";
-  const auto one =
-      run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")) + transformer);
-  INFO(one.output);
-  REQUIRE(one.status == 0);
-  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                               sets(dir.file("two")) + transformer);
-  INFO(two.output);
-  REQUIRE(two.status == 0);
-  REQUIRE(workers_of_run(dir.file("two")) == 2);
-  require_same_model(dir.file("one"), dir.file("two"));
+      " --set model.encoder.ff_size=32 --set model.decoder.type=transformer"
+      " --set model.decoder.embedding_dim=16 --set model.decoder.heads=2"
+      " --set model.decoder.ff_size=32");
 }
 
 TEST_CASE("data parallel: with train.ema, 2 workers keep the average of 1 process",
           "[train][parallel][ema]") {
   TempDir dir;
-  const auto config = write_parallel_config(dir);
-  const std::string ema = " --set train.ema=0.9";
-  const auto one =
-      run_command(nmt_binary() + " train " + quoted(config) + sets(dir.file("one")) + ema);
-  INFO(one.output);
-  REQUIRE(one.status == 0);
-  const auto two = run_command(nmt_binary() + " train " + quoted(config) + " --nproc 2" +
-                               sets(dir.file("two")) + ema);
-  INFO(two.output);
-  REQUIRE(two.status == 0);
-  REQUIRE(workers_of_run(dir.file("two")) == 2);
-  require_same_model(dir.file("one"), dir.file("two"));
+  require_two_workers_train_as_one(dir, " --set train.ema=0.9");
   // The averages of the last step checkpoints, and best.ckpt (an average), as closely.
   const auto expected = nmt::read_checkpoint(nmt::step_checkpoint_path(dir.file("one"), 20));
   const auto actual = nmt::read_checkpoint(nmt::step_checkpoint_path(dir.file("two"), 20));

@@ -56,12 +56,13 @@ inline std::string tiny_train_yaml(const TempDir& dir, const std::string& model_
 }
 
 /// A tiny model trained by `nmt train` for a few steps in dir/model (quality is irrelevant),
-/// for tests of what uses a trained model.
-inline std::string train_tiny_model(const TempDir& dir) {
+/// for tests of what uses a trained model; `extra` adds settings (" --set KEY=VALUE" ...).
+inline std::string train_tiny_model(const TempDir& dir, const std::string& extra = "") {
   write_reverse_corpus(dir, 200, 0);
   const auto config = dir.file("c.yaml");
   write_text(config, tiny_train_yaml(dir, dir.file("model"), false));
-  const auto r = run_command(nmt_binary() + " train '" + config + "' --set train.max_steps=5");
+  const auto r =
+      run_command(nmt_binary() + " train '" + config + "' --set train.max_steps=5" + extra);
   INFO(r.output);
   REQUIRE(r.status == 0);
   return dir.file("model");
