@@ -8,7 +8,7 @@ namespace nmt {
 RnnEncoder::RnnEncoder(const EncoderConfig& config, const EncoderShape& shape) {
   embedding_ =
       part_embedding(*this, shape.shared_embedding, shape.vocab_size, config.embedding_dim);
-  dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
+  dropout_ = register_module("dropout", Dropout(config.dropout));
   rnn_ = register_module(
       "rnn", Rnn(RnnOptions{config.rnn, config.embedding_dim, config.hidden, config.layers,
                             config.bidirectional, config.layers > 1 ? config.dropout : 0.0}));

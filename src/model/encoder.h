@@ -4,12 +4,12 @@
 #pragma once
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/types.h>
 
 #include <memory>
 
+#include "model/dropout.h"
 #include "model/rnn.h"
 
 namespace nmt {
@@ -44,7 +44,7 @@ class RnnEncoder : public Encoder {
 
  private:
   torch::nn::Embedding embedding_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  Dropout dropout_{nullptr};
   Rnn rnn_{nullptr};
 };
 

@@ -6,6 +6,7 @@
 
 #include "attention/attention.h"
 #include "common/errors.h"
+#include "model/dropout.h"
 
 namespace nmt {
 
@@ -37,8 +38,7 @@ HeadAttention scaled_dot_product(const torch::Tensor& q, const torch::Tensor& k,
   const auto scores = torch::matmul(q, k.transpose(-2, -1)) /
                       std::sqrt(static_cast<double>(q.size(-1)));  // [B, heads, T, S]
   auto weights = mask.defined() ? masked_softmax(scores, mask) : torch::softmax(scores, -1);
-  const bool dropped = training && dropout > 0;
-  auto context = torch::matmul(dropped ? torch::dropout(weights, dropout, true) : weights, v);
+  auto context = torch::matmul(apply_dropout(weights, dropout, training), v);
   return {std::move(context), std::move(weights)};
 }
 

@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/int8_matmuls.h"
 #include "model/cpu_autocast.h"
+#include "model/dropout.h"
 
 namespace nmt {
 
@@ -86,7 +87,7 @@ std::pair<torch::Tensor, torch::Tensor> RnnImpl::forward_padded(const torch::Ten
   auto x = input;
   std::vector<torch::Tensor> finals;
   for (int64_t layer = 0; layer < options_.layers; ++layer) {
-    if (layer > 0) x = torch::dropout(x, options_.dropout, is_training());
+    if (layer > 0) x = apply_dropout(x, options_.dropout, is_training());
     const auto forward = run_direction(x, layer, /*reverse=*/false);  // [B, T, H]
     finals.push_back(forward.gather(1, last_index).squeeze(1));       // [B, H] at len_b - 1
     if (!options_.bidirectional) {
@@ -131,7 +132,7 @@ std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
     const auto from_input =
         layer == 0
             ? projected
-            : nmt::linear(torch::dropout(out, options_.dropout, is_training()), w.w_ih, w.b_ih);
+            : nmt::linear(apply_dropout(out, options_.dropout, is_training()), w.w_ih, w.b_ih);
     const auto h = state.h[layer];
     auto [next_h, next_c] = cell(from_input, nmt::linear(h, w.w_hh, w.b_hh), h,
                                  lstm_ ? state.c[layer] : torch::Tensor());

@@ -31,7 +31,7 @@ RnnDecoder::RnnDecoder(const DecoderConfig& config, const AttentionConfig& atten
   const int64_t encoder_dim = shape.encoder_dim;
   embedding_ =
       part_embedding(*this, shape.shared_embedding, shape.vocab_size, config.embedding_dim);
-  dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
+  dropout_ = register_module("dropout", Dropout(config.dropout));
   const int64_t extra_input = luong_ ? (input_feeding_ ? config.hidden : 0) : encoder_dim;
   rnn_ = register_module(
       "rnn", Rnn(RnnOptions{config.rnn, config.embedding_dim + extra_input, config.hidden,

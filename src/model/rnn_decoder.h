@@ -7,7 +7,6 @@
 // of the attention registry (attention/registry.h).
 #pragma once
 
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 
 #include <memory>
@@ -15,6 +14,7 @@
 #include "attention/attention.h"
 #include "common/linear.h"
 #include "model/decoder.h"
+#include "model/dropout.h"
 #include "model/rnn.h"
 
 namespace nmt {
@@ -60,7 +60,7 @@ class RnnDecoder : public Decoder {
   bool luong_ = true, input_feeding_ = true;
   int64_t hidden_ = 0;
   torch::nn::Embedding embedding_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  Dropout dropout_{nullptr};
   Rnn rnn_{nullptr};
   std::shared_ptr<Attention> attention_;
   Linear bridge_{nullptr}, attentional_{nullptr}, output_{nullptr};

@@ -26,7 +26,7 @@ TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(int64_t dim, int64_t en
   feed_forward_norm_ = register_module("feed_forward_norm", norm());
   feed_forward_in_ = register_module("feed_forward_in", Linear(dim, ff_size));
   feed_forward_out_ = register_module("feed_forward_out", Linear(ff_size, dim));
-  dropout_ = register_module("dropout", torch::nn::Dropout(dropout));
+  dropout_ = register_module("dropout", Dropout(dropout));
 }
 
 TransformerDecoderLayerImpl::Source TransformerDecoderLayerImpl::read_source(
@@ -57,12 +57,12 @@ TransformerDecoderLayerImpl::Output TransformerDecoderLayerImpl::forward(const t
                torch::arange(before, before + length, positions).unsqueeze(1);  // [T, before+T]
     }
     const auto attended = scaled_dot_product(split_heads(qkv[0], heads_), keys, values, causal,
-                                             dropout_->options.p(), is_training());
+                                             dropout_->p(), is_training());
     return self_out_(merge_heads(attended.context));
   };
   const auto source_attend = [&](const torch::Tensor& input) {
     return scaled_dot_product(split_heads(source_query_(input), heads_), source.keys, source.values,
-                              source.mask, dropout_->options.p(), is_training());
+                              source.mask, dropout_->p(), is_training());
   };
   const auto feed_forward = [&](const torch::Tensor& input) {
     return feed_forward_out_(dropout_(torch::relu(feed_forward_in_(input))));
@@ -96,7 +96,7 @@ TransformerDecoder::TransformerDecoder(const DecoderConfig& config, const Decode
   check_transformer_sizes("decoder", config.embedding_dim, config.hidden, config.heads);
   const bool pre_norm = config.norm == "pre";
   embedding_ = part_embedding(*this, shape.shared_embedding, shape.vocab_size, dim_);
-  dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
+  dropout_ = register_module("dropout", Dropout(config.dropout));
   for (int64_t i = 0; i < config.layers; ++i) {
     layers_.push_back(
         register_module("layer" + std::to_string(i),

@@ -14,7 +14,6 @@
 // Sizes: d = model.decoder.hidden (= embedding_dim), model.decoder.heads, model.decoder.ff_size.
 #pragma once
 
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/normalization.h>
 
@@ -22,6 +21,7 @@
 
 #include "common/linear.h"
 #include "model/decoder.h"
+#include "model/dropout.h"
 
 namespace nmt {
 
@@ -61,7 +61,7 @@ class TransformerDecoderLayerImpl : public torch::nn::Module {
   Linear self_qkv_{nullptr}, self_out_{nullptr};
   Linear source_query_{nullptr}, source_kv_{nullptr}, source_out_{nullptr};
   Linear feed_forward_in_{nullptr}, feed_forward_out_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  Dropout dropout_{nullptr};
 };
 TORCH_MODULE(TransformerDecoderLayer);
 
@@ -89,7 +89,7 @@ class TransformerDecoder : public Decoder {
   int64_t dim_, heads_;
   AttentionView view_;  // resolved: 0 <= layer < layers
   torch::nn::Embedding embedding_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  Dropout dropout_{nullptr};
   std::vector<TransformerDecoderLayer> layers_;
   torch::nn::LayerNorm final_norm_{nullptr};  // pre-norm only
   Linear output_{nullptr};                    // undefined when tied

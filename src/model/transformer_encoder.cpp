@@ -32,7 +32,7 @@ SelfAttentionLayerImpl::SelfAttentionLayerImpl(int64_t dim, int64_t heads, int64
       register_module("feed_forward_norm", torch::nn::LayerNorm(LayerNormOptions({dim})));
   feed_forward_in_ = register_module("feed_forward_in", Linear(dim, ff_size));
   feed_forward_out_ = register_module("feed_forward_out", Linear(ff_size, dim));
-  dropout_ = register_module("dropout", torch::nn::Dropout(dropout));
+  dropout_ = register_module("dropout", Dropout(dropout));
 }
 
 SelfAttentionLayerImpl::Output SelfAttentionLayerImpl::forward(const torch::Tensor& x,
@@ -42,7 +42,7 @@ SelfAttentionLayerImpl::Output SelfAttentionLayerImpl::forward(const torch::Tens
     return scaled_dot_product(split_heads(qkv[0], heads_), split_heads(qkv[1], heads_),
                               split_heads(qkv[2], heads_),
                               mask.view({x.size(0), 1, 1, x.size(1)}),  // keys masked
-                              dropout_->options.p(), is_training());
+                              dropout_->p(), is_training());
   };
   const auto feed_forward = [&](const torch::Tensor& input) {
     return feed_forward_out_(dropout_(torch::relu(feed_forward_in_(input))));
@@ -62,7 +62,7 @@ TransformerEncoder::TransformerEncoder(const EncoderConfig& config, const Encode
   check_transformer_sizes("encoder", config.embedding_dim, config.hidden, config.heads);
   embedding_ =
       part_embedding(*this, shape.shared_embedding, shape.vocab_size, config.embedding_dim);
-  dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
+  dropout_ = register_module("dropout", Dropout(config.dropout));
   for (int64_t i = 0; i < config.layers; ++i) {
     layers_.push_back(register_module(
         "layer" + std::to_string(i), SelfAttentionLayer(config.hidden, config.heads, config.ff_size,

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/types.h>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "common/linear.h"
+#include "model/dropout.h"
 #include "model/encoder.h"
 
 namespace nmt {
@@ -51,7 +51,7 @@ class SelfAttentionLayerImpl : public torch::nn::Module {
   bool pre_norm_;
   torch::nn::LayerNorm attention_norm_{nullptr}, feed_forward_norm_{nullptr};
   Linear qkv_{nullptr}, out_{nullptr}, feed_forward_in_{nullptr}, feed_forward_out_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  Dropout dropout_{nullptr};
 };
 TORCH_MODULE(SelfAttentionLayer);
 
@@ -64,7 +64,7 @@ class TransformerEncoder : public Encoder {
  private:
   int64_t dim_;
   torch::nn::Embedding embedding_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  Dropout dropout_{nullptr};
   std::vector<SelfAttentionLayer> layers_;
   torch::nn::LayerNorm final_norm_{nullptr};  // pre-norm only
 };
