@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/files.h"
 #include "model/architectures.h"
+#include "model/recurrent_cell.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
 
@@ -28,6 +29,9 @@ std::string values_of(const ConfigKey& key) {
   if (key.key == "model.attention.type") return one_of(attention_types());
   if (key.key == "model.attention.normalizer") return one_of(normalizer_names());
   if (key.key == "model.encoder.type") return one_of(encoder_types());
+  if (key.key == "model.encoder.rnn" || key.key == "model.decoder.rnn") {
+    return one_of(recurrent_cell_types());
+  }
   if (key.key == "model.decoder.type") return one_of(decoder_types());
   if (key.key == "train.schedule") return one_of(schedule_names());
   if (key.key == "train.optimizer") return one_of(optimizer_names());

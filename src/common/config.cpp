@@ -22,7 +22,6 @@ namespace {
 using namespace config_field;
 
 constexpr double kInf = HUGE_VAL;
-const std::vector<std::string> kRnnTypes = {"gru", "lstm"};
 // Upper bounds of model sizes: far beyond any real model, far below what cannot be allocated.
 constexpr int64_t kMaxSize = 65536;
 constexpr int64_t kMaxLayers = 64;
@@ -55,7 +54,8 @@ std::vector<Field> schema_of(Config& c) {
       text("model.encoder.type", &e.type,
            "encoder kind (model/architectures.cpp): rnn, or transformer (self-attention, "
            "Vaswani et al. 2017)"),
-      choice("model.encoder.rnn", &e.rnn, kRnnTypes, "rnn: recurrent cell of the encoder"),
+      text("model.encoder.rnn", &e.rnn,
+           "rnn: recurrent cell of the encoder (model/recurrent_cell.cpp): gru or lstm"),
       integer("model.encoder.embedding_dim", &e.embedding_dim, 1, kMaxSize,
               "source embedding size (transformer: equal to hidden)"),
       integer("model.encoder.layers", &e.layers, 1, kMaxLayers, "stacked encoder layers"),
@@ -73,7 +73,8 @@ std::vector<Field> schema_of(Config& c) {
       text("model.decoder.type", &r.type,
            "decoder kind (model/architectures.cpp): rnn (with model.attention), or transformer "
            "(self-attention, Vaswani et al. 2017)"),
-      choice("model.decoder.rnn", &r.rnn, kRnnTypes, "rnn: recurrent cell of the decoder"),
+      text("model.decoder.rnn", &r.rnn,
+           "rnn: recurrent cell of the decoder (model/recurrent_cell.cpp): gru or lstm"),
       integer("model.decoder.embedding_dim", &r.embedding_dim, 1, kMaxSize,
               "target embedding size (transformer: equal to hidden)"),
       integer("model.decoder.layers", &r.layers, 1, kMaxLayers, "stacked decoder layers"),

@@ -20,11 +20,14 @@ class Registry {
     entries_.emplace_back(std::move(name), std::move(entry));
   }
 
-  const Entry& at(const std::string& name) const {
+  const Entry& at(const std::string& name) const { return at(name, key_); }
+
+  /// For a registry that several keys name (e.g. model.encoder.rnn and model.decoder.rnn).
+  const Entry& at(const std::string& name, const std::string& key) const {
     for (const auto& [n, entry] : entries_) {
       if (n == name) return entry;
     }
-    throw ConfigKeyError(key_,
+    throw ConfigKeyError(key,
                          "unknown value '" + name + "' (expected one of: " + joined_names() + ")");
   }
 

@@ -3,6 +3,7 @@
 #include "attention/registry.h"
 #include "common/config.h"
 #include "common/errors.h"
+#include "model/recurrent_cell.h"
 #include "model/seq2seq.h"
 
 namespace nmt {
@@ -29,6 +30,9 @@ void check_model_config(const Config& config) {
       throw ConfigKeyError("model.shared_embeddings",
                            "needs one vocabulary for both languages (data.subwords.joint: true)");
     }
+    // Checked where the encoder or decoder type leaves them unused too.
+    recurrent_cell(config.model.encoder.rnn, "model.encoder.rnn");
+    recurrent_cell(config.model.decoder.rnn, "model.decoder.rnn");
     const int64_t vocab = config.data.subwords.vocab_size;
     Seq2Seq(config.model, vocab, vocab);
   } catch (const ConfigKeyError& e) {

@@ -11,7 +11,8 @@ RnnEncoder::RnnEncoder(const EncoderConfig& config, const EncoderShape& shape) {
   dropout_ = register_module("dropout", Dropout(config.dropout));
   rnn_ = register_module(
       "rnn", Rnn(RnnOptions{config.rnn, config.embedding_dim, config.hidden, config.layers,
-                            config.bidirectional, config.layers > 1 ? config.dropout : 0.0}));
+                            config.bidirectional, config.layers > 1 ? config.dropout : 0.0,
+                            "model.encoder.rnn"}));
 }
 
 int64_t RnnEncoder::output_dim() const {

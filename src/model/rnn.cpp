@@ -13,31 +13,15 @@ RnnState RnnState::index_select(const torch::Tensor& rows) const {
   return {h.index_select(1, rows), c.defined() ? c.index_select(1, rows) : c};
 }
 
-RnnImpl::RnnImpl(const RnnOptions& options) : options_(options) {
-  if (options.cell == "gru") {
-    gru_ =
-        register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(options.input, options.hidden)
-                                                  .num_layers(options.layers)
-                                                  .dropout(options.dropout)
-                                                  .bidirectional(options.bidirectional)
-                                                  .batch_first(true)));
-  } else if (options.cell == "lstm") {
-    lstm_ = register_module("lstm",
-                            torch::nn::LSTM(torch::nn::LSTMOptions(options.input, options.hidden)
-                                                .num_layers(options.layers)
-                                                .dropout(options.dropout)
-                                                .bidirectional(options.bidirectional)
-                                                .batch_first(true)));
-  } else {
-    throw ConfigError("rnn: unknown cell '" + options.cell + "' (expected one of: gru, lstm)");
-  }
+RnnImpl::RnnImpl(const RnnOptions& options)
+    : options_(options), cell_(recurrent_cell(options.cell, options.cell_key)) {
+  weights_ = register_module(options.cell, cell_.make_parameters(options));
 }
 
 // One lookup of a layer's parameters, named as LibTorch's GRU/LSTM name them
 // (e.g. "weight_ih_l0_reverse").
 RnnImpl::LayerWeights RnnImpl::layer_weights(int64_t layer, bool reverse) {
-  torch::nn::Module& cell = gru_ ? static_cast<torch::nn::Module&>(*gru_) : *lstm_;
-  const auto params = cell.named_parameters(/*recurse=*/false);
+  const auto params = weights_->named_parameters(/*recurse=*/false);
   const auto suffix = "_l" + std::to_string(layer) + (reverse ? "_reverse" : "");
   return {params["weight_ih" + suffix], params["weight_hh" + suffix], params["bias_ih" + suffix],
           params["bias_hh" + suffix]};
@@ -47,28 +31,19 @@ RnnImpl::LayerWeights RnnImpl::layer_weights(int64_t layer, bool reverse) {
 torch::Tensor RnnImpl::run_direction(const torch::Tensor& input, int64_t layer, bool reverse) {
   const auto w = layer_weights(layer, reverse);
   if (int8_active()) return run_direction_in_steps(input, w);
-  const auto zeros = torch::zeros({1, input.size(0), options_.hidden}, input.options());
-  const std::vector<torch::Tensor> params = {w.w_ih, w.w_hh, w.b_ih, w.b_hh};
-  const bool train = is_training();
-  if (gru_) {
-    return std::get<0>(torch::gru(input, zeros, params, /*has_biases=*/true, /*num_layers=*/1,
-                                  /*dropout=*/0.0, train, /*bidirectional=*/false,
-                                  /*batch_first=*/true));
-  }
-  return std::get<0>(
-      torch::lstm(input, {zeros, zeros}, params, /*has_biases=*/true, 1, 0.0, train, false, true));
+  return cell_.run_fused(input, {w.w_ih, w.w_hh, w.b_ih, w.b_hh}, is_training());
 }
 
-// run_direction() with LibTorch's fused RNN replaced by nmt::linear and cell(), so that int8
-// covers the encoder: the input projection of all positions in one matmul, then one matmul
-// of the state per position.
+// run_direction() with LibTorch's fused RNN replaced by nmt::linear and the cell's update, so that
+// int8 covers the encoder: the input projection of all positions in one matmul, then one matmul of
+// the state per position.
 torch::Tensor RnnImpl::run_direction_in_steps(const torch::Tensor& input, const LayerWeights& w) {
   const auto projected = nmt::linear(input, w.w_ih, w.b_ih);  // [B, T, G * H]
   auto h = torch::zeros({input.size(0), options_.hidden}, input.options());
-  auto c = lstm_ ? h : torch::Tensor();
+  auto c = cell_.has_memory() ? h : torch::Tensor();
   std::vector<torch::Tensor> outputs;
   for (int64_t t = 0; t < input.size(1); ++t) {
-    std::tie(h, c) = cell(projected.select(1, t), nmt::linear(h, w.w_hh, w.b_hh), h, c);
+    std::tie(h, c) = cell_.update(projected.select(1, t), nmt::linear(h, w.w_hh, w.b_hh), h, c);
     outputs.push_back(h);
   }
   return torch::stack(outputs, /*dim=*/1);  // [B, T, H]
@@ -107,22 +82,6 @@ torch::Tensor RnnImpl::project_input(const torch::Tensor& x, int64_t first) {
   return first == 0 ? nmt::linear(x, part, w.b_ih) : nmt::linear(x, part);
 }
 
-std::pair<torch::Tensor, torch::Tensor> RnnImpl::cell(const torch::Tensor& from_input,
-                                                      const torch::Tensor& from_state,
-                                                      const torch::Tensor& h,
-                                                      const torch::Tensor& c) const {
-  if (gru_) {  // gates r, z, n as in LibTorch's GRU
-    const auto i = from_input.chunk(3, 1), s = from_state.chunk(3, 1);
-    const auto reset = torch::sigmoid(i[0] + s[0]), update = torch::sigmoid(i[1] + s[1]);
-    const auto candidate = torch::tanh(i[2] + reset * s[2]);
-    return {candidate + update * (h - candidate), c};  // (1 - z) n + z h
-  }
-  // gates i, f, g, o as in LibTorch's LSTM
-  const auto g = (from_input + from_state).chunk(4, 1);
-  const auto next_c = torch::sigmoid(g[1]) * c + torch::sigmoid(g[0]) * torch::tanh(g[2]);
-  return {torch::sigmoid(g[3]) * torch::tanh(next_c), next_c};
-}
-
 std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
                                                  const RnnState& state) {
   std::vector<torch::Tensor> hs, cs;
@@ -134,11 +93,11 @@ std::pair<torch::Tensor, RnnState> RnnImpl::step(const torch::Tensor& projected,
             ? projected
             : nmt::linear(apply_dropout(out, options_.dropout, is_training()), w.w_ih, w.b_ih);
     const auto h = state.h[layer];
-    auto [next_h, next_c] = cell(from_input, nmt::linear(h, w.w_hh, w.b_hh), h,
-                                 lstm_ ? state.c[layer] : torch::Tensor());
+    auto [next_h, next_c] = cell_.update(from_input, nmt::linear(h, w.w_hh, w.b_hh), h,
+                                         cell_.has_memory() ? state.c[layer] : torch::Tensor());
     out = next_h;
     hs.push_back(next_h);
-    if (lstm_) cs.push_back(next_c);
+    if (cell_.has_memory()) cs.push_back(next_c);
   }
   return {out, {torch::stack(hs), cs.empty() ? torch::Tensor() : torch::stack(cs)}};
 }

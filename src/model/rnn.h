@@ -1,15 +1,16 @@
-// A stacked, optionally bidirectional GRU or LSTM behind one interface, so encoder and
-// decoder code does not branch on the cell type. The encoder runs whole padded sequences
-// (forward_padded); the decoder runs one step at a time (step), with the first layer's input
-// projection computed by the caller (project_input), so that the part of it that does not
-// depend on the recurrence (the target embeddings) is one matmul for all steps.
+// A stacked, optionally bidirectional RNN of any registered cell (model/recurrent_cell.h: GRU,
+// LSTM), so encoder and decoder code does not branch on the cell type. The encoder runs whole
+// padded sequences (forward_padded); the decoder runs one step at a time (step), with the first
+// layer's input projection computed by the caller (project_input), so that the part of it that does
+// not depend on the recurrence (the target embeddings) is one matmul for all steps.
 #pragma once
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/rnn.h>
 #include <torch/types.h>
 
 #include <string>
+
+#include "model/recurrent_cell.h"
 
 namespace nmt {
 
@@ -21,10 +22,11 @@ struct RnnState {
 };
 
 struct RnnOptions {
-  std::string cell = "gru";  // gru | lstm
+  std::string cell = "gru";  // a name in recurrent_cell_types()
   int64_t input = 0, hidden = 0, layers = 1;
   bool bidirectional = false;
-  double dropout = 0;  // between layers
+  double dropout = 0;                          // between layers
+  std::string cell_key = "model.encoder.rnn";  // the config key `cell` came from, for errors
 };
 
 class RnnImpl : public torch::nn::Module {
@@ -46,11 +48,12 @@ class RnnImpl : public torch::nn::Module {
   torch::Tensor project_input(const torch::Tensor& x, int64_t first = 0);
 
   /// One step of every layer (unidirectional only) from the first layer's projected input
-  /// [B, G * H] (G = 3 for GRU, 4 for LSTM) and `state`: the top layer's output [B, H] and the
+  /// [B, G * H] (G = cell().gates()) and `state`: the top layer's output [B, H] and the
   /// new state.
   std::pair<torch::Tensor, RnnState> step(const torch::Tensor& projected, const RnnState& state);
 
   const RnnOptions& options() const { return options_; }
+  const RecurrentCell& cell() const { return cell_; }
 
  private:
   struct LayerWeights {
@@ -59,15 +62,10 @@ class RnnImpl : public torch::nn::Module {
   LayerWeights layer_weights(int64_t layer, bool reverse = false);
   torch::Tensor run_direction(const torch::Tensor& input, int64_t layer, bool reverse);
   torch::Tensor run_direction_in_steps(const torch::Tensor& input, const LayerWeights& w);
-  /// The cell's new (h, c) from its gates' input and state projections (c: LSTM only).
-  std::pair<torch::Tensor, torch::Tensor> cell(const torch::Tensor& from_input,
-                                               const torch::Tensor& from_state,
-                                               const torch::Tensor& h,
-                                               const torch::Tensor& c) const;
 
   RnnOptions options_;
-  torch::nn::GRU gru_{nullptr};  // holds the parameters, named as LibTorch's GRU/LSTM name them
-  torch::nn::LSTM lstm_{nullptr};
+  const RecurrentCell& cell_;
+  std::shared_ptr<torch::nn::Module> weights_;  // registered under the cell's name
 };
 TORCH_MODULE(Rnn);
 

@@ -34,8 +34,9 @@ RnnDecoder::RnnDecoder(const DecoderConfig& config, const AttentionConfig& atten
   dropout_ = register_module("dropout", Dropout(config.dropout));
   const int64_t extra_input = luong_ ? (input_feeding_ ? config.hidden : 0) : encoder_dim;
   rnn_ = register_module(
-      "rnn", Rnn(RnnOptions{config.rnn, config.embedding_dim + extra_input, config.hidden,
-                            config.layers, false, config.layers > 1 ? config.dropout : 0.0}));
+      "rnn",
+      Rnn(RnnOptions{config.rnn, config.embedding_dim + extra_input, config.hidden, config.layers,
+                     false, config.layers > 1 ? config.dropout : 0.0, "model.decoder.rnn"}));
   attention_ =
       register_module("attention", make_attention(attention, {config.hidden, encoder_dim}));
   if (config.init == "bridge") {
@@ -57,8 +58,8 @@ RnnDecoderState RnnDecoder::initial_state(const EncoderOutput& encoded) {
     h = torch::zeros({layers, batch, hidden_}, encoded.states.options());
   }
   RnnDecoderState state;
-  // An LSTM's cell starts from the same bridge as its hidden state (as in Joey NMT).
-  state.rnn = {h, rnn_->options().cell == "lstm" ? h : torch::Tensor()};
+  // An LSTM's memory starts from the same bridge as its hidden state (as in Joey NMT).
+  state.rnn = {h, rnn_->cell().has_memory() ? h : torch::Tensor()};
   if (input_feeding_) state.feed = torch::zeros({batch, hidden_}, encoded.states.options());
   state.memory = attention_->prepare(encoded.states, encoded.mask);
   return state;

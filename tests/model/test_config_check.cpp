@@ -56,7 +56,7 @@ TEST_CASE("config check: sizes that do not fit together name the file and line",
                "needs model.decoder.embedding_dim (256) equal to model.decoder.hidden (96)"));
 }
 
-TEST_CASE("config check: the encoder and decoder types, their sizes, shared embeddings",
+TEST_CASE("config check: the encoder, decoder and cell types, their sizes, shared embeddings",
           "[config][config_check]") {
   CHECK(error_of(kConfig, {"model.decoder.type=transfomer"}) ==
         "--set model.decoder.type=transfomer: model.decoder.type: unknown value 'transfomer' "
@@ -64,6 +64,14 @@ TEST_CASE("config check: the encoder and decoder types, their sizes, shared embe
   CHECK(error_of(kConfig, {"model.encoder.type=cnn"}) ==
         "--set model.encoder.type=cnn: model.encoder.type: unknown value 'cnn' (expected one of: "
         "rnn, transformer)");
+  CHECK(error_of(kConfig, {"model.decoder.rnn=rnn_tanh"}) ==
+        "--set model.decoder.rnn=rnn_tanh: model.decoder.rnn: unknown value 'rnn_tanh' (expected "
+        "one of: gru, lstm)");
+  // Checked even where the Transformer encoder leaves the key unused.
+  CHECK(error_of(kConfig, {"model.encoder.type=transformer", "model.encoder.embedding_dim=64",
+                           "model.encoder.rnn=GRU"}) ==
+        "--set model.encoder.rnn=GRU: model.encoder.rnn: unknown value 'GRU' (expected one of: "
+        "gru, lstm)");
   CHECK(error_of(kConfig, {"model.decoder.type=transformer"}) ==
         "x.yaml:6: model.decoder.embedding_dim: the transformer decoder needs it equal to "
         "model.decoder.hidden (256 vs 96)");

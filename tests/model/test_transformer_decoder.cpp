@@ -152,7 +152,7 @@ TEST_CASE("transformer decoder: sizes that do not fit name the key",
                       Catch::Contains("model.decoder.embedding_dim: the transformer decoder"));
 }
 
-TEST_CASE("registries: an unknown encoder or decoder type is one line listing the known ones",
+TEST_CASE("registries: an unknown encoder, decoder or cell type is one line listing the known ones",
           "[model][registry]") {
   auto config = nmt::test::tiny_model_config("gru", 1, "luong", "mlp");
   config.decoder.type = "lstm";
@@ -164,4 +164,12 @@ TEST_CASE("registries: an unknown encoder or decoder type is one line listing th
   REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15),
                       "model.encoder.type: unknown value 'cnn' (expected one of: rnn, "
                       "transformer)");
+  config.encoder.type = "rnn";
+  config.encoder.rnn = "elman";
+  REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15),
+                      "model.encoder.rnn: unknown value 'elman' (expected one of: gru, lstm)");
+  config.encoder.rnn = "gru";
+  config.decoder.rnn = "LSTM";
+  REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15),
+                      "model.decoder.rnn: unknown value 'LSTM' (expected one of: gru, lstm)");
 }
