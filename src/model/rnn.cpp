@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include "common/errors.h"
 #include "common/int8_matmuls.h"
 #include "model/cpu_autocast.h"
 #include "model/dropout.h"
