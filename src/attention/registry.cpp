@@ -68,7 +68,7 @@ const Registry<AttentionEntry>& attention_registry() {
                    [](C c, S s) {
                      return std::make_shared<HardAttention>(make_scorer(c, s), c.baseline_decay,
                                                             c.entropy_weight,
-                                                            c.inference == "expected");
+                                                            c.inference == HardInference::expected);
                    }});
     r.add("coverage",
           {{"normalizer"}, [](C, S s) { return std::make_shared<CoverageAttention>(s); }});

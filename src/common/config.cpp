@@ -44,7 +44,7 @@ std::vector<Field> schema_of(Config& c) {
       text("data.trg", &d.trg, "target language suffix, e.g. de", true),
       integer("data.max_len", &d.max_len, 1, 10000,
               "training pairs with more subwords are dropped"),
-      choice("data.subwords.type", &d.subwords.type, {"unigram", "bpe"}, "SentencePiece model"),
+      choice("data.subwords.type", &d.subwords.type, "SentencePiece model"),
       integer("data.subwords.vocab_size", &d.subwords.vocab_size, 8, 1000000,
               "subword vocabulary size"),
       flag("data.subwords.joint", &d.subwords.joint, "one subword model for both languages"),
@@ -65,7 +65,7 @@ std::vector<Field> schema_of(Config& c) {
       integer("model.encoder.heads", &e.heads, 1, 1024, "transformer: self-attention heads"),
       integer("model.encoder.ff_size", &e.ff_size, 1, kMaxSize,
               "transformer: feed-forward inner size"),
-      choice("model.encoder.norm", &e.norm, {"pre", "post"},
+      choice("model.encoder.norm", &e.norm,
              "transformer: layer normalisation before each sublayer, or after its residual sum"),
       real("model.encoder.dropout", &e.dropout, {0, 1, false, true},
            "dropout on embeddings and between layers"),
@@ -84,13 +84,13 @@ std::vector<Field> schema_of(Config& c) {
               "transformer: heads of the self- and source attention"),
       integer("model.decoder.ff_size", &r.ff_size, 1, kMaxSize,
               "transformer: feed-forward inner size"),
-      choice("model.decoder.norm", &r.norm, {"pre", "post"},
+      choice("model.decoder.norm", &r.norm,
              "transformer: layer normalisation before each sublayer, or after its residual sum"),
-      choice("model.decoder.style", &r.style, {"bahdanau", "luong"},
+      choice("model.decoder.style", &r.style,
              "rnn: bahdanau: query = previous state; luong: query = new state"),
       flag("model.decoder.input_feeding", &r.input_feeding,
            "rnn, luong: feed the attentional vector to the next step"),
-      choice("model.decoder.init", &r.init, {"bridge", "zeros"},
+      choice("model.decoder.init", &r.init,
              "rnn: initial decoder state: learned bridge from the encoder, or zeros"),
       flag("model.decoder.tied_embeddings", &r.tied_embeddings,
            "share target embeddings with the output projection"),
@@ -114,7 +114,7 @@ std::vector<Field> schema_of(Config& c) {
            "hard: decay of the REINFORCE moving-average baseline"),
       real("model.attention.entropy_weight", &a.entropy_weight, {0, kInf},
            "hard: weight of the entropy bonus"),
-      choice("model.attention.inference", &a.inference, {"argmax", "expected"},
+      choice("model.attention.inference", &a.inference,
              "hard: context at inference: the argmax position's state, or the soft context"),
       text("model.attention.normalizer", &a.normalizer,
            "how scores become weights, for every type: softmax, sparsemax (Martins & Astudillo "
@@ -176,7 +176,7 @@ std::vector<Field> schema_of(Config& c) {
            "decay of an exponential moving average of the weights, updated after every update "
            "(Marian's exponential smoothing; a half-life of h updates is 0.5^(1/h)): validation "
            "scores it and best.ckpt holds it (0: none)"),
-      choice("train.valid_metric", &t.valid_metric, {"bleu", "chrf", "loss", "ppl"},
+      choice("train.valid_metric", &t.valid_metric,
              "dev metric that picks the best checkpoint and drives plateau and patience"),
       integer("train.patience", &t.patience, 0,
               "stop after this many validations without improvement (0: never)"),
@@ -318,6 +318,32 @@ std::vector<Field> fields_except(Config& config, const std::set<std::string>& om
 }
 
 }  // namespace
+
+// Each in its enum's order (config.h).
+const std::vector<std::string>& choice_names(SubwordType) {
+  static const std::vector<std::string> names{"unigram", "bpe"};
+  return names;
+}
+const std::vector<std::string>& choice_names(LayerNorm) {
+  static const std::vector<std::string> names{"pre", "post"};
+  return names;
+}
+const std::vector<std::string>& choice_names(DecoderStyle) {
+  static const std::vector<std::string> names{"bahdanau", "luong"};
+  return names;
+}
+const std::vector<std::string>& choice_names(DecoderInit) {
+  static const std::vector<std::string> names{"bridge", "zeros"};
+  return names;
+}
+const std::vector<std::string>& choice_names(HardInference) {
+  static const std::vector<std::string> names{"argmax", "expected"};
+  return names;
+}
+const std::vector<std::string>& choice_names(ValidMetric) {
+  static const std::vector<std::string> names{"bleu", "chrf", "loss", "ppl"};
+  return names;
+}
 
 Config parse_config(const std::string& yaml_text, const std::string& name,
                     const std::vector<std::string>& overrides) {

@@ -11,8 +11,30 @@
 
 namespace nmt {
 
+// The config's named choices that are not registries of modules. Each is read into its enum
+// once, at load (config.cpp), so no code compares names; choice_names gives an enum's names in
+// its order (choice_name one value's), for messages, logs and the YAML config_to_yaml writes.
+enum class SubwordType { unigram, bpe };
+enum class LayerNorm { pre, post };  // before each sublayer, or after its residual sum
+enum class DecoderStyle { bahdanau, luong };
+enum class DecoderInit { bridge, zeros };
+enum class HardInference { argmax, expected };
+enum class ValidMetric { bleu, chrf, loss, ppl };
+
+const std::vector<std::string>& choice_names(SubwordType);
+const std::vector<std::string>& choice_names(LayerNorm);
+const std::vector<std::string>& choice_names(DecoderStyle);
+const std::vector<std::string>& choice_names(DecoderInit);
+const std::vector<std::string>& choice_names(HardInference);
+const std::vector<std::string>& choice_names(ValidMetric);
+
+template <typename Choice>
+const std::string& choice_name(Choice value) {
+  return choice_names(value).at(static_cast<size_t>(value));
+}
+
 struct SubwordConfig {
-  std::string type = "unigram";  // unigram | bpe
+  SubwordType type = SubwordType::unigram;
   int64_t vocab_size = 8000;
   bool joint = true;  // one model for both languages
   double character_coverage = 1.0;
@@ -33,9 +55,9 @@ struct EncoderConfig {
   int64_t hidden = 256;  // per direction
   bool bidirectional = true;
   double dropout = 0.2;
-  int64_t heads = 4;         // transformer: self-attention heads
-  int64_t ff_size = 1024;    // transformer: feed-forward inner size
-  std::string norm = "pre";  // transformer: pre | post (layer norm before/after sublayers)
+  int64_t heads = 4;                // transformer: self-attention heads
+  int64_t ff_size = 1024;           // transformer: feed-forward inner size
+  LayerNorm norm = LayerNorm::pre;  // transformer
 };
 
 struct DecoderConfig {
@@ -44,26 +66,26 @@ struct DecoderConfig {
   int64_t embedding_dim = 256;
   int64_t layers = 1;
   int64_t hidden = 512;
-  std::string style = "luong";  // bahdanau | luong
+  DecoderStyle style = DecoderStyle::luong;
   bool input_feeding = true;
-  std::string init = "bridge";  // bridge | zeros
+  DecoderInit init = DecoderInit::bridge;
   bool tied_embeddings = false;
   double dropout = 0.2;
-  int64_t heads = 4;         // transformer
-  int64_t ff_size = 1024;    // transformer
-  std::string norm = "pre";  // transformer: pre | post
+  int64_t heads = 4;                // transformer
+  int64_t ff_size = 1024;           // transformer
+  LayerNorm norm = LayerNorm::pre;  // transformer
 };
 
 struct AttentionConfig {
   std::string type = "mlp";
-  int64_t heads = 1;                   // multi_head
-  double temperature = 0.1;            // cosine: softmax(cos / temperature)
-  bool learn_temperature = true;       // cosine
-  std::string score = "mlp";           // local_m, local_p, hard: the global type that scores
-  int64_t window = 10;                 // local_m, local_p: D, the window is [p_t - D, p_t + D]
-  double baseline_decay = 0.9;         // hard: REINFORCE moving-average baseline
-  double entropy_weight = 0.01;        // hard: weight of the entropy bonus
-  std::string inference = "argmax";    // hard: argmax | expected (soft context)
+  int64_t heads = 1;              // multi_head
+  double temperature = 0.1;       // cosine: softmax(cos / temperature)
+  bool learn_temperature = true;  // cosine
+  std::string score = "mlp";      // local_m, local_p, hard: the global type that scores
+  int64_t window = 10;            // local_m, local_p: D, the window is [p_t - D, p_t + D]
+  double baseline_decay = 0.9;    // hard: REINFORCE moving-average baseline
+  double entropy_weight = 0.01;   // hard: weight of the entropy bonus
+  HardInference inference = HardInference::argmax;  // hard: the argmax state or soft context
   std::string normalizer = "softmax";  // softmax | sparsemax | entmax15 (attention/normalizer.h)
   int64_t positions = 128;             // location: source positions with a score of their own
 };
@@ -93,17 +115,17 @@ struct TrainConfig {
   double min_lr = 1e-6;         // plateau: lower bound
   int64_t warmup_steps = 1000;  // warmup_rsqrt: linear warm-up, then lr * sqrt(warmup/step)
   double label_smoothing = 0.1;
-  std::string precision = "fp32";     // fp32 | bf16 | auto (common/precision.h)
-  std::string workers = "auto";       // auto | N: local worker processes of `nmt train`
-  double coverage_loss = 0;           // weight of the coverage loss (See et al. 2017, eq. 12)
-  double clip_grad_norm = 1.0;        // 0: no clipping
-  double ema = 0;                     // decay of the parameters' moving average; 0: none
-  int64_t accumulate = 1;             // batches per update
-  std::string valid_metric = "bleu";  // bleu | chrf | loss | ppl: picks the best checkpoint
-  int64_t patience = 0;               // stop after this many validations without improvement
-  int64_t keep_last = 3;              // step checkpoints kept besides the best
-  int64_t log_every = 50;             // steps between progress log lines
-  int64_t valid_batch_size = 64;      // sentences per batch when decoding dev
+  std::string precision = "fp32";  // fp32 | bf16 | auto (common/precision.h)
+  std::string workers = "auto";    // auto | N: local worker processes of `nmt train`
+  double coverage_loss = 0;        // weight of the coverage loss (See et al. 2017, eq. 12)
+  double clip_grad_norm = 1.0;     // 0: no clipping
+  double ema = 0;                  // decay of the parameters' moving average; 0: none
+  int64_t accumulate = 1;          // batches per update
+  ValidMetric valid_metric = ValidMetric::bleu;  // picks the best checkpoint
+  int64_t patience = 0;           // stop after this many validations without improvement
+  int64_t keep_last = 3;          // step checkpoints kept besides the best
+  int64_t log_every = 50;         // steps between progress log lines
+  int64_t valid_batch_size = 64;  // sentences per batch when decoding dev
 };
 
 struct Config {

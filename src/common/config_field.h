@@ -4,11 +4,15 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "common/config.h"
 
 namespace nmt::config_field {
 
@@ -35,6 +39,21 @@ struct Range {
 Field text(std::string key, std::string* field, std::string meaning, bool required = false);
 Field choice(std::string key, std::string* field, std::vector<std::string> options,
              std::string meaning);
+/// One of the names of an enum choice (choice_names in config.h), kept as the enum.
+template <typename Choice>
+Field choice(std::string key, Choice* field, std::string meaning) {
+  const auto* names = &choice_names(Choice{});
+  auto name = std::make_shared<std::string>();
+  Field f = choice(std::move(key), name.get(), *names, std::move(meaning));
+  f.assign = [parse = f.assign, name, names, field](const YAML::Node& node,
+                                                    const std::string& where) {
+    parse(node, where);
+    const auto at = std::find(names->begin(), names->end(), *name) - names->begin();
+    *field = static_cast<Choice>(at);
+  };
+  f.show = [field] { return choice_name(*field); };
+  return f;
+}
 /// An integer >= min (a count, e.g. steps), or in [min, max] (a size that must be allocated).
 Field integer(std::string key, int64_t* field, int64_t min, std::string meaning);
 Field integer(std::string key, int64_t* field, int64_t min, int64_t max, std::string meaning);

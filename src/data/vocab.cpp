@@ -61,7 +61,7 @@ void train_subword_model(const std::vector<const std::vector<std::string>*>& sen
                          const DataConfig& data, const std::string& model_file) {
   const std::string vocab_size = std::to_string(data.subwords.vocab_size);
   const std::unordered_map<std::string, std::string> options = {
-      {"model_type", data.subwords.type},
+      {"model_type", choice_name(data.subwords.type)},
       {"vocab_size", vocab_size},
       {"character_coverage", std::to_string(data.subwords.character_coverage)},
       {"unk_id", std::to_string(kUnkId)},
@@ -131,8 +131,8 @@ Vocabs prepare_vocabs(const DataConfig& data, const std::string& model_dir,
     if (std::filesystem::exists(files[i])) {
       spdlog::info("[data] reusing subword model {}", files[i]);
     } else {
-      spdlog::info("[data] training {} subword model ({} pieces) into {}", data.subwords.type,
-                   data.subwords.vocab_size, files[i]);
+      spdlog::info("[data] training {} subword model ({} pieces) into {}",
+                   choice_name(data.subwords.type), data.subwords.vocab_size, files[i]);
       train_subword_model(inputs[i], data, files[i]);
     }
     auto vocab = std::make_shared<Vocab>(files[i]);

@@ -19,8 +19,8 @@ void RnnDecoderState::reorder(const torch::Tensor& rows, bool sources) {
 
 RnnDecoder::RnnDecoder(const DecoderConfig& config, const AttentionConfig& attention,
                        const DecoderShape& shape)
-    : luong_(config.style == "luong"),
-      input_feeding_(config.style == "luong" && config.input_feeding),
+    : luong_(config.style == DecoderStyle::luong),
+      input_feeding_(config.style == DecoderStyle::luong && config.input_feeding),
       hidden_(config.hidden) {
   if (config.tied_embeddings && config.embedding_dim != config.hidden) {
     throw ConfigKeyError("model.decoder.tied_embeddings", "needs model.decoder.embedding_dim (" +
@@ -39,7 +39,7 @@ RnnDecoder::RnnDecoder(const DecoderConfig& config, const AttentionConfig& atten
                      false, config.layers > 1 ? config.dropout : 0.0, "model.decoder.rnn"}));
   attention_ =
       register_module("attention", make_attention(attention, {config.hidden, encoder_dim}));
-  if (config.init == "bridge") {
+  if (config.init == DecoderInit::bridge) {
     bridge_ = register_module("bridge", Linear(encoder_dim, config.hidden));
   }
   attentional_ =

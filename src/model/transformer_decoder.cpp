@@ -94,7 +94,7 @@ void TransformerDecoderState::reorder(const torch::Tensor& rows, bool sources_to
 TransformerDecoder::TransformerDecoder(const DecoderConfig& config, const DecoderShape& shape)
     : dim_(config.hidden), heads_(config.heads) {
   check_transformer_sizes("decoder", config.embedding_dim, config.hidden, config.heads);
-  const bool pre_norm = config.norm == "pre";
+  const bool pre_norm = config.norm == LayerNorm::pre;
   embedding_ = part_embedding(*this, shape.shared_embedding, shape.vocab_size, dim_);
   dropout_ = register_module("dropout", Dropout(config.dropout));
   for (int64_t i = 0; i < config.layers; ++i) {

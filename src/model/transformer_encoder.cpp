@@ -64,11 +64,12 @@ TransformerEncoder::TransformerEncoder(const EncoderConfig& config, const Encode
       part_embedding(*this, shape.shared_embedding, shape.vocab_size, config.embedding_dim);
   dropout_ = register_module("dropout", Dropout(config.dropout));
   for (int64_t i = 0; i < config.layers; ++i) {
-    layers_.push_back(register_module(
-        "layer" + std::to_string(i), SelfAttentionLayer(config.hidden, config.heads, config.ff_size,
-                                                        config.dropout, config.norm == "pre")));
+    layers_.push_back(
+        register_module("layer" + std::to_string(i),
+                        SelfAttentionLayer(config.hidden, config.heads, config.ff_size,
+                                           config.dropout, config.norm == LayerNorm::pre)));
   }
-  if (config.norm == "pre") {
+  if (config.norm == LayerNorm::pre) {
     final_norm_ =
         register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim_})));
   }

@@ -319,7 +319,7 @@ void Trainer::validate_and_keep() {
   save_step_checkpoint();
   if (!reporter_) return;
   reporter_->validated({progress_.step, progress_.epoch + 1, result.loss, result.perplexity,
-                        result.bleu, result.chrf, elapsed(), train_.valid_metric,
+                        result.bleu, result.chrf, elapsed(), choice_name(train_.valid_metric),
                         progress_.best_metric, progress_.best_step});
 }
 

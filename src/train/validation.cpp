@@ -57,15 +57,22 @@ std::vector<std::string> translate_dev(Seq2SeqImpl& model, const PreparedData& d
 
 }  // namespace
 
-double ValidationResult::value(const std::string& metric) const {
-  if (metric == "bleu") return bleu;
-  if (metric == "chrf") return chrf;
-  if (metric == "ppl") return perplexity;
+double ValidationResult::value(ValidMetric metric) const {
+  switch (metric) {
+    case ValidMetric::bleu:
+      return bleu;
+    case ValidMetric::chrf:
+      return chrf;
+    case ValidMetric::ppl:
+      return perplexity;
+    case ValidMetric::loss:
+      return loss;
+  }
   return loss;
 }
 
-bool ValidationResult::higher_is_better(const std::string& metric) {
-  return metric == "bleu" || metric == "chrf";
+bool ValidationResult::higher_is_better(ValidMetric metric) {
+  return metric == ValidMetric::bleu || metric == ValidMetric::chrf;
 }
 
 ValidationResult validate(Seq2SeqImpl& model, const PreparedData& data, const TrainConfig& config) {

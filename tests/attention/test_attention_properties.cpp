@@ -25,7 +25,7 @@ std::shared_ptr<nmt::Attention> make_double(const std::string& type, nmt::Attent
   config.heads = 2;
   config.temperature = 0.5;
   config.learn_temperature = true;
-  config.inference = "expected";
+  config.inference = nmt::HardInference::expected;
   auto attention = nmt::make_attention(config, shape);
   attention->to(torch::kDouble);
   attention->eval();

@@ -12,7 +12,7 @@ using nmt::test::require_close;
 
 namespace {
 
-std::shared_ptr<nmt::Attention> make_hard(const std::string& inference = "argmax",
+std::shared_ptr<nmt::Attention> make_hard(nmt::HardInference inference = nmt::HardInference::argmax,
                                           double entropy_weight = 0.0) {
   nmt::AttentionConfig config;
   config.type = "hard";
@@ -116,7 +116,7 @@ TEST_CASE("hard attention: the baseline is a moving average of the mean reward",
 }
 
 TEST_CASE("hard attention: the entropy bonus pushes towards higher entropy", "[attention][hard]") {
-  const auto attention = make_hard("argmax", /*entropy_weight=*/1.0);
+  const auto attention = make_hard(nmt::HardInference::argmax, /*entropy_weight=*/1.0);
   attention->train();
   const Toy toy;
   auto z = toy.z.clone().requires_grad_();
@@ -133,7 +133,7 @@ TEST_CASE("hard attention: at inference the context is the argmax position's sta
           "[attention][hard]") {
   const Toy toy;
   const auto mask = torch::ones({1, 5}, torch::kBool);
-  const auto argmax = make_hard("argmax");
+  const auto argmax = make_hard(nmt::HardInference::argmax);
   argmax->eval();
   const auto r = nmt::test::attend(*argmax, toy.z, toy.h, mask);
   const int64_t best = toy.soft().argmax().item<int64_t>();
@@ -143,7 +143,7 @@ TEST_CASE("hard attention: at inference the context is the argmax position's sta
   REQUIRE_FALSE(r.sample_log_prob.defined());
   REQUIRE_FALSE(argmax->policy_loss(samples_of(r), torch::zeros({1, 1}), mask).loss.defined());
 
-  const auto expected = make_hard("expected");
+  const auto expected = make_hard(nmt::HardInference::expected);
   expected->eval();
   const auto soft = nmt::test::attend(*expected, toy.z, toy.h, mask);
   require_close(soft.weights[0], toy.soft(), 1e-12);

@@ -1,5 +1,6 @@
 // Config loading: typed values, defaults, and an error with file:line and key path for every
 // kind of mistake.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "common/config.h"
@@ -137,7 +138,7 @@ TEST_CASE("config: --set overrides any key with the same checks", "[config]") {
         kValid, "x.yaml",
         {"train.lr=0.002", "model.decoder.style=bahdanau", "model.attention.temperature=0.5"});
     CHECK(c.train.lr == Approx(0.002));
-    CHECK(c.model.decoder.style == "bahdanau");
+    CHECK(c.model.decoder.style == nmt::DecoderStyle::bahdanau);
     CHECK(c.model.attention.temperature == Approx(0.5));
   }
   SECTION("the attention parameter check sees the overridden type") {
@@ -177,6 +178,37 @@ TEST_CASE("config: the resolved YAML loads back to the same values", "[config]")
   CHECK(back.train.lr == 0.0021);
   CHECK(back.data.dev == "corpus/dev");
   CHECK(back.data.test.empty());
+}
+
+TEST_CASE("config: a named choice loads as its enum and is written as its name", "[config]") {
+  // A hard-attention model, so that model.attention.inference is one of its parameters.
+  const std::string yaml =
+      "model_dir: runs/x\ndata: {train: t, src: en, trg: de}\nmodel: {attention: {type: hard}}\n";
+  const auto c = nmt::parse_config(
+      yaml, "x.yaml",
+      {"data.subwords.type=bpe", "model.encoder.norm=post", "model.decoder.norm=post",
+       "model.decoder.style=bahdanau", "model.decoder.init=zeros",
+       "model.attention.inference=expected", "train.valid_metric=ppl"});
+  CHECK(c.data.subwords.type == nmt::SubwordType::bpe);
+  CHECK(c.model.encoder.norm == nmt::LayerNorm::post);
+  CHECK(c.model.decoder.norm == nmt::LayerNorm::post);
+  CHECK(c.model.decoder.style == nmt::DecoderStyle::bahdanau);
+  CHECK(c.model.decoder.init == nmt::DecoderInit::zeros);
+  CHECK(c.model.attention.inference == nmt::HardInference::expected);
+  CHECK(c.train.valid_metric == nmt::ValidMetric::ppl);
+  const auto lines = nmt::config_to_lines(c, {});
+  for (const auto* line : {"data.subwords.type = bpe", "model.encoder.norm = post",
+                           "model.decoder.style = bahdanau", "model.decoder.init = zeros",
+                           "model.attention.inference = expected", "train.valid_metric = ppl"}) {
+    CHECK(std::find(lines.begin(), lines.end(), line) != lines.end());
+  }
+  const auto back = nmt::parse_config(nmt::config_to_yaml(c, {}), "resolved.yaml");
+  CHECK(nmt::config_to_lines(back, {}) == lines);
+  // Every name of an enum maps back to its own value.
+  for (const auto& name : nmt::choice_names(nmt::ValidMetric{})) {
+    const auto metric = nmt::parse_config(yaml, "x.yaml", {"train.valid_metric=" + name});
+    CHECK(nmt::choice_name(metric.train.valid_metric) == name);
+  }
 }
 
 TEST_CASE("config: load_config reads a file and names it in errors", "[config]") {

@@ -47,7 +47,7 @@ TEST_CASE("vocab: a trained model round-trips text and has fixed special ids", "
   nmt::ParallelCorpus corpus;
   corpus.src = make_sentences(300, 1);
   corpus.trg = make_sentences(300, 2);
-  const auto type = GENERATE(as<std::string>{}, "unigram", "bpe");
+  const auto type = GENERATE(nmt::SubwordType::unigram, nmt::SubwordType::bpe);
   auto data = small_data_config(/*joint=*/true);
   data.subwords.type = type;
   const auto vocabs = nmt::prepare_vocabs(data, dir.path().string(), corpus);

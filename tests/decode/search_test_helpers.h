@@ -17,7 +17,9 @@ namespace nmt::test {
 
 /// A model set-up of the search tests: RNN cell, attention style, attention type, layers.
 struct ModelSpec {
-  std::string cell, style, attention;
+  std::string cell;
+  DecoderStyle style;
+  std::string attention;
   int64_t layers;
 };
 
@@ -28,7 +30,7 @@ inline const std::vector<std::vector<int64_t>> kThreeSources = {
 /// A tiny model in eval mode (`attention`: any of model_variants()). The output layer is scaled by
 /// `sharpen` so that the next-token distributions are far from uniform and beam search has real
 /// choices to make.
-inline Seq2Seq search_model(const std::string& cell, int64_t layers, const std::string& style,
+inline Seq2Seq search_model(const std::string& cell, int64_t layers, DecoderStyle style,
                             const std::string& attention, uint64_t seed, int64_t trg_vocab,
                             double sharpen = 3.0) {
   torch::manual_seed(seed);

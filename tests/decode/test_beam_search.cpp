@@ -13,13 +13,15 @@ using nmt::SearchOptions;
 namespace {
 
 using nmt::test::ModelSpec;
-const std::vector<ModelSpec> kBeamSpecs = {
-    {"gru", "bahdanau", "mlp", 1}, {"lstm", "luong", "dot", 2}, {"gru", "luong", "bilinear", 1}};
+const std::vector<ModelSpec> kBeamSpecs = {{"gru", nmt::DecoderStyle::bahdanau, "mlp", 1},
+                                           {"lstm", nmt::DecoderStyle::luong, "dot", 2},
+                                           {"gru", nmt::DecoderStyle::luong, "bilinear", 1}};
 
 // Every attention type of the registry and the Transformer encoder, on one RNN set-up.
 std::vector<ModelSpec> every_variant() {
   std::vector<ModelSpec> specs;
-  for (const auto& v : nmt::test::model_variants()) specs.push_back({"gru", "luong", v, 1});
+  for (const auto& v : nmt::test::model_variants())
+    specs.push_back({"gru", nmt::DecoderStyle::luong, v, 1});
   return specs;
 }
 

@@ -61,7 +61,8 @@ TEST_CASE("ensemble: a model with itself gives exactly its translations scores a
   const auto variant = GENERATE(from_range(nmt::test::model_variants()));
   const int64_t beam = GENERATE(1, 4);
   CAPTURE(variant, beam);
-  auto model = nmt::test::search_model("gru", 1, "luong", variant, /*seed=*/5, /*trg_vocab=*/12);
+  auto model = nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, variant, /*seed=*/5,
+                                       /*trg_vocab=*/12);
   SearchOptions options;
   options.beam = beam;
   options.nbest = beam;
@@ -110,8 +111,10 @@ TEST_CASE("ensemble: one step is the hand-computed mixture", "[decode][ensemble]
   }
 
   SECTION("two models: the first step against their teacher-forced distributions") {
-    auto m1 = nmt::test::search_model("lstm", 1, "luong", "coverage", /*seed=*/1, 10);
-    auto m2 = nmt::test::search_model("lstm", 1, "luong", "coverage", /*seed=*/2, 10);
+    auto m1 =
+        nmt::test::search_model("lstm", 1, nmt::DecoderStyle::luong, "coverage", /*seed=*/1, 10);
+    auto m2 =
+        nmt::test::search_model("lstm", 1, nmt::DecoderStyle::luong, "coverage", /*seed=*/2, 10);
     const auto [src, src_len] = nmt::test::pad_rows(nmt::test::kThreeSources);
     torch::NoGradGuard no_grad;
     const auto bos = torch::full({static_cast<int64_t>(nmt::test::kThreeSources.size()), 1},
@@ -126,8 +129,8 @@ TEST_CASE("ensemble: one step is the hand-computed mixture", "[decode][ensemble]
   }
 
   SECTION("members that score different vocabularies are refused") {
-    auto m1 = nmt::test::search_model("gru", 1, "luong", "mlp", /*seed=*/1, 10);
-    auto m2 = nmt::test::search_model("gru", 1, "luong", "mlp", /*seed=*/1, 11);
+    auto m1 = nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, "mlp", /*seed=*/1, 10);
+    auto m2 = nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, "mlp", /*seed=*/1, 11);
     const auto [src, src_len] = nmt::test::pad_rows(nmt::test::kThreeSources);
     const auto ensemble = ensemble_of(*m1, *m2);
     torch::NoGradGuard no_grad;
@@ -146,8 +149,8 @@ TEST_CASE("ensemble: beam hypotheses score the teacher-forced mixture of both mo
                                                 {"local_p", "local_p"},
                                                 {"mlp", "transformer"}}));
   CAPTURE(first, second);
-  auto m1 = nmt::test::search_model("gru", 1, "luong", first, /*seed=*/3, 9);
-  auto m2 = nmt::test::search_model("gru", 1, "luong", second, /*seed=*/4, 9);
+  auto m1 = nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, first, /*seed=*/3, 9);
+  auto m2 = nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, second, /*seed=*/4, 9);
   SearchOptions options;
   options.beam = 3;
   options.nbest = 3;

@@ -12,8 +12,9 @@ using nmt::SearchOptions;
 namespace {
 
 using nmt::test::ModelSpec;
-const std::vector<ModelSpec> kGreedySpecs = {
-    {"gru", "bahdanau", "mlp", 1}, {"lstm", "luong", "dot", 2}, {"lstm", "bahdanau", "cosine", 1}};
+const std::vector<ModelSpec> kGreedySpecs = {{"gru", nmt::DecoderStyle::bahdanau, "mlp", 1},
+                                             {"lstm", nmt::DecoderStyle::luong, "dot", 2},
+                                             {"lstm", nmt::DecoderStyle::bahdanau, "cosine", 1}};
 
 // Sources of different lengths, each ending in </s>.
 const std::vector<std::vector<int64_t>> kGreedySources = {{5, 9, 4, 11, nmt::kEosId},

@@ -40,7 +40,8 @@ TEST_CASE("search: options out of range name the option", "[decode][search]") {
 }
 
 TEST_CASE("search: leaves the model's mode alone and records no gradients", "[decode][search]") {
-  auto model = nmt::test::search_model("gru", 1, "luong", "mlp", /*seed=*/1, /*trg_vocab=*/10);
+  auto model = nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, "mlp", /*seed=*/1,
+                                       /*trg_vocab=*/10);
   const auto [src, src_len] = nmt::test::pad_rows({{5, 6, nmt::kEosId}, {7, nmt::kEosId}});
   const int64_t beam = GENERATE(1, 3);
   SearchOptions options;
@@ -63,7 +64,8 @@ TEST_CASE("search: without attention the same hypotheses and no attention matrix
   const auto variant = GENERATE(from_range(nmt::test::model_variants()));
   const int64_t beam = GENERATE(1, 4);
   CAPTURE(variant, beam);
-  auto model = nmt::test::search_model("gru", 1, "luong", variant, /*seed=*/3, /*trg_vocab=*/12);
+  auto model = nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, variant, /*seed=*/3,
+                                       /*trg_vocab=*/12);
   const auto [src, src_len] = nmt::test::pad_rows(
       {{5, 9, 4, 11, nmt::kEosId}, {8, nmt::kEosId}, {12, 4, 4, 10, 6, 7, nmt::kEosId}});
   SearchOptions options;

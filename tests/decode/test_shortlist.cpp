@@ -150,7 +150,8 @@ TEST_CASE("shortlist: greedy search takes the best shortlisted piece after the o
   const uint64_t seed = GENERATE(1, 2, 3);
   const auto attention = GENERATE(as<std::string>{}, "mlp", "dot");
   CAPTURE(seed, attention);
-  auto model = nmt::test::search_model("gru", 1, "luong", attention, seed, /*trg_vocab=*/9);
+  auto model =
+      nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, attention, seed, /*trg_vocab=*/9);
   const nmt::Shortlist shortlist(hand_lexicon(), {2, 1}, 9);
   const std::vector<std::vector<int64_t>> sources = {{7, 9, nmt::kEosId}, {12, nmt::kEosId}};
   const auto [src, src_len] = nmt::test::pad_rows(sources);
@@ -197,7 +198,7 @@ TEST_CASE("shortlist: a wide beam equals exhaustive search over the shortlisted 
   const double alpha = GENERATE(0.0, 1.0);
   CAPTURE(seed, alpha);
   constexpr int64_t kVocab = 9;
-  auto model = nmt::test::search_model("gru", 1, "luong", "mlp", seed, kVocab);
+  auto model = nmt::test::search_model("gru", 1, nmt::DecoderStyle::luong, "mlp", seed, kVocab);
   const nmt::Shortlist shortlist(hand_lexicon(), {1, 1}, kVocab);
   const std::vector<std::vector<int64_t>> sources = {{7, 12, nmt::kEosId}};
   const auto [src, src_len] = nmt::test::pad_rows(sources);
@@ -239,7 +240,8 @@ TEST_CASE("shortlist: with every piece shortlisted, greedy search outputs what i
   const uint64_t seed = GENERATE(1, 2, 3);
   CAPTURE(seed);
   constexpr int64_t kVocab = 9;
-  auto model = nmt::test::search_model("lstm", 2, "bahdanau", "cosine", seed, kVocab);
+  auto model =
+      nmt::test::search_model("lstm", 2, nmt::DecoderStyle::bahdanau, "cosine", seed, kVocab);
   Lexicon everything;
   everything.translations.resize(16);
   for (int32_t t = 0; t < kVocab; ++t) everything.frequent.emplace_back(t, 0.1f);

@@ -13,8 +13,8 @@
 namespace nmt::test {
 
 /// A tiny model config: sizes differ on purpose so shape mistakes show.
-inline ModelConfig tiny_model_config(const std::string& cell, int64_t layers,
-                                     const std::string& style, const std::string& attention) {
+inline ModelConfig tiny_model_config(const std::string& cell, int64_t layers, DecoderStyle style,
+                                     const std::string& attention) {
   ModelConfig c;
   c.encoder.rnn = c.decoder.rnn = cell;
   c.encoder.layers = c.decoder.layers = layers;
@@ -47,7 +47,7 @@ inline std::vector<std::string> model_variants() {
 /// tiny_model_config for one of model_variants(), with the type's parameters set so that
 /// what makes it different shows: 2 heads, a window of 1 position each side.
 inline ModelConfig tiny_variant_config(const std::string& variant, const std::string& cell,
-                                       int64_t layers, const std::string& style) {
+                                       int64_t layers, DecoderStyle style) {
   const bool transformer_encoder = variant == "transformer_encoder" || variant == "transformer";
   const bool transformer_decoder = variant == "transformer" || variant == "transformer_decoder";
   const bool normalizer = variant == "sparsemax" || variant == "entmax15";

@@ -80,7 +80,8 @@ TEST_CASE("sparse normalizers under bf16 autocast: valid sparse weights close to
   const std::string normalizer = GENERATE(as<std::string>{}, "sparsemax", "entmax15");
   CAPTURE(normalizer);
   torch::manual_seed(5);
-  nmt::Seq2Seq model(nmt::test::tiny_variant_config(normalizer, "gru", 1, "luong"), 16, 16);
+  nmt::Seq2Seq model(nmt::test::tiny_variant_config(normalizer, "gru", 1, nmt::DecoderStyle::luong),
+                     16, 16);
   model->eval();
   const auto src = torch::randint(4, 16, {3, 7});
   const auto lengths = torch::tensor({7, 5, 2});

@@ -26,7 +26,7 @@ void require_within_share(const torch::Tensor& a, const torch::Tensor& b, double
 TEST_CASE("int8: every model variant reads a batch as in fp32, to quantization error",
           "[int8][model]") {
   const std::string cell = GENERATE(as<std::string>{}, "gru", "lstm");
-  const std::string style = GENERATE(as<std::string>{}, "bahdanau", "luong");
+  const auto style = GENERATE(nmt::DecoderStyle::bahdanau, nmt::DecoderStyle::luong);
   const std::string variant = GENERATE(from_range(nmt::test::model_variants()));
   const int64_t layers = 2;
   CAPTURE(cell, style, variant);

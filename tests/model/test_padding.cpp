@@ -20,7 +20,7 @@ const std::vector<std::vector<int64_t>> kTrgIn = {{2, 9, 5}, {2, 7, 7, 13, 4, 6}
 TEST_CASE("model: a padded batch equals each sentence run alone", "[model][padding]") {
   const std::string cell = GENERATE(as<std::string>{}, "gru", "lstm");
   const int64_t layers = GENERATE(as<int64_t>{}, 1, 2);
-  const std::string style = GENERATE(as<std::string>{}, "bahdanau", "luong");
+  const auto style = GENERATE(nmt::DecoderStyle::bahdanau, nmt::DecoderStyle::luong);
   // Every attention type and the Transformer encoder (nmt::test::model_variants()).
   const std::string attention = GENERATE(from_range(nmt::test::model_variants()));
   CAPTURE(cell, layers, style, attention);

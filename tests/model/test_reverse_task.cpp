@@ -64,7 +64,7 @@ void require_loss_halves(const nmt::ModelConfig& config,
 }
 
 nmt::ModelConfig reverse_task_config(const std::string& attention) {
-  auto config = nmt::test::tiny_model_config("gru", 1, "luong", attention);
+  auto config = nmt::test::tiny_model_config("gru", 1, nmt::DecoderStyle::luong, attention);
   config.encoder.embedding_dim = config.decoder.embedding_dim = 16;
   config.encoder.hidden = 16;
   config.decoder.hidden = 32;

@@ -22,7 +22,7 @@ nmt::RnnDecoder& rnn_decoder(nmt::Seq2SeqImpl& model) {
 }  // namespace
 
 TEST_CASE("model: tied embeddings share the output projection", "[model][tied]") {
-  auto config = nmt::test::tiny_model_config("gru", 1, "luong", "dot");
+  auto config = nmt::test::tiny_model_config("gru", 1, nmt::DecoderStyle::luong, "dot");
   config.decoder.embedding_dim = config.decoder.hidden;
   nmt::Seq2Seq untied(config, 16, 15);
   config.decoder.tied_embeddings = true;
@@ -49,7 +49,7 @@ TEST_CASE("model: tied embeddings share the output projection", "[model][tied]")
 
 TEST_CASE("model: the initial decoder state comes from the bridge or is zero", "[model][bridge]") {
   const std::string cell = GENERATE(as<std::string>{}, "gru", "lstm");
-  auto config = nmt::test::tiny_model_config(cell, 2, "bahdanau", "mlp");
+  auto config = nmt::test::tiny_model_config(cell, 2, nmt::DecoderStyle::bahdanau, "mlp");
   const auto [src, src_len] = nmt::test::pad_rows({{5, 6, 7}, {8}});
   torch::NoGradGuard no_grad;
 
@@ -63,7 +63,7 @@ TEST_CASE("model: the initial decoder state comes from the bridge or is zero", "
   CHECK(state.rnn.c.defined() == (cell == "lstm"));
   CHECK_FALSE(state.feed.defined());  // bahdanau has no input feeding
 
-  config.decoder.init = "zeros";
+  config.decoder.init = nmt::DecoderInit::zeros;
   nmt::Seq2Seq zeroed(config, 16, 15);
   const auto zero_state = rnn_decoder(*zeroed).initial_state(zeroed->encode(src, src_len));
   CHECK(zero_state.rnn.h.abs().sum().item<double>() == 0);
@@ -71,7 +71,7 @@ TEST_CASE("model: the initial decoder state comes from the bridge or is zero", "
 
 TEST_CASE("model: the decoder carries the attention's state from step to step",
           "[model][coverage]") {
-  const std::string style = GENERATE("bahdanau", "luong");
+  const auto style = GENERATE(nmt::DecoderStyle::bahdanau, nmt::DecoderStyle::luong);
   CAPTURE(style);
   nmt::Seq2Seq model(nmt::test::tiny_model_config("gru", 1, style, "coverage"), 16, 15);
   torch::NoGradGuard no_grad;
@@ -96,7 +96,7 @@ TEST_CASE("model: shared embeddings are one parameter that source and target bot
           "[model][shared]") {
   const std::string variant = GENERATE(as<std::string>{}, "mlp", "transformer");
   CAPTURE(variant);
-  auto config = nmt::test::tiny_variant_config(variant, "gru", 1, "luong");
+  auto config = nmt::test::tiny_variant_config(variant, "gru", 1, nmt::DecoderStyle::luong);
   config.encoder.embedding_dim = config.decoder.embedding_dim = 8;
   if (variant == "transformer") config.encoder.hidden = 8;
   nmt::Seq2Seq separate(config, 16, 16);

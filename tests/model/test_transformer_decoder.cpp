@@ -22,10 +22,11 @@ const std::vector<std::vector<int64_t>> kDecoderSources = {
 const std::vector<std::vector<int64_t>> kDecoderTargetsIn = {
     {2, 9, 5, 6, 7, 8}, {2, 7, 7, 13, 4, 6}, {2, 3, 10, 11, 12, 5}};
 
-// A tiny Transformer decoder over the `encoder` type, in `norm` ("pre" or "post") order.
-nmt::Seq2Seq tiny_transformer(const std::string& encoder, const std::string& norm, uint64_t seed) {
+// A tiny Transformer decoder over the `encoder` type, in `norm` order.
+nmt::Seq2Seq tiny_transformer(const std::string& encoder, nmt::LayerNorm norm, uint64_t seed) {
   auto config = nmt::test::tiny_variant_config(
-      encoder == "transformer" ? "transformer" : "transformer_decoder", "gru", 1, "luong");
+      encoder == "transformer" ? "transformer" : "transformer_decoder", "gru", 1,
+      nmt::DecoderStyle::luong);
   config.encoder.norm = config.decoder.norm = norm;
   config.decoder.layers = 3;
   torch::manual_seed(seed);
@@ -39,7 +40,7 @@ nmt::Seq2Seq tiny_transformer(const std::string& encoder, const std::string& nor
 TEST_CASE("transformer decoder: each incremental step equals the full pass",
           "[model][transformer_decoder]") {
   const std::string encoder = GENERATE(as<std::string>{}, "transformer", "rnn");
-  const std::string norm = GENERATE(as<std::string>{}, "pre", "post");
+  const auto norm = GENERATE(nmt::LayerNorm::pre, nmt::LayerNorm::post);
   CAPTURE(encoder, norm);
   auto model = tiny_transformer(encoder, norm, 41);
   torch::NoGradGuard no_grad;
@@ -68,7 +69,7 @@ TEST_CASE("transformer decoder: each incremental step equals the full pass",
 
 TEST_CASE("transformer decoder: changing a target token changes no earlier output",
           "[model][transformer_decoder]") {
-  const std::string norm = GENERATE(as<std::string>{}, "pre", "post");
+  const auto norm = GENERATE(nmt::LayerNorm::pre, nmt::LayerNorm::post);
   CAPTURE(norm);
   auto model = tiny_transformer("transformer", norm, 42);
   torch::NoGradGuard no_grad;
@@ -88,9 +89,9 @@ TEST_CASE("transformer decoder: changing a target token changes no earlier outpu
 
 TEST_CASE("transformer decoder: gradients match finite differences",
           "[model][transformer_decoder]") {
-  const std::string norm = GENERATE(as<std::string>{}, "pre", "post");
+  const auto norm = GENERATE(nmt::LayerNorm::pre, nmt::LayerNorm::post);
   CAPTURE(norm);
-  auto config = nmt::test::tiny_variant_config("transformer", "gru", 1, "luong");
+  auto config = nmt::test::tiny_variant_config("transformer", "gru", 1, nmt::DecoderStyle::luong);
   config.encoder.norm = config.decoder.norm = norm;
   config.encoder.embedding_dim = config.encoder.hidden = 4;
   config.decoder.embedding_dim = config.decoder.hidden = 4;
@@ -111,7 +112,7 @@ TEST_CASE("transformer decoder: gradients match finite differences",
 
 TEST_CASE("transformer decoder: the attention shown is a layer's head or its heads' mean",
           "[model][transformer_decoder]") {
-  auto model = tiny_transformer("transformer", "pre", 44);
+  auto model = tiny_transformer("transformer", nmt::LayerNorm::pre, 44);
   torch::NoGradGuard no_grad;
   const auto padded = pad_rows(kDecoderSources);
   const auto& src = padded.first;
@@ -134,7 +135,8 @@ TEST_CASE("transformer decoder: the attention shown is a layer's head or its hea
   CHECK_THROWS_WITH(decoder.show_attention({-4, -1}), Catch::Contains("--attention-layer -4"));
   CHECK_THROWS_WITH(decoder.show_attention({0, 2}),
                     "--attention-head 2: the decoder has 2 heads (0 to 1, or -1 for their mean)");
-  auto rnn = nmt::Seq2Seq(nmt::test::tiny_model_config("gru", 1, "luong", "mlp"), 16, 15);
+  auto rnn =
+      nmt::Seq2Seq(nmt::test::tiny_model_config("gru", 1, nmt::DecoderStyle::luong, "mlp"), 16, 15);
   CHECK_NOTHROW(rnn->decoder().show_attention({0, -1}));
   CHECK_THROWS_WITH(rnn->decoder().show_attention({1, -1}),
                     Catch::Contains("the RNN decoder has one attention"));
@@ -142,11 +144,11 @@ TEST_CASE("transformer decoder: the attention shown is a layer's head or its hea
 
 TEST_CASE("transformer decoder: sizes that do not fit name the key",
           "[model][transformer_decoder]") {
-  auto config = nmt::test::tiny_variant_config("transformer", "gru", 1, "luong");
+  auto config = nmt::test::tiny_variant_config("transformer", "gru", 1, nmt::DecoderStyle::luong);
   config.decoder.heads = 3;
   REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15),
                       Catch::Contains("model.decoder.heads: 3 heads"));
-  config = nmt::test::tiny_variant_config("transformer", "gru", 1, "luong");
+  config = nmt::test::tiny_variant_config("transformer", "gru", 1, nmt::DecoderStyle::luong);
   config.decoder.embedding_dim = 6;
   REQUIRE_THROWS_WITH(nmt::Seq2Seq(config, 16, 15),
                       Catch::Contains("model.decoder.embedding_dim: the transformer decoder"));
@@ -154,7 +156,7 @@ TEST_CASE("transformer decoder: sizes that do not fit name the key",
 
 TEST_CASE("registries: an unknown encoder, decoder or cell type is one line listing the known ones",
           "[model][registry]") {
-  auto config = nmt::test::tiny_model_config("gru", 1, "luong", "mlp");
+  auto config = nmt::test::tiny_model_config("gru", 1, nmt::DecoderStyle::luong, "mlp");
   config.decoder.type = "lstm";
   REQUIRE_THROWS_WITH(
       nmt::Seq2Seq(config, 16, 15),

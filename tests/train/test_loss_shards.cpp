@@ -23,7 +23,7 @@ nmt::EncodedCorpus ragged_corpus() {
 
 nmt::Seq2Seq seeded_model(const std::string& attention, bool tied) {
   torch::manual_seed(5);  // the same weights for every call
-  auto config = nmt::test::tiny_model_config("gru", 1, "luong", attention);
+  auto config = nmt::test::tiny_model_config("gru", 1, nmt::DecoderStyle::luong, attention);
   if (tied) {
     config.decoder.embedding_dim = config.decoder.hidden;
     config.decoder.tied_embeddings = true;

@@ -50,7 +50,7 @@ TEST_CASE("precision: a bf16 update agrees with fp32 and keeps fp32 weights and 
   corpus.trg = {{7, 8}, {9, 10, 11}, {12}, {13, 14, 5, 6}, {4, 9}};
   const auto update = [&](Precision precision) {
     torch::manual_seed(9);  // the same weights
-    auto config = nmt::test::tiny_variant_config(attention, "lstm", 1, "luong");
+    auto config = nmt::test::tiny_variant_config(attention, "lstm", 1, nmt::DecoderStyle::luong);
     config.attention.heads = 2;
     nmt::Seq2Seq model(config, 16, 16);
     model->train();

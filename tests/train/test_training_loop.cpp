@@ -45,7 +45,8 @@ TEST_CASE("train: accumulate k batches gives the gradients of one batch holding 
   corpus.trg = {{7, 8}, {9, 10, 11}, {12}, {13, 14, 5, 6}, {4, 9}};
   const auto gradients = [&](const std::vector<std::vector<int64_t>>& groups) {
     torch::manual_seed(4);  // the same weights
-    nmt::Seq2Seq model(nmt::test::tiny_model_config("gru", 1, "luong", attention), 16, 16);
+    nmt::Seq2Seq model(nmt::test::tiny_model_config("gru", 1, nmt::DecoderStyle::luong, attention),
+                       16, 16);
     model->train();
     std::vector<nmt::Batch> batches;
     for (const auto& g : groups) batches.push_back(nmt::make_batch(corpus, g));
