@@ -319,32 +319,6 @@ std::vector<Field> fields_except(Config& config, const std::set<std::string>& om
 
 }  // namespace
 
-// Each in its enum's order (config.h).
-const std::vector<std::string>& choice_names(SubwordType) {
-  static const std::vector<std::string> names{"unigram", "bpe"};
-  return names;
-}
-const std::vector<std::string>& choice_names(LayerNorm) {
-  static const std::vector<std::string> names{"pre", "post"};
-  return names;
-}
-const std::vector<std::string>& choice_names(DecoderStyle) {
-  static const std::vector<std::string> names{"bahdanau", "luong"};
-  return names;
-}
-const std::vector<std::string>& choice_names(DecoderInit) {
-  static const std::vector<std::string> names{"bridge", "zeros"};
-  return names;
-}
-const std::vector<std::string>& choice_names(HardInference) {
-  static const std::vector<std::string> names{"argmax", "expected"};
-  return names;
-}
-const std::vector<std::string>& choice_names(ValidMetric) {
-  static const std::vector<std::string> names{"bleu", "chrf", "loss", "ppl"};
-  return names;
-}
-
 Config parse_config(const std::string& yaml_text, const std::string& name,
                     const std::vector<std::string>& overrides) {
   return parse(parse_yaml(yaml_text, name), name, overrides);

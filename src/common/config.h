@@ -12,8 +12,8 @@
 namespace nmt {
 
 // The config's named choices that are not registries of modules. Each is read into its enum
-// once, at load (config.cpp), so no code compares names; choice_names gives an enum's names in
-// its order (choice_name one value's), for messages, logs and the YAML config_to_yaml writes.
+// once, at load (config.cpp), so no code compares names. choice_names gives an enum's names in
+// its order (config_choices.cpp), choice_name one value's: for messages, logs and written YAML.
 enum class SubwordType { unigram, bpe };
 enum class LayerNorm { pre, post };  // before each sublayer, or after its residual sum
 enum class DecoderStyle { bahdanau, luong };
