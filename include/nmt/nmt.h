@@ -34,7 +34,8 @@ struct LoadOptions {
                                          // or one file per model directory
   std::string device = "cpu";            // cpu, cuda or cuda:N
   std::string precision = "auto";        // fp32, bf16, int8, or auto: int8 where the CPU has
-                                         // VNNI, else bf16 where that is faster, else fp32.
+                                         // VNNI (not for a Transformer decoder), else bf16
+                                         // where that is faster, else fp32.
                                          // int8 pays on batches of many sentences; calls of
                                          // one or a few (a service) are faster in fp32
   int workers = 0;                       // searches at once (0: one per usable core, at most 8)

@@ -17,17 +17,18 @@
 namespace nmt {
 
 PrecisionChoice choose_search_precision(const std::string& setting, const torch::Device& device,
-                                        bool serving) {
+                                        const SearchTraits& search) {
   if (setting == "int8") {
     if (device.is_cuda()) throw Error("--precision int8 is implemented for the CPU only");
     return {Precision::int8,
             "int8 matmuls (--precision; LibTorch's " + select_int8_engine() + " quantized engine)"};
   }
-  // Searching, int8 pays where the CPU has VNNI: on the 60-minute recipe model it searched
-  // beam 5 1.29-1.35x and greedy 1.12-1.36x as fast as fp32 (one search per core), for 0.11
-  // BLEU (bench/RESULTS.md).
+  // Searching files, int8 pays for the RNN where the CPU has VNNI: on the 60-minute recipe model
+  // it searched beam 5 1.29-1.35x and greedy 1.12-1.36x as fast as fp32 (one search per core),
+  // for 0.11 BLEU; the Transformer recipe's model it searched at 0.85x (bench/RESULTS.md).
   const bool vnni = !device.is_cuda() && cpu_has_vnni();
-  if (setting == "auto" && vnni && !serving) {
+  const bool int8_pays = !search.serving && !search.transformer_decoder;
+  if (setting == "auto" && vnni && int8_pays) {
     try {
       return {Precision::int8, "int8 matmuls (auto: the CPU has VNNI; LibTorch's " +
                                    select_int8_engine() + " quantized engine)"};
@@ -47,17 +48,30 @@ PrecisionChoice choose_search_precision(const std::string& setting, const torch:
                              "core is faster)",
                              v / 10000, v / 100 % 100, v % 100)};
   }
-  if (setting == "auto" && vnni && serving) {
-    precision.reason +=
-        "; not int8, whose cost per call a server's small searches pay (the CPU "
-        "has VNNI; --precision int8 takes it)";
+  if (setting == "auto" && vnni && !int8_pays) {
+    precision.reason += search.serving
+                            ? "; not int8, whose cost per call a server's small searches pay"
+                            : "; not int8, whose cost per call a Transformer decoder's many small "
+                              "products pay";
+    precision.reason += " (the CPU has VNNI; --precision int8 takes it)";
   }
   return precision;
 }
 
+SearchTraits search_traits(const std::vector<std::string>& model_dirs,
+                           const std::vector<std::string>& checkpoints, bool serving) {
+  SearchTraits traits{serving, false};
+  for (const auto& config : trained_configs(model_dirs, checkpoints)) {
+    if (config.model.decoder.type == "transformer") traits.transformer_decoder = true;
+  }
+  return traits;
+}
+
 LoadedTranslator load_translator(const TranslatorSettings& settings) {
   const auto device = resolve_device(settings.device, "--device");
-  const auto precision = choose_search_precision(settings.precision, device, settings.serving);
+  const auto precision = choose_search_precision(
+      settings.precision, device,
+      search_traits(settings.model_dirs, settings.checkpoints, settings.serving));
   LoadedTranslator loaded{std::make_unique<Translator>(settings.model_dirs, settings.checkpoints,
                                                        device, precision.precision),
                           {"precision: " + precision.reason}};

@@ -30,15 +30,27 @@ struct TranslatorSettings {
   int64_t attention_layer = -1, attention_head = -1;  // the attention shown (AttentionView)
 };
 
+/// What a search's precision depends on besides the machine.
+struct SearchTraits {
+  bool serving = false;              // searches of a few sentences each (nmt serve)
+  bool transformer_decoder = false;  // some model's model.decoder.type is transformer
+};
+
 /// The precision of a search's matmuls on `device` for the setting `setting` (--precision),
-/// and why (one line for the log). auto: int8 where the CPU has VNNI (unless `serving`), else
-/// bf16 where it has AVX512-BF16 or AMX-BF16 and may use every core, else fp32. Throws Error for
-/// int8 on cuda or without a quantized engine.
+/// and why (one line for the log). auto: int8 where the CPU has VNNI (unless the search is
+/// `serving` or has a `transformer_decoder`), else bf16 where it has AVX512-BF16 or AMX-BF16
+/// and may use every core, else fp32. Throws Error for int8 on cuda or without a quantized engine.
 /// int8 quantizes each call's activations, and oneDNN makes a primitive for each new scale: a
 /// cost per call that a file's batches of 64 sentences hide, and a server's searches of a few
-/// sentences do not (one sentence alone: 4x fp32's time, bench/RESULTS.md "Serving").
+/// sentences do not (one sentence alone: 4x fp32's time, bench/RESULTS.md "Serving"). A
+/// Transformer decoder makes many small calls per step: int8 searched it at 0.85x fp32.
 PrecisionChoice choose_search_precision(const std::string& setting, const c10::Device& device,
-                                        bool serving = false);
+                                        const SearchTraits& search = {});
+
+/// The traits of searching with the models of `model_dirs` (`checkpoints` as the Translator
+/// takes them); throws Error as the Translator does for a missing or unreadable model.
+SearchTraits search_traits(const std::vector<std::string>& model_dirs,
+                           const std::vector<std::string>& checkpoints, bool serving);
 
 struct LoadedTranslator {
   std::unique_ptr<Translator> translator;

@@ -44,7 +44,8 @@ int run_align(const AlignOptions& o) {
   refuse_same_output("--output", o.output, "--attention-out", o.attention_out);
   if (o.threads > 0) torch::set_num_threads(o.threads);
   const auto device = resolve_device(o.device, "--device");
-  const auto precision = choose_search_precision(o.precision, device);
+  const auto precision = choose_search_precision(
+      o.precision, device, search_traits({o.model_dir}, {o.checkpoint}, /*serving=*/false));
   Translator translator({o.model_dir}, {o.checkpoint}, device, precision.precision);
   spdlog::info("[align] precision: {}", precision.reason);
   const auto sources = read_lines(o.input);

@@ -127,9 +127,8 @@ void add_precision_option(CLI::App* sub, std::string& precision) {
   sub->add_option("--precision", precision,
                   "Precision of the matmuls: fp32, bf16 (fp32 weights, bf16 products), int8 "
                   "(weights quantized per row, activations per call) or auto (int8 where the "
-                  "CPU has VNNI, but not for nmt serve; else bf16 where it has AVX512-BF16 or "
-                  "AMX-BF16 and may use "
-                  "every core, else fp32)")
+                  "CPU has VNNI, but not for nmt serve nor a Transformer decoder; else bf16 "
+                  "where it has AVX512-BF16 or AMX-BF16 and may use every core, else fp32)")
       ->check(CLI::IsMember({"fp32", "bf16", "int8", "auto"}))
       ->capture_default_str();
 }

@@ -36,6 +36,23 @@ std::string default_checkpoint(const std::string& model_dir) {
   return steps.back();
 }
 
+// The checkpoint file of each model: `checkpoints` given, or each model_dir's default.
+std::vector<std::string> checkpoint_paths(const std::vector<std::string>& model_dirs,
+                                          const std::vector<std::string>& checkpoints) {
+  if (model_dirs.empty()) throw Error("--model: no model given");
+  if (!checkpoints.empty() && checkpoints.size() != model_dirs.size()) {
+    throw Error("--checkpoint is given " + std::to_string(checkpoints.size()) +
+                " times and --model " + std::to_string(model_dirs.size()) +
+                " (expected no --checkpoint, or one per --model in the same order)");
+  }
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < model_dirs.size(); ++i) {
+    const auto& given = checkpoints.empty() ? std::string() : checkpoints[i];
+    paths.push_back(given.empty() ? default_checkpoint(model_dirs[i]) : given);
+  }
+  return paths;
+}
+
 std::vector<std::string> pieces_of(const Vocab& vocab, const std::vector<int64_t>& ids,
                                    bool with_eos) {
   std::vector<std::string> pieces;
@@ -134,24 +151,16 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
                        const std::vector<std::string>& checkpoints, const torch::Device& device,
                        Precision precision)
     : device_(device), precision_(precision) {
-  if (model_dirs.empty()) throw Error("--model: no model given");
+  const auto paths = checkpoint_paths(model_dirs, checkpoints);
   if (precision == Precision::int8) {
     if (device.is_cuda()) throw Error("--precision int8 is implemented for the CPU only");
     int8_weights_ = std::make_unique<Int8Weights>();
   }
-  if (!checkpoints.empty() && checkpoints.size() != model_dirs.size()) {
-    throw Error("--checkpoint is given " + std::to_string(checkpoints.size()) +
-                " times and --model " + std::to_string(model_dirs.size()) +
-                " (expected no --checkpoint, or one per --model in the same order)");
-  }
-  std::vector<std::string> paths;
   std::vector<TrainingProgress> progresses;
   std::vector<Config> configs;
-  for (size_t i = 0; i < model_dirs.size(); ++i) {
-    const auto& given = checkpoints.empty() ? std::string() : checkpoints[i];
-    paths.push_back(given.empty() ? default_checkpoint(model_dirs[i]) : given);
-    progresses.push_back(checkpoint_progress(paths.back()));
-    configs.push_back(parse_config(progresses.back().config_yaml, paths.back()));
+  for (const auto& path : paths) {
+    progresses.push_back(checkpoint_progress(path));
+    configs.push_back(parse_config(progresses.back().config_yaml, path));
   }
   // Every model reads the first model's subwords: an ensemble reads one source and scores one
   // target vocabulary, and a --checkpoint of another model would read them as its own.
@@ -175,6 +184,15 @@ Translator::Translator(const std::vector<std::string>& model_dirs,
 }
 
 Translator::~Translator() = default;
+
+std::vector<Config> trained_configs(const std::vector<std::string>& model_dirs,
+                                    const std::vector<std::string>& checkpoints) {
+  std::vector<Config> configs;
+  for (const auto& path : checkpoint_paths(model_dirs, checkpoints)) {
+    configs.push_back(parse_config(checkpoint_config(path), path));
+  }
+  return configs;
+}
 
 void Translator::check_input_lengths(const std::vector<std::string>& lines) const {
   std::vector<std::vector<int>> ids;

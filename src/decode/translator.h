@@ -46,6 +46,12 @@ class InputTooLong : public Error {
   bool reference_;
 };
 
+/// The config each model of `model_dirs` was trained with, read from the checkpoint a Translator
+/// would load (`checkpoints` as it takes them) without building a model. Throws Error as the
+/// Translator does for a missing or unreadable model.
+std::vector<Config> trained_configs(const std::vector<std::string>& model_dirs,
+                                    const std::vector<std::string>& checkpoints);
+
 class Translator {
  public:
   /// Loads `checkpoint` (default: model_dir/best.ckpt, else the newest step checkpoint) onto
