@@ -63,9 +63,31 @@ inline std::vector<pid_t> workers_of(pid_t launcher) {
   return workers;
 }
 
+/// Polls `done` every 50 ms for up to `seconds`; whether it came true (a test REQUIREs it).
+template <class Predicate>
+bool wait_until(Predicate done, int seconds = 60) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+// A worker shows RANK in /proc/PID/environ only once it has exec'd: the launcher sets it between
+// fork and exec, and the launcher lists a child as soon as it is forked.
 inline pid_t rank_1_of(const std::vector<pid_t>& workers) {
-  const auto environ = nmt::test::read_text("/proc/" + std::to_string(workers[1]) + "/environ");
-  return environ.find(std::string("RANK=1") + '\0') != std::string::npos ? workers[1] : workers[0];
+  const std::string rank_1 = std::string(1, '\0') + "RANK=1" + '\0';
+  pid_t found = -1;
+  wait_until([&] {
+    for (const pid_t worker : workers) {
+      const auto variables = '\0' + read_text("/proc/" + std::to_string(worker) + "/environ");
+      if (variables.find(rank_1) != std::string::npos) found = worker;
+    }
+    return found != -1;
+  });
+  REQUIRE(found != -1);
+  return found;
 }
 
 /// `nmt train` on write_parallel_config's config in `dir`, in the background with `args`
@@ -85,17 +107,6 @@ inline int workers_of_run(const std::string& model_dir) {
   const auto stops = nmt::test::metrics_events(model_dir, "stop");
   REQUIRE(stops.size() == 1);
   return stops[0].value("workers", 0);
-}
-
-/// Polls `done` every 50 ms for up to `seconds`; whether it came true (a test REQUIREs it).
-template <class Predicate>
-bool wait_until(Predicate done, int seconds = 60) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
 }
 
 // The --set options of a deterministic run (no dropout) of `steps` updates into `model_dir`,
