@@ -6,15 +6,18 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "common/precision.h"
 
 namespace nmt {
 namespace {
 
 thread_local Int8Weights* active_weights = nullptr;
 
-// FBGEMM's kernels (and the x86 engine built on them) accumulate in int16 on CPUs without
-// VNNI and may saturate unless activations keep one bit free, as PyTorch's dynamic
-// quantization does by default for them; oneDNN accumulates in int32.
+// Without VNNI, oneDNN's and FBGEMM's int8 kernels add pairs of u8 x s8 products in int16
+// (vpmaddubsw), which saturates for activations near 255 times weights near 127: on an AVX2-only
+// CPU, full-range activations put a trained model's scores off by 30% and changed its
+// translations. Activations then keep one bit free (0..127), as PyTorch's dynamic quantization
+// does for FBGEMM; the x86 and FBGEMM engines always get it, as PyTorch gives them.
 bool reduce_range = false;
 
 c10::QEngine preferred_engine() {
@@ -32,7 +35,7 @@ std::string select_int8_engine() {
     const auto chosen = preferred_engine();
     if (chosen != at::kNoQEngine) {
       at::globalContext().setQEngine(chosen);
-      reduce_range = chosen != at::kONEDNN;
+      reduce_range = chosen != at::kONEDNN || !cpu_has_vnni();
     }
     return chosen;
   }();
@@ -42,6 +45,11 @@ std::string select_int8_engine() {
         "oneDNN nor FBGEMM); use fp32 or bf16");
   }
   return c10::toString(engine);
+}
+
+int int8_activation_levels() {
+  select_int8_engine();
+  return reduce_range ? 127 : 255;
 }
 
 Int8Linear::Int8Linear(const at::Tensor& weight, const at::Tensor& bias) {

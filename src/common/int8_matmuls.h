@@ -3,8 +3,8 @@
 // LibTorch's quantized operators (quantized::linear_prepack and linear_dynamic, on oneDNN
 // where it is registered). Weights are quantized per output row and symmetrically (scale
 // max|row| / 127, as CTranslate2 does), with their biases packed beside them; activations are
-// quantized per call, from their own range. Products of two activations (attention scores,
-// contexts) stay in fp32.
+// quantized per call, from their own range (to 7 bits on CPUs without VNNI). Products of two
+// activations (attention scores, contexts) stay in fp32.
 //
 // A model's int8 weights live in one Int8Weights, shared by the threads that search with it;
 // an Int8Scope makes a thread's linear() calls use them, as CpuBf16Autocast does for bf16.
@@ -31,6 +31,10 @@ bool int8_active();
 /// Selects LibTorch's quantized engine for int8 matmuls (oneDNN, else FBGEMM or x86) once per
 /// process; throws Error in one line when this LibTorch has none. Returns the engine's name.
 std::string select_int8_engine();
+
+/// The largest quantized activation: 255, or 127 on CPUs without VNNI, whose int8 kernels
+/// would saturate at full range (activations are quantized per call to 0..levels).
+int int8_activation_levels();
 
 /// One weight quantized for int8: per output row, symmetric, with its bias.
 class Int8Linear {

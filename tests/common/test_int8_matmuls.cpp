@@ -15,13 +15,15 @@ using nmt::Int8Weights;
 TEST_CASE("int8: values representable in int8 multiply exactly", "[int8]") {
   nmt::select_int8_engine();
   // Row scales 127/127 = 1 and 63.5/127 = 0.5: the weights are int8 times their scale. The
-  // activations span [0, 255], so their scale is 1 and their zero point 0.
+  // activations span [0, L] (L = 255, or 127 without VNNI), so their scale is 1 and their zero
+  // point 0.
+  const float levels = static_cast<float>(nmt::int8_activation_levels());
   const auto w = torch::tensor({{127.0f, -64.0f, 0.0f}, {63.5f, 0.0f, -63.5f}});
   const auto b = torch::tensor({0.25f, -1.0f});
-  const auto x = torch::tensor({{0.0f, 255.0f, 10.0f}, {3.0f, 4.0f, 5.0f}});
+  const auto x = torch::tensor({{0.0f, levels, 10.0f}, {3.0f, 4.0f, 5.0f}});
   const auto y = Int8Linear(w, b)(x);
-  // By hand: 0*127 - 255*64 + 0.25; 0*63.5 - 10*63.5 - 1; 3*127 - 4*64 + 0.25; (3 - 5)*63.5 - 1.
-  const auto expected = torch::tensor({{-16319.75f, -636.0f}, {125.25f, -128.0f}});
+  // By hand: 0*127 - L*64 + 0.25; 0*63.5 - 10*63.5 - 1; 3*127 - 4*64 + 0.25; (3 - 5)*63.5 - 1.
+  const auto expected = torch::tensor({{-64.0f * levels + 0.25f, -636.0f}, {125.25f, -128.0f}});
   CHECK(torch::equal(y, expected));
   // Leading dimensions are kept: [2, 1, 3] -> [2, 1, 2].
   CHECK(torch::equal(Int8Linear(w, b)(x.unsqueeze(1)), expected.unsqueeze(1)));
@@ -36,10 +38,10 @@ TEST_CASE("int8: random weights stay within the quantization bound", "[int8]") {
   const auto exact = torch::linear(x, w);
   const auto y = Int8Linear(w, {})(x);
   // Weight w_jk is off by at most s_j / 2 (s_j = max_k |w_jk| / 127), activation x_ik by at
-  // most a / 2 (a = (max(x, 0) - min(x, 0)) / 255): |error_ij| <= sum_k |x_ik| s_j / 2 +
-  // |w_jk| a / 2 + s_j a / 4.
-  const auto s = w.abs().amax(1) / 127;                                // [40]
-  const auto a = (x.max().clamp_min(0) - x.min().clamp_max(0)) / 255;  // scalar
+  // most a / 2 (a = (max(x, 0) - min(x, 0)) / L, L = 255, or 127 without VNNI): |error_ij| <=
+  // sum_k |x_ik| s_j / 2 + |w_jk| a / 2 + s_j a / 4.
+  const auto s = w.abs().amax(1) / 127;  // [40]
+  const auto a = (x.max().clamp_min(0) - x.min().clamp_max(0)) / nmt::int8_activation_levels();
   const auto bound = x.abs().sum(1, true) * s / 2 + w.abs().sum(1) * a / 2 + 64 * s * a / 4;
   CHECK(((y - exact).abs() <= bound * 1.001 + 1e-5).all().item<bool>());
   CHECK((y - exact).abs().max().item<float>() > 0);  // it did quantize
