@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "decode/translator.h"
-#include "model/cpu_autocast.h"
 
 namespace nmt {
 
@@ -44,14 +43,7 @@ SearchThreads share_search_threads(const Translator& translator, int threads, in
   const int wanted = automatic ? automatic_search_workers(cores, threads) : requested;
   SearchThreads chosen;
   chosen.workers = static_cast<int>(translator.usable_workers(wanted));
-  std::string limit;
-  if (chosen.workers < wanted) {
-    const int v = onednn_version();
-    limit = fmt::format(
-        "bf16 with this LibTorch's oneDNN {}.{}.{} fails on more than one thread (oneDNN 2.7.1 "
-        "or later lifts this; fp32 has no such limit)",
-        v / 10000, v / 100 % 100, v % 100);
-  }
+  const std::string limit = chosen.workers < wanted ? translator.worker_limit() : "";
   share_cpu_threads(threads, chosen.workers);
   if (automatic) {
     const int used = threads > 0 ? std::min(threads, cores) : cores;

@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -15,6 +16,7 @@
 #include "common/errors.h"
 #include "common/files.h"
 #include "common/int8_matmuls.h"
+#include "common/precision.h"
 #include "data/batch.h"
 #include "data/vocab.h"
 #include "decode/ensemble_scorer.h"
@@ -264,7 +266,25 @@ std::vector<std::vector<Hypothesis>> Translator::search_on_workers(
 }
 
 int64_t Translator::usable_workers(int64_t requested) const {
-  return precision_ == Precision::bf16 && bf16_confined_to_one_thread() ? 1 : requested;
+  return worker_limit().empty() ? requested : 1;
+}
+
+std::string Translator::worker_limit() const {
+  if (precision_ == Precision::bf16 && bf16_confined_to_one_thread()) {
+    const int v = onednn_version();
+    return fmt::format(
+        "bf16 with this LibTorch's oneDNN {}.{}.{} fails on more than one thread (oneDNN 2.7.1 "
+        "or later lifts this; fp32 has no such limit)",
+        v / 10000, v / 100 % 100, v % 100);
+  }
+  // Measured on an AVX2-only EPYC with Debian's oneDNN 2.6.3: two int8 searches at once changed
+  // 18-95 of 1,000 greedy test2016 translations from run to run; one search, on one or two
+  // threads, gave the same output every time (bench/RESULTS.md).
+  if (precision_ == Precision::int8 && !cpu_has_vnni()) {
+    return "int8 searches at once on a CPU without VNNI give translations that change from run "
+           "to run (fp32 has no such limit)";
+  }
+  return "";
 }
 
 std::vector<Translation> Translator::translate(const std::vector<std::string>& lines,

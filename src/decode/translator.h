@@ -81,9 +81,12 @@ class Translator {
   /// Throws InputTooLong for the first of `lines` that is longer than the limit.
   void check_input_lengths(const std::vector<std::string>& lines) const;
 
-  /// How many threads may search at once: `requested`, or 1 for bf16 on a oneDNN that
-  /// confines bf16 work to one thread (model/cpu_autocast.h).
+  /// How many threads may search at once: `requested`, or 1 where worker_limit() says why.
   int64_t usable_workers(int64_t requested) const;
+
+  /// Why this precision searches on one thread here, or "": bf16 on a oneDNN that confines bf16
+  /// work to one thread (model/cpu_autocast.h), int8 on a CPU without VNNI.
+  std::string worker_limit() const;
 
   /// With usable_workers(`workers`) > 1, that many threads search whole batches at once, each with
   /// state of its own over the shared models, and each with LibTorch's thread count (set it to the

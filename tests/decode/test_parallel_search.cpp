@@ -5,6 +5,7 @@
 #include <random>
 
 #include "api/search_threads.h"
+#include "common/precision.h"
 #include "data/corpus.h"
 #include "decode/translator.h"
 #include "model/cpu_autocast.h"
@@ -33,9 +34,9 @@ std::vector<std::string> random_lines(int count) {
 
 TEST_CASE("translate: N workers give the translations of one worker", "[decode][workers]") {
   nmt::test::TempDir dir;
+  const auto precision = GENERATE(nmt::Precision::fp32, nmt::Precision::bf16, nmt::Precision::int8);
+  CAPTURE(static_cast<int>(precision));
   const auto model = train_tiny_model(dir);
-  const auto precision = GENERATE(nmt::Precision::fp32, nmt::Precision::bf16);
-  CAPTURE(precision == nmt::Precision::bf16);
   nmt::Translator translator({model}, {}, torch::kCPU, precision);
   const auto lines = random_lines(40);
   for (const int beam : {1, 3}) {
@@ -115,8 +116,10 @@ TEST_CASE("translate: bf16 searches stay on one thread with a oneDNN before 2.7.
   const auto model = train_tiny_model(dir);
   const nmt::Translator fp32({model}, {}, torch::kCPU, nmt::Precision::fp32);
   const nmt::Translator bf16({model}, {}, torch::kCPU, nmt::Precision::bf16);
+  const nmt::Translator int8({model}, {}, torch::kCPU, nmt::Precision::int8);
   CHECK(fp32.usable_workers(3) == 3);
   CHECK(bf16.usable_workers(3) == (confined ? 1 : 3));
+  CHECK(int8.usable_workers(3) == (nmt::cpu_has_vnni() ? 3 : 1));
 
   nmt::test::write_text(dir.file("in.txt"), "red cat\nblue dog\n");
   const auto translate = "translate --model '" + model + "' --input '" + dir.file("in.txt") +
